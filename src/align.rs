@@ -1,0 +1,365 @@
+//! Article pairs: align two documents paragraph by paragraph and decide what the reuse is.
+//!
+//! LSH and exact-duplicate collapse propose document pairs; this stage looks at each pair as
+//! a whole, on exact shingle sets. Each document is viewed as one sorted array of
+//! `(shingle, paragraph)` entries, and a merge of the two arrays yields, in
+//! O(|A| + |B|), every pair of paragraphs that shares shingles and how many. From that:
+//!
+//! * **aligned paragraphs**: pairs sharing at least `align_containment` of the smaller
+//!   one's shingles (and `align_min_shared` of them). Many-to-many: a merged paragraph
+//!   aligns with both halves.
+//! * **evidence**: shingles shared through aligned paragraphs; a pair needs `min_shared`
+//!   (10 five-word shingles ≈ 14 consecutive words) to be a match at all. A share button
+//!   or one common phrase cannot make two articles related.
+//! * **coverage** of each side: the share of its body words in aligned paragraphs.
+//! * **similarity**: how verbatim the reuse is — shared shingles over the smaller side of
+//!   each paragraph's best partner, summed. About 1 for copies, 0.3–0.7 for rewrites.
+//! * **relation**: `rewrite` below `copy_similarity`; otherwise `copy` when more than
+//!   `copy_coverage` of one article is reused, else `partial`.
+//! * **direction**: the surely-earlier publication is the source (see [`crate::published`]).
+
+use std::cmp::Ordering;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::fingerprint::Kind;
+use crate::store::Store;
+use crate::verify::Overlap;
+
+/// What kind of reuse an article pair is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// Most of one article is nearly verbatim copy from the other.
+    Copy,
+    /// Some paragraphs are nearly verbatim copy, clearly less than most of either article.
+    Partial,
+    /// The shared copy is reworded.
+    Rewrite,
+}
+
+impl Relation {
+    /// Lower-case name, as in the JSONL contract.
+    pub fn name(self) -> &'static str {
+        match self {
+            Relation::Copy => "copy",
+            Relation::Partial => "partial",
+            Relation::Rewrite => "rewrite",
+        }
+    }
+}
+
+/// Two aligned paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ParagraphMatch {
+    /// Paragraph index in document `a` (position among all its paragraphs, from 0).
+    pub a: u32,
+    /// Paragraph index in document `b`.
+    pub b: u32,
+    /// Jaccard similarity of their shingle sets.
+    pub similarity: f32,
+}
+
+/// A matched article pair. `a` is the source when the direction is known; otherwise the
+/// side with the lower coverage (the one the other was mostly taken from).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleMatch {
+    /// Document index of side a.
+    pub a: u32,
+    /// Document index of side b.
+    pub b: u32,
+    /// Kind of reuse.
+    pub relation: Relation,
+    /// The surely-earlier side (always `a` when set).
+    pub source: Option<u32>,
+    /// Verbatim share of the reused copy (see module docs).
+    pub similarity: f32,
+    /// Share of a's body words in aligned paragraphs.
+    pub coverage_a: f32,
+    /// Share of b's body words in aligned paragraphs.
+    pub coverage_b: f32,
+    /// Shingles shared through aligned paragraphs.
+    pub shared: u32,
+    /// Aligned paragraphs, sorted by (a, b).
+    pub paragraphs: Vec<ParagraphMatch>,
+}
+
+/// One document as sorted `(shingle, local paragraph)` entries.
+#[derive(Debug, Clone, Default)]
+pub struct DocView {
+    entries: Vec<(u32, u32)>,
+    /// Per local body paragraph: (index in the document, tokens, shingle-set size).
+    paras: Vec<(u32, u32, u32)>,
+    body_tokens: u64,
+}
+
+impl DocView {
+    /// The view of document `d`: its body paragraphs only.
+    pub fn build(store: &Store, d: u32) -> DocView {
+        let mut v = DocView::default();
+        for (i, p) in store.doc_paragraphs(d).iter().enumerate() {
+            if p.kind != Kind::Body {
+                continue;
+            }
+            let local = v.paras.len() as u32;
+            let set = store.set(p.unique);
+            v.paras.push((i as u32, p.tokens, set.len() as u32));
+            v.body_tokens += p.tokens as u64;
+            v.entries.extend(set.iter().map(|&h| (h, local)));
+        }
+        v.entries.sort_unstable();
+        v
+    }
+
+    /// Bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * 8 + self.paras.capacity() * 12
+    }
+}
+
+/// Per-thread scratch for [`align`].
+#[derive(Debug, Default)]
+pub struct AlignScratch {
+    cells: Vec<u64>,
+}
+
+/// Aligns documents `a` and `b`; `None` when they do not match.
+pub fn align(
+    store: &Store,
+    cfg: &Config,
+    (a, va): (u32, &DocView),
+    (b, vb): (u32, &DocView),
+    scratch: &mut AlignScratch,
+) -> Option<ArticleMatch> {
+    // Merge join: every (paragraph of a, paragraph of b) sharing a shingle, once per shingle.
+    let cells = &mut scratch.cells;
+    cells.clear();
+    let (ea, eb) = (&va.entries, &vb.entries);
+    let (mut i, mut j) = (0, 0);
+    while i < ea.len() && j < eb.len() {
+        match ea[i].0.cmp(&eb[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                let h = ea[i].0;
+                let i2 = i + ea[i..].iter().take_while(|e| e.0 == h).count();
+                let j2 = j + eb[j..].iter().take_while(|e| e.0 == h).count();
+                for x in &ea[i..i2] {
+                    for y in &eb[j..j2] {
+                        cells.push((x.1 as u64) << 32 | y.1 as u64);
+                    }
+                }
+                i = i2;
+                j = j2;
+            }
+        }
+    }
+    if cells.len() < cfg.min_shared as usize {
+        return None;
+    }
+    cells.sort_unstable();
+    // Aligned paragraph pairs and, per paragraph, its best partner.
+    let mut aligned: Vec<(u32, u32, Overlap)> = Vec::new();
+    let mut k = 0;
+    while k < cells.len() {
+        let c = cells[k];
+        let n = cells[k..].iter().take_while(|&&x| x == c).count() as u32;
+        k += n as usize;
+        let (p, q) = ((c >> 32) as usize, (c & 0xffff_ffff) as usize);
+        let o = Overlap { shared: n, len_a: va.paras[p].2, len_b: vb.paras[q].2 };
+        let identical_short = n == o.len_a && n == o.len_b;
+        if (n >= cfg.align_min_shared && o.containment() >= cfg.align_containment)
+            || identical_short
+        {
+            aligned.push((p as u32, q as u32, o));
+        }
+    }
+    if aligned.is_empty() {
+        return None;
+    }
+    let mut best_a: Vec<Option<Overlap>> = vec![None; va.paras.len()];
+    let mut best_b: Vec<Option<Overlap>> = vec![None; vb.paras.len()];
+    for &(p, q, o) in &aligned {
+        let ba = &mut best_a[p as usize];
+        if ba.is_none_or(|x| o.shared > x.shared) {
+            *ba = Some(o);
+        }
+        let bb = &mut best_b[q as usize];
+        if bb.is_none_or(|x| o.shared > x.shared) {
+            *bb = Some(o);
+        }
+    }
+    // Shingles of each side's aligned paragraphs found in the other side (a shingle of p
+    // shared with two aligned partners counts once per partner; min of both sides bounds it).
+    let side = |best: &[Option<Overlap>], paras: &[(u32, u32, u32)], total: u64| {
+        let (mut shared, mut num, mut den, mut tokens) = (0u32, 0u64, 0u64, 0u64);
+        for (b, p) in best.iter().zip(paras) {
+            if let Some(o) = b {
+                shared += o.shared;
+                num += o.shared as u64;
+                den += o.len_a.min(o.len_b) as u64;
+                tokens += p.1 as u64;
+            }
+        }
+        let sim = if den == 0 { 0.0 } else { num as f64 / den as f64 };
+        let cov = if total == 0 { 0.0 } else { tokens as f64 / total as f64 };
+        (shared, sim, cov)
+    };
+    let (sh_a, sim_a, cov_a) = side(&best_a, &va.paras, va.body_tokens);
+    let (sh_b, sim_b, cov_b) = side(&best_b, &vb.paras, vb.body_tokens);
+    let shared = sh_a.min(sh_b);
+    if shared < cfg.min_shared {
+        return None;
+    }
+    let similarity = sim_a.max(sim_b);
+    let relation = if similarity < cfg.copy_similarity {
+        Relation::Rewrite
+    } else if cov_a.max(cov_b) > cfg.copy_coverage {
+        Relation::Copy
+    } else {
+        Relation::Partial
+    };
+    let mut paragraphs: Vec<ParagraphMatch> = aligned
+        .iter()
+        .map(|&(p, q, o)| ParagraphMatch {
+            a: va.paras[p as usize].0,
+            b: vb.paras[q as usize].0,
+            similarity: o.jaccard() as f32,
+        })
+        .collect();
+    let (da, db) = (&store.docs[a as usize], &store.docs[b as usize]);
+    let order = match (da.published, db.published) {
+        (Some(x), Some(y)) => x.surely_cmp(y),
+        _ => None,
+    };
+    // Side a: the source if known, else the side less covered (the larger original).
+    let swap = match order {
+        Some(Ordering::Greater) => true,
+        Some(_) => false,
+        None => (cov_a, &*da.id) > (cov_b, &*db.id),
+    };
+    let (a, b, cov_a, cov_b) = if swap {
+        for m in &mut paragraphs {
+            std::mem::swap(&mut m.a, &mut m.b);
+        }
+        (b, a, cov_b, cov_a)
+    } else {
+        (a, b, cov_a, cov_b)
+    };
+    paragraphs.sort_by_key(|m| (m.a, m.b));
+    Some(ArticleMatch {
+        a,
+        b,
+        relation,
+        source: order.map(|_| a),
+        similarity: similarity as f32,
+        coverage_a: cov_a as f32,
+        coverage_b: cov_b as f32,
+        shared,
+        paragraphs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Document;
+    use crate::error::Location;
+    use crate::fingerprint::Fingerprinter;
+    use crate::shingle::Shingler;
+    use crate::store::SourceRef;
+
+    const P: [&str; 4] = [
+        "The central bank raised its main interest rate by half a percentage point on Tuesday, citing stubborn inflation in services.",
+        "Economists polled last week had expected a smaller move, and bond yields jumped after the announcement in the capital.",
+        "The governor said further increases could not be ruled out if wage growth stayed at its current pace through the summer.",
+        "Shares of the country's largest lenders rose sharply in afternoon trading as investors bet on wider lending margins.",
+    ];
+
+    fn store(docs: &[(&str, &str, &str)]) -> Store {
+        let mut s = Store::new(vec![]);
+        for (i, (id, published, text)) in docs.iter().enumerate() {
+            let fp = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text);
+            let d = Document::new(*id, *text).with_published(*published);
+            let loc = Location { path: "t".into(), line: i as u64 + 1 };
+            s.add(&d, fp, SourceRef { input: 0, line: loc.line }, &loc).unwrap();
+        }
+        s
+    }
+
+    fn run(s: &Store, x: u32, y: u32) -> Option<ArticleMatch> {
+        let cfg = Config::default();
+        let (vx, vy) = (DocView::build(s, x), DocView::build(s, y));
+        align(s, &cfg, (x, &vx), (y, &vy), &mut AlignScratch::default())
+    }
+
+    #[test]
+    fn verbatim_copy_with_a_local_lede_is_a_directed_copy() {
+        let wire = P.join("\n\n");
+        let copy = format!(
+            "A local lede written by the town paper about its readers.\n\n{}",
+            P[..3].join("\n\n")
+        );
+        let s = store(&[
+            ("copy", "2020-01-01T12:00:00Z", &copy),
+            ("wire", "2020-01-01T10:00:00Z", &wire),
+        ]);
+        let m = run(&s, 0, 1).unwrap();
+        assert_eq!((m.a, m.b, m.source), (1, 0, Some(1)), "the wire is the source and side a");
+        assert_eq!(m.relation, Relation::Copy);
+        assert!((m.similarity - 1.0).abs() < 1e-6);
+        assert!(m.coverage_b > 0.7 && m.coverage_b < 1.0 && m.coverage_a > 0.7);
+        let idx: Vec<(u32, u32)> = m.paragraphs.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(idx, vec![(0, 1), (1, 2), (2, 3)]);
+    }
+
+    #[test]
+    fn one_shared_paragraph_is_partial_and_equal_times_are_undirected() {
+        let a = format!(
+            "{}\n\n{}\n\n{}",
+            P[0],
+            "Completely unrelated local reporting about the harbour festival and its many visitors this year.",
+            "The festival committee thanked volunteers, sponsors and the fire brigade for a safe and cheerful weekend."
+        );
+        let b = format!(
+            "{}\n\n{}\n\n{}",
+            "Another outlet's own story on the regional elections that will be held next month across the province.",
+            P[0],
+            "More original reporting on a school board decision that angered many parents in the district."
+        );
+        let s = store(&[("a", "2020-01-01", &a), ("b", "2020-01-01", &b)]);
+        let m = run(&s, 0, 1).unwrap();
+        assert_eq!(m.relation, Relation::Partial);
+        assert_eq!(m.source, None);
+        assert_eq!(m.paragraphs.len(), 1);
+    }
+
+    #[test]
+    fn reworded_copy_is_a_rewrite() {
+        let wire = P.join("\n\n");
+        let reworded = [
+            "The central bank lifted its main interest rate by half a percentage point on Tuesday, pointing to stubborn inflation in services.",
+            "Economists surveyed last week had forecast a smaller move, and bond yields climbed after the announcement in the capital.",
+            "Further increases could not be ruled out if wage growth stayed at its current pace through the summer, the governor said.",
+            "Stock of the country's biggest lenders rose sharply in afternoon trading as investors wagered on wider lending margins.",
+        ]
+        .join("\n\n");
+        let s = store(&[
+            ("w", "2020-01-01T10:00:00Z", &wire),
+            ("r", "2020-01-02T10:00:00Z", &reworded),
+        ]);
+        let m = run(&s, 0, 1).unwrap();
+        assert_eq!(m.relation, Relation::Rewrite, "{m:?}");
+        assert!(m.similarity < 0.78);
+        assert_eq!(m.source, Some(0));
+    }
+
+    #[test]
+    fn a_common_phrase_is_not_a_match() {
+        let a = "Officials said on Tuesday that the plan would go ahead as announced, despite protests.";
+        let b = "Farmers in the north said on Tuesday that the plan would ruin their harvest this autumn.";
+        let s = store(&[("a", "2020-01-01", a), ("b", "2020-01-02", b)]);
+        assert!(run(&s, 0, 1).is_none());
+    }
+}

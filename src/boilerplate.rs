@@ -1,0 +1,670 @@
+//! Boilerplate: text around the copy that says nothing about it.
+//!
+//! Share buttons, photo credits and captions, bylines, newsletter prompts, copyright
+//! footers, "To be continued" lines and machine-translation loops appear in thousands of
+//! unrelated articles. Left in, they would make every two articles of one outlet look like
+//! partial copies of each other. Two mechanisms remove them:
+//!
+//! * **Rules** ([`classify`]) look at one line or paragraph: short, formulaic text in
+//!   English, French, German and Spanish. They are deliberately narrow (a rule that fires on
+//!   a real wire paragraph loses evidence), and every one of them is tested.
+//! * **Templates** ([`TemplateFinder`]) are learned from the corpus: a paragraph that an
+//!   outlet prints in many *different* articles is that outlet's template, whatever its
+//!   wording. "Different" matters: a wire that re-sends the same story three times repeats
+//!   its paragraphs too, and those re-sends are exactly what a user wants found.
+//!
+//! Nothing is silently deleted: boilerplate paragraphs keep their place and span in the
+//! document, carry the reason they were set aside, and are counted in every run summary.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::normalize::Tokens;
+
+/// Why a paragraph was set aside as boilerplate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Boilerplate {
+    /// Share-button lines ("Share on facebook", "Tweet", "Email").
+    Share,
+    /// Advertising and navigation lines ("Advertisement", "Read more:", "Related coverage").
+    Navigation,
+    /// Photo credits and captions ("Sputnik / Kremlin Pool / EPA / Shutterstock").
+    Credit,
+    /// Bylines ("By Ruth Reid, Reuters", "Staff and agencies").
+    Byline,
+    /// Newsletter and subscription prompts.
+    Newsletter,
+    /// Copyright lines and wire footers ("(Reporting by …; Editing by …)").
+    Footer,
+    /// "To be continued", "À suivre", "More to follow", "Read the full story…".
+    Continuation,
+    /// A degenerate loop: one phrase repeated over and over (machine-translation artefact).
+    Loop,
+    /// A paragraph the outlet prints in many different articles (learned from the corpus).
+    Template,
+}
+
+impl Boilerplate {
+    /// All reasons, in report order.
+    pub const ALL: [Boilerplate; 9] = [
+        Boilerplate::Share,
+        Boilerplate::Navigation,
+        Boilerplate::Credit,
+        Boilerplate::Byline,
+        Boilerplate::Newsletter,
+        Boilerplate::Footer,
+        Boilerplate::Continuation,
+        Boilerplate::Loop,
+        Boilerplate::Template,
+    ];
+
+    /// Short lower-case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Boilerplate::Share => "share",
+            Boilerplate::Navigation => "navigation",
+            Boilerplate::Credit => "credit",
+            Boilerplate::Byline => "byline",
+            Boilerplate::Newsletter => "newsletter",
+            Boilerplate::Footer => "footer",
+            Boilerplate::Continuation => "continuation",
+            Boilerplate::Loop => "loop",
+            Boilerplate::Template => "template",
+        }
+    }
+}
+
+impl fmt::Display for Boilerplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A view of some tokens of a [`Tokens`] buffer.
+struct View<'a> {
+    toks: &'a Tokens,
+    range: Range<usize>,
+}
+
+impl<'a> View<'a> {
+    fn len(&self) -> usize {
+        self.range.len()
+    }
+    fn get(&self, i: usize) -> &'a str {
+        self.toks.get(self.range.start + i)
+    }
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.range.clone().map(move |i| self.toks.get(i))
+    }
+    fn starts_with(&self, phrase: &[&str]) -> bool {
+        phrase.len() <= self.len() && phrase.iter().enumerate().all(|(i, w)| self.get(i) == *w)
+    }
+    fn is(&self, phrase: &[&str]) -> bool {
+        phrase.len() == self.len() && self.starts_with(phrase)
+    }
+    fn contains(&self, phrase: &[&str]) -> bool {
+        let n = phrase.len();
+        if n == 0 || n > self.len() {
+            return false;
+        }
+        (0..=self.len() - n).any(|s| phrase.iter().enumerate().all(|(i, w)| self.get(s + i) == *w))
+    }
+    fn contains_any(&self, phrases: &[&[&str]]) -> bool {
+        phrases.iter().any(|p| self.contains(p))
+    }
+}
+
+/// Words a share-button line is made of.
+const SHARE_CORE: &[&str] = &[
+    "share",
+    "shares",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "email",
+    "mail",
+    "whatsapp",
+    "tweet",
+    "pin",
+    "pinterest",
+    "print",
+    "save",
+    "comment",
+    "comments",
+    "reddit",
+    "telegram",
+    "messenger",
+    "flipboard",
+    "bluesky",
+    "threads",
+    "partager",
+    "partagez",
+    "teilen",
+    "compartir",
+    "condividi",
+    "imprimer",
+    "drucken",
+    "imprimir",
+    "copy",
+    "link",
+    "sms",
+    "xing",
+];
+const SHARE_FILLER: &[&str] = &[
+    "on",
+    "via",
+    "this",
+    "article",
+    "story",
+    "the",
+    "to",
+    "e",
+    "x",
+    "sur",
+    "par",
+    "en",
+    "per",
+    "auf",
+    "url",
+    "page",
+    "cet",
+    "l",
+    "artikel",
+    "por",
+    "articulo",
+    "artículo",
+    "or",
+    "by",
+];
+
+const NAVIGATION: &[&[&str]] = &[
+    &["advertisement"],
+    &["advertising"],
+    &["sponsored"],
+    &["sponsored", "content"],
+    &["story", "continues", "below"],
+    &["story", "continues", "below", "advertisement"],
+    &["continue", "reading"],
+    &["continue", "reading", "the", "main", "story"],
+    &["related"],
+    &["related", "coverage"],
+    &["related", "articles"],
+    &["related", "stories"],
+    &["read", "more"],
+    &["read", "also"],
+    &["see", "also"],
+    &["most", "read"],
+    &["publicité"],
+    &["lire", "aussi"],
+    &["à", "lire", "aussi"],
+    &["anzeige"],
+    &["werbung"],
+    &["mehr", "zum", "thema"],
+    &["publicidad"],
+    &["lea", "también"],
+    &["skip", "advert"],
+    &["skip", "ad"],
+];
+
+const CONTINUATION_START: &[&[&str]] = &[
+    &["to", "be", "continued"],
+    &["à", "suivre"],
+    &["a", "suivre"],
+    &["more", "to", "follow"],
+    &["read", "the", "full", "story"],
+    &["continued", "on", "page"],
+    &["this", "story", "is", "developing"],
+    &["this", "is", "a", "developing", "story"],
+    &["this", "is", "an", "abridged", "version"],
+    &["fortsetzung", "folgt"],
+    &["continuará"],
+];
+
+const NEWSLETTER_ACTION: &[&[&str]] = &[
+    &["sign", "up"],
+    &["subscribe"],
+    &["register", "for", "free"],
+    &["abonnez", "vous"],
+    &["s", "abonner"],
+    &["inscrivez", "vous"],
+    &["abonnieren"],
+    &["suscríbete"],
+    &["suscribirse"],
+    &["never", "miss"],
+];
+const NEWSLETTER_OBJECT: &[&[&str]] = &[
+    &["newsletter"],
+    &["newsletters"],
+    &["inbox"],
+    &["alerts"],
+    &["briefing"],
+    &["headlines"],
+    &["keep", "reading"],
+    &["lettre"],
+    &["infolettre"],
+    &["updates"],
+    &["delivered"],
+];
+
+const FOOTER_ANYWHERE: &[&[&str]] = &[
+    &["all", "rights", "reserved"],
+    &["tous", "droits", "réservés"],
+    &["alle", "rechte", "vorbehalten"],
+    &["todos", "los", "derechos", "reservados"],
+    &["may", "not", "be", "published", "broadcast", "rewritten", "or", "redistributed"],
+    &["contributed", "to", "this", "report"],
+    &["republication", "or", "redistribution"],
+];
+const FOOTER_START: &[&[&str]] = &[
+    &["reporting", "by"],
+    &["additional", "reporting", "by"],
+    &["editing", "by"],
+    &["writing", "by"],
+    &["compiled", "by"],
+    &["avec", "afp"],
+    &["avec", "reuters"],
+];
+
+const AGENCIES: &[&str] = &[
+    "reuters",
+    "afp",
+    "ap",
+    "epa",
+    "efe",
+    "dpa",
+    "ansa",
+    "tass",
+    "xinhua",
+    "sputnik",
+    "getty",
+    "shutterstock",
+    "bloomberg",
+    "anadolu",
+    "alamy",
+    "pool",
+    "kremlin",
+    "sipa",
+    "abaca",
+    "zuma",
+    "imago",
+    "nurphoto",
+    "upi",
+    "pa",
+    "aap",
+    "kyodo",
+    "yonhap",
+    "belga",
+    "anp",
+    "kna",
+];
+const BYLINE_WORDS: &[&[&str]] = &[
+    &["staff", "and", "agencies"],
+    &["from", "wire", "reports"],
+    &["wire", "reports"],
+    &["staff", "writer"],
+    &["staff", "reporter"],
+    &["staff", "with"],
+    &["news", "service"],
+    &["news", "desk"],
+    &["correspondent"],
+    &["and", "agencies"],
+    &["with", "agencies"],
+];
+
+/// Classifies one line or paragraph. `raw` is its original text, `range` the span of its
+/// tokens in `toks`.
+pub fn classify(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<Boilerplate> {
+    let v = View { toks, range };
+    let n = v.len();
+    if n == 0 {
+        return None;
+    }
+    if n <= 6 && is_share(&v) {
+        return Some(Boilerplate::Share);
+    }
+    if n <= 6
+        && NAVIGATION
+            .iter()
+            .any(|p| v.is(p) || (p.len() >= 2 && v.starts_with(p) && n <= p.len() + 2))
+    {
+        return Some(Boilerplate::Navigation);
+    }
+    if n <= 14 && CONTINUATION_START.iter().any(|p| v.starts_with(p)) {
+        return Some(Boilerplate::Continuation);
+    }
+    if n <= 40 && v.contains_any(NEWSLETTER_ACTION) && v.contains_any(NEWSLETTER_OBJECT) {
+        return Some(Boilerplate::Newsletter);
+    }
+    if n <= 60 && (v.contains_any(FOOTER_ANYWHERE) || FOOTER_START.iter().any(|p| v.starts_with(p)))
+    {
+        return Some(Boilerplate::Footer);
+    }
+    if n <= 60 && (is_footer_raw(raw) || is_copyright_line(&v)) {
+        return Some(Boilerplate::Footer);
+    }
+    if n <= 10 && is_byline(raw, &v) {
+        return Some(Boilerplate::Byline);
+    }
+    if n <= 80 && is_credit(raw, &v) {
+        return Some(Boilerplate::Credit);
+    }
+    None
+}
+
+fn is_share(v: &View<'_>) -> bool {
+    let mut core = false;
+    for t in v.iter() {
+        if SHARE_CORE.contains(&t) {
+            core = true;
+        } else if !SHARE_FILLER.contains(&t) && !t.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    core
+}
+
+/// "Copyright 1987 X", "Copyright (c) X": the word followed by a year or a (c), or a short line.
+fn is_copyright_line(v: &View<'_>) -> bool {
+    v.get(0) == "copyright"
+        && (v.len() <= 8
+            || v.iter()
+                .skip(1)
+                .take(2)
+                .any(|t| t == "c" || (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))))
+}
+
+fn is_footer_raw(raw: &str) -> bool {
+    let t = raw.trim_start();
+    t.starts_with('©')
+        || t.starts_with("(c)")
+        || t.starts_with("(C)")
+        || (t.contains('©') && t.split_whitespace().count() <= 12)
+}
+
+fn is_byline(raw: &str, v: &View<'_>) -> bool {
+    let first = v.get(0);
+    if matches!(first, "by" | "par" | "von" | "por" | "di") && v.len() >= 2 && v.len() <= 8 {
+        // "By Ruth Reid, Reuters": the word after "by" must be a capitalised name.
+        let mut words = raw.split_whitespace();
+        words.next();
+        if words.next().and_then(|w| w.chars().next()).is_some_and(char::is_uppercase) {
+            return true;
+        }
+    }
+    if v.contains_any(BYLINE_WORDS) {
+        return true;
+    }
+    if v.len() == 1 && AGENCIES.contains(&first) {
+        return true;
+    }
+    // "Reuters | 06 March 1987", "By AP | Updated …"
+    raw.contains('|') && v.len() <= 8 && v.iter().any(|t| AGENCIES.contains(&t))
+}
+
+const CREDIT_PREFIXES: &[&str] = &[
+    "Photo:",
+    "Photo :",
+    "Photograph:",
+    "Photos:",
+    "Image:",
+    "Image caption",
+    "Image source",
+    "Picture:",
+    "Pictured:",
+    "Credit:",
+    "Caption:",
+    "Légende",
+    "Crédit",
+    "Foto:",
+    "Bild:",
+    "Getty Images",
+    "Media caption",
+];
+const CREDIT_MARKERS: &[&str] = &[
+    "Getty Images",
+    "Shutterstock",
+    "AP Photo",
+    "AFP via Getty",
+    "EPA-EFE",
+    "REUTERS/",
+    "/ AFP",
+    "/AFP",
+    "AFP/",
+    "(Photo by",
+    "(Photo:",
+    "Photo credit",
+    "PA Media",
+    "PA Wire",
+    "Alamy",
+    "Anadolu Agency",
+    "picture alliance",
+    "Kremlin Pool",
+    "File photo",
+];
+
+fn is_credit(raw: &str, v: &View<'_>) -> bool {
+    let t = raw.trim();
+    if CREDIT_PREFIXES.iter().any(|p| t.starts_with(p)) {
+        return true;
+    }
+    if v.len() <= 40 && CREDIT_MARKERS.iter().any(|m| t.contains(m)) {
+        return true;
+    }
+    // "Sputnik / Kremlin Pool / EPA / Shutterstock": slash-separated agency list.
+    let slashes = t.matches(" / ").count();
+    if slashes >= 2 && v.iter().filter(|w| AGENCIES.contains(w)).count() >= 2 {
+        return true;
+    }
+    // A caption with its credit glued to the last word: "… à PékinReuters".
+    glued_credit(t)
+}
+
+fn glued_credit(t: &str) -> bool {
+    const CREDITS: &[&str] = &[
+        "Reuters",
+        "AFP",
+        "Getty Images",
+        "EPA",
+        "Shutterstock",
+        "AP",
+        "PA Media",
+        "Sputnik",
+        "Bloomberg",
+        "Anadolu",
+        "Xinhua",
+        "Alamy",
+        "BBC",
+        "EPA-EFE",
+    ];
+    let t = t.trim_end_matches(['.', ' ']);
+    CREDITS.iter().any(|c| {
+        t.strip_suffix(c)
+            .and_then(|head| head.chars().next_back())
+            .is_some_and(|ch| ch.is_lowercase())
+    })
+}
+
+/// Repetition test for machine-translation loops: `shingles` are the paragraph's shingle
+/// hashes in text order, before de-duplication. A paragraph is a loop when it is long
+/// enough and most of its shingles repeat earlier ones.
+pub fn is_loop(shingles: &[u32], scratch: &mut Vec<u32>) -> bool {
+    const MIN_SHINGLES: usize = 16;
+    if shingles.len() < MIN_SHINGLES {
+        return false;
+    }
+    scratch.clear();
+    scratch.extend_from_slice(shingles);
+    scratch.sort_unstable();
+    scratch.dedup();
+    // Ordinary prose repeats almost no 5-word sequence; a loop repeats most of them.
+    scratch.len() * 5 < shingles.len() * 3
+}
+
+/// Learns outlet templates from the whole corpus.
+///
+/// Feed it, for every body paragraph, the outlet of its article, the paragraph's content
+/// key and a *context* for the article (what the article is about apart from this
+/// paragraph; see [`TemplateFinder::add`]). A paragraph is an outlet template when it occurs
+/// with at least `min_contexts` different contexts in that outlet's articles.
+#[derive(Debug)]
+pub struct TemplateFinder {
+    rows: Vec<(u32, u32, u64)>,
+    min_contexts: usize,
+}
+
+impl TemplateFinder {
+    /// A finder that marks paragraphs seen in at least `min_contexts` different articles of
+    /// one outlet.
+    pub fn new(min_contexts: usize) -> Self {
+        TemplateFinder { rows: Vec::new(), min_contexts: min_contexts.max(2) }
+    }
+
+    /// Records that paragraph `key` appears in an article of `outlet` whose other content
+    /// is summarised by `context` (e.g. the key of its longest other paragraph). Identical
+    /// re-sends share a context and so count once.
+    pub fn add(&mut self, outlet: u32, key: u32, context: u64) {
+        self.rows.push((outlet, key, context));
+    }
+
+    /// The keys that are templates of some outlet, sorted.
+    pub fn finish(mut self) -> Vec<u32> {
+        self.rows.sort_unstable();
+        self.rows.dedup();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.rows.len() {
+            let (o, k, _) = self.rows[i];
+            let mut j = i;
+            while j < self.rows.len() && self.rows[j].0 == o && self.rows[j].1 == k {
+                j += 1;
+            }
+            if j - i >= self.min_contexts {
+                out.push(k);
+            }
+            i = j;
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Normalizer;
+
+    fn c(raw: &str) -> Option<Boilerplate> {
+        let t = Normalizer::new().tokenize(raw);
+        classify(raw, &t, 0..t.len())
+    }
+
+    const CASES: &[(&str, Option<Boilerplate>)] = &[
+        ("Share on facebook", Some(Boilerplate::Share)),
+        ("Share this article", Some(Boilerplate::Share)),
+        ("Tweet", Some(Boilerplate::Share)),
+        ("Email", Some(Boilerplate::Share)),
+        ("Partager sur Facebook", Some(Boilerplate::Share)),
+        ("Comments (12)", Some(Boilerplate::Share)),
+        ("Advertisement", Some(Boilerplate::Navigation)),
+        ("Story continues below", Some(Boilerplate::Navigation)),
+        ("Read more:", Some(Boilerplate::Navigation)),
+        ("RELATED COVERAGE", Some(Boilerplate::Navigation)),
+        ("Continue reading the main story", Some(Boilerplate::Navigation)),
+        ("À suivre", Some(Boilerplate::Continuation)),
+        ("To be continued...", Some(Boilerplate::Continuation)),
+        ("More to follow.", Some(Boilerplate::Continuation)),
+        ("Read the full story on our website.", Some(Boilerplate::Continuation)),
+        ("This is an abridged version of a wire report.", Some(Boilerplate::Continuation)),
+        (
+            "Sign up for the Ironwood Express Morning Briefing to get the day's top stories in your inbox.",
+            Some(Boilerplate::Newsletter),
+        ),
+        (
+            "Get the latest headlines delivered daily. Subscribe to our free newsletter.",
+            Some(Boilerplate::Newsletter),
+        ),
+        ("Never miss a story: sign up for Marlow Post alerts.", Some(Boilerplate::Newsletter)),
+        (
+            "Enjoying this article? Register for free to keep reading X.",
+            Some(Boilerplate::Newsletter),
+        ),
+        ("Copyright 1987 Marlow Post. All rights reserved.", Some(Boilerplate::Footer)),
+        (
+            "(c) 1987 Marlow Post. This material may not be published, broadcast, rewritten or redistributed.",
+            Some(Boilerplate::Footer),
+        ),
+        ("Reuters contributed to this report.", Some(Boilerplate::Footer)),
+        ("(Reporting by Ruth Reid; Editing by Paul Byrne)", Some(Boilerplate::Footer)),
+        ("All content © 1987 Zennor Bay Star and its licensors.", Some(Boilerplate::Footer)),
+        ("By Ruth Reid, Reuters", Some(Boilerplate::Byline)),
+        ("By Ruth Reid | Reuters", Some(Boilerplate::Byline)),
+        ("Staff and agencies", Some(Boilerplate::Byline)),
+        ("From wire reports", Some(Boilerplate::Byline)),
+        ("Reuters | 06 March 1987", Some(Boilerplate::Byline)),
+        ("Marlow Post staff with Reuters", Some(Boilerplate::Byline)),
+        ("Reuters", Some(Boilerplate::Byline)),
+        ("Par Jean Dupont", Some(Boilerplate::Byline)),
+        ("Sputnik / Kremlin Pool / EPA / Shutterstock", Some(Boilerplate::Credit)),
+        (
+            "Le président russe de Reuters Vladimir Poutine et le leader nord-coréen Kim Jong Un assistent à une réunion à PékinReuters",
+            Some(Boilerplate::Credit),
+        ),
+        ("Image caption: Kim Jong Un in Beijing", Some(Boilerplate::Credit)),
+        ("Troops on parade. (Photo by John Smith/Getty Images)", Some(Boilerplate::Credit)),
+        // Real wire paragraphs must survive.
+        ("By contrast, analysts said the move was expected.", None),
+        ("The company said it would subscribe to the new shares of the free float.", None),
+        ("The Reuters/Ipsos poll showed a lead of 5 points.", None),
+        (
+            "M-1 money supply for the week ended February 23, reported today, rose 1.9 billion dlrs to 738.5 billion.",
+            None,
+        ),
+        ("Shr 10 cts vs 12 cts", None),
+        (
+            "Copyright infringement lawsuits against the two firms rose sharply last year, the report said.",
+            None,
+        ),
+        ("Copyright (c) Marlow Post", Some(Boilerplate::Footer)),
+        ("UN agencies warn of famine in Sudan", None),
+        ("Breaking news: the Fed raised rates by half a point today.", None),
+        ("Kim, en réponse, a déclaré qu'il était prêt à aider la Russie.", None),
+        ("Email addresses of 2 million customers were stolen, the bank said.", None),
+    ];
+
+    #[test]
+    fn rules_fire_on_boilerplate_and_spare_copy() {
+        for (raw, want) in CASES {
+            assert_eq!(c(raw), *want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn loops_are_detected_by_repetition() {
+        let looped: Vec<u32> = (0..40).map(|i| i % 6).collect();
+        let prose: Vec<u32> = (0..40).collect();
+        let mut s = Vec::new();
+        assert!(is_loop(&looped, &mut s));
+        assert!(!is_loop(&prose, &mut s));
+        assert!(!is_loop(&looped[..10], &mut s), "short paragraphs are never loops");
+    }
+
+    #[test]
+    fn templates_need_different_articles_of_one_outlet() {
+        let mut f = TemplateFinder::new(3);
+        // Key 7: footer of outlet 1 in three different articles -> template.
+        for ctx in [10, 11, 12] {
+            f.add(1, 7, ctx);
+        }
+        // Key 8: a wire paragraph re-sent three times in one outlet (same context) -> kept.
+        for _ in 0..3 {
+            f.add(2, 8, 99);
+        }
+        // Key 9: one article each in three outlets -> syndication, kept.
+        for o in [1, 2, 3] {
+            f.add(o, 9, o as u64);
+        }
+        assert_eq!(f.finish(), vec![7]);
+    }
+}

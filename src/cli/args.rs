@@ -1,0 +1,193 @@
+//! The command-line surface (clap derive). Only parsing lives here; `Config::from` turns the
+//! options into the library's configuration.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use wirematch::Config;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (records with problems were reported on stderr and skipped, unless --strict)
+  1  success, but no pair was found and --fail-if-none was given
+  2  error: bad arguments, unreadable output, or a skipped record under --strict";
+
+/// Find republished, rewritten and translated wire copy across a news corpus.
+#[derive(Debug, Parser)]
+#[command(name = "wirematch", version, after_help = EXIT_CODES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More detail on stderr: -v adds stage timings and the LSH curve, -vv debug logs.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Print only errors on stderr (no summary, no progress, no per-record warnings).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Worker threads (default: all cores). Results are identical for any value.
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Match a corpus: article pairs that share copy, with paragraphs, relation and source.
+    #[command(after_help = EXIT_CODES)]
+    Match(MatchArgs),
+    /// Match a corpus (or take a predictions file) and score it against labels.
+    #[command(after_help = EXIT_CODES)]
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned text: summary, top pairs, outlets (default on a terminal).
+    Table,
+    /// One JSON object per line (default when stdout is not a terminal).
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportArg {
+    /// Article pairs (default).
+    Pairs,
+    /// Stories: groups of articles carrying the same copy.
+    Stories,
+    /// Per outlet: how much of its copy came from which outlets.
+    Outlets,
+}
+
+/// Options shared by every command that matches a corpus.
+#[derive(Debug, Clone, Args)]
+pub struct CorpusArgs {
+    /// Inputs: JSONL files (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected from the
+    /// content; "-" reads standard input), folders of .txt/.html files (id = relative path,
+    /// outlet = first folder), or single .txt/.html files.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Paragraph Jaccard similarity the LSH index targets [default: 0.3]. Lower finds more
+    /// heavily reworded copy at the cost of more candidates to verify.
+    #[arg(long, value_name = "S")]
+    pub threshold: Option<f64>,
+    /// LSH bands (with --rows), overriding the choice derived from --threshold.
+    #[arg(long, requires = "rows", value_name = "B")]
+    pub bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands", value_name = "R")]
+    pub rows: Option<usize>,
+    /// MinHash signature length [default: 128].
+    #[arg(long, value_name = "K")]
+    pub num_perm: Option<usize>,
+    /// Words per shingle [default: 5].
+    #[arg(long, value_name = "K")]
+    pub shingle_size: Option<usize>,
+    /// Seed for shingle hashing and MinHash [default: 1].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Shingles two articles must share (through aligned paragraphs) to match [default: 10,
+    /// about 14 consecutive words].
+    #[arg(long, value_name = "N")]
+    pub min_shared: Option<u32>,
+    /// Fail on the first record that has to be skipped, instead of reporting it and going on.
+    #[arg(long)]
+    pub strict: bool,
+    /// Largest record (JSONL line or file) to read; larger ones are reported and skipped.
+    /// Accepts K, M, G suffixes [default: 64M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_record_size: Option<u64>,
+    /// Print the LSH bands × rows and its S-curve on stderr before running.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+impl CorpusArgs {
+    pub fn config(&self) -> Config {
+        let mut c = Config::default();
+        if let Some(v) = self.threshold {
+            c.threshold = v;
+        }
+        c.bands = self.bands;
+        c.rows = self.rows;
+        if let Some(v) = self.num_perm {
+            c.num_perm = v;
+        }
+        if let Some(v) = self.shingle_size {
+            c.shingle_size = v;
+        }
+        if let Some(v) = self.seed {
+            c.seed = v;
+        }
+        if let Some(v) = self.min_shared {
+            c.min_shared = v;
+        }
+        c
+    }
+}
+
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&s[..s.len() - 1], 1u64 << 10),
+        Some('M') => (&s[..s.len() - 1], 1 << 20),
+        Some('G') => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .map(|n| n * mult)
+        .map_err(|_| format!("{s:?} is not a size (e.g. 512K, 64M, 2G)"))
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Output format [default: table on a terminal, else jsonl; from -o's extension if given].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write results to FILE (atomically: a temporary file renamed into place).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// What to report.
+    #[arg(long, value_enum, default_value = "pairs")]
+    pub report: ReportArg,
+    /// Rows shown by the table format.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Exit with code 1 when no article pair is found.
+    #[arg(long)]
+    pub fail_if_none: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Labels: JSONL of {"a","b","relation","source"} pairs.
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// Score this predictions file instead of matching (the INPUTs still provide the texts
+    /// the oracle reads).
+    #[arg(long, value_name = "FILE")]
+    pub pred: Option<PathBuf>,
+    /// Also write the predicted pairs (JSONL) to FILE.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Score only these gold relations (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "R,R")]
+    pub relations: Option<Vec<String>>,
+    /// Background documents for the oracle: auto, all, none, or a file of ids.
+    #[arg(long, default_value = "auto", value_name = "RULE")]
+    pub background: String,
+    /// Pairs known to be unrelated; FPs among them are counted.
+    #[arg(long, value_name = "FILE")]
+    pub negatives: Option<PathBuf>,
+    /// Oracle containment threshold for unlabelled true reuse.
+    #[arg(long, default_value_t = 0.5, value_name = "C")]
+    pub oracle_threshold: f64,
+}

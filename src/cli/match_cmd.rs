@@ -1,0 +1,92 @@
+//! `wirematch match`: run the pipeline and write pairs, stories or outlets.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use wirematch::MatchRun;
+use wirematch::atomic::write_atomically;
+use wirematch::report::{self, Format};
+
+use super::args::{FormatArg, MatchArgs, ReportArg};
+
+fn format_for(args: &MatchArgs) -> Format {
+    match args.format {
+        Some(FormatArg::Table) => Format::Table,
+        Some(FormatArg::Jsonl) => Format::Jsonl,
+        Some(FormatArg::Csv) => Format::Csv,
+        None => match args.output.as_deref().and_then(Path::extension).and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
+            Some(e) if e.eq_ignore_ascii_case("txt") => Format::Table,
+            Some(_) => Format::Jsonl,
+            None if super::stdout_is_terminal(None) => Format::Table,
+            None => Format::Jsonl,
+        },
+    }
+}
+
+/// Writes the requested report in the requested format.
+pub fn write_report(
+    run: &MatchRun,
+    report: ReportArg,
+    format: Format,
+    top: usize,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    match (report, format) {
+        (ReportArg::Pairs, Format::Jsonl) => report::write_pairs_jsonl(run, w),
+        (ReportArg::Pairs, Format::Csv) => report::write_pairs_csv(run, w),
+        (ReportArg::Pairs, Format::Table) => {
+            report::write_pairs_table(run, &report::outlet_report(run), top, w)
+        }
+        (ReportArg::Stories, Format::Jsonl) => report::write_stories_jsonl(run, w),
+        (ReportArg::Stories, Format::Csv) => report::write_stories_csv(run, w),
+        (ReportArg::Stories, Format::Table) => report::write_stories_table(run, top, w),
+        (ReportArg::Outlets, Format::Jsonl) => {
+            report::write_outlets_jsonl(&report::outlet_report(run), w)
+        }
+        (ReportArg::Outlets, Format::Csv) => {
+            report::write_outlets_csv(&report::outlet_report(run), w)
+        }
+        (ReportArg::Outlets, Format::Table) => {
+            report::write_outlets_table(&report::outlet_report(run), usize::MAX, w)
+        }
+    }
+}
+
+pub fn run(args: &MatchArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
+    let format = format_for(args);
+    // Fail before the work if the output cannot be created.
+    if let Some(out) = &args.output {
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        anyhow::ensure!(
+            dir.is_dir(),
+            "{}: the folder for the output does not exist",
+            out.display()
+        );
+    }
+    let (run, reporter) = super::run_match(&args.corpus, verbose, quiet)?;
+    match &args.output {
+        Some(out) => {
+            write_atomically(out, |w| write_report(&run, args.report, format, args.top, w))
+                .with_context(|| format!("writing {}", out.display()))?
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            let r =
+                write_report(&run, args.report, format, args.top, &mut w).and_then(|_| w.flush());
+            match r {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("writing to standard output")?,
+            }
+        }
+    }
+    reporter.summary(&run);
+    Ok(if args.fail_if_none && run.matches.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,195 @@
+//! Progress and problems on stderr, and the end-of-run summary.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use wirematch::error::RecordError;
+use wirematch::pipeline::{MatchRun, Observer};
+
+/// Problems printed in full before they are only counted.
+const SHOWN_PROBLEMS: u64 = 100;
+
+/// Stderr reporter: progress bar on a terminal, record problems as they happen.
+pub struct Reporter {
+    quiet: bool,
+    verbose: u8,
+    bar: Option<ProgressBar>,
+    problems: AtomicU64,
+    inputs_skipped: AtomicU64,
+    started: std::time::Instant,
+    last_stage: Mutex<&'static str>,
+}
+
+impl Reporter {
+    pub fn new(quiet: bool, verbose: u8, terminal: bool) -> Self {
+        let bar = (terminal && !quiet).then(|| {
+            let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {msg:12} {bytes}/{total_bytes} {bytes_per_sec} [{elapsed}]",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        });
+        Reporter {
+            quiet,
+            verbose,
+            bar,
+            problems: AtomicU64::new(0),
+            inputs_skipped: AtomicU64::new(0),
+            started: std::time::Instant::now(),
+            last_stage: Mutex::new(""),
+        }
+    }
+
+    pub fn set_total(&self, bytes: u64) {
+        if let Some(b) = &self.bar {
+            b.set_length(bytes);
+        }
+    }
+
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(b) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    pub fn input_skipped(&self, why: &str) {
+        self.inputs_skipped.fetch_add(1, Ordering::Relaxed);
+        if !self.quiet {
+            self.say(&format!("wirematch: skipped input: {why}"));
+        }
+    }
+
+    pub fn inputs_skipped(&self) -> u64 {
+        self.inputs_skipped.load(Ordering::Relaxed)
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+
+    /// The end-of-run summary (stderr). Its last line is the peer-comparable pair count.
+    pub fn summary(&self, run: &MatchRun) {
+        if self.quiet {
+            return;
+        }
+        let s = &run.stats;
+        let t = |n: u64| wirematch::report::thousands(n);
+        let secs = self.started.elapsed().as_secs_f64();
+        let mb = s.corpus.text_bytes as f64 / 1e6;
+        let mut lines = vec![format!(
+            "wirematch: {} documents ({mb:.1} MB of text) in {secs:.2} s; {} records skipped, {} repaired{}; peak memory {}",
+            t(s.corpus.documents),
+            t(s.records_skipped + self.inputs_skipped()),
+            t(s.records_repaired),
+            if self.problems.load(Ordering::Relaxed) > SHOWN_PROBLEMS {
+                format!(
+                    " ({} problems, first {SHOWN_PROBLEMS} shown)",
+                    t(self.problems.load(Ordering::Relaxed))
+                )
+            } else {
+                String::new()
+            },
+            peak_memory().map_or("unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6)),
+        )];
+        let boiler: Vec<String> =
+            s.corpus.boilerplate.iter().map(|(b, n)| format!("{b} {}", t(*n))).collect();
+        let boiler_total: u64 = s.corpus.boilerplate.iter().map(|b| b.1).sum();
+        lines.push(format!(
+            "  paragraphs: {} ({} body, {} boilerplate set aside{}{}); {} distinct body texts",
+            t(s.corpus.paragraphs),
+            t(s.corpus.body_paragraphs),
+            t(boiler_total),
+            if boiler.is_empty() { "" } else { ": " },
+            boiler.join(", "),
+            t(s.corpus.unique_paragraphs)
+        ));
+        if let Some(p) = s.lsh {
+            lines.push(format!(
+                "  index: {} × {} LSH over {} paragraphs; {} candidate pairs{} → {} verified paragraph pairs",
+                p.bands,
+                p.rows,
+                t(s.signed),
+                t(s.candidates.pairs),
+                if s.candidates.oversized_buckets > 0 {
+                    format!(" ({} oversized buckets linked by hub)", t(s.candidates.oversized_buckets))
+                } else {
+                    String::new()
+                },
+                t(s.paragraph_pairs)
+            ));
+        }
+        if s.frequent_paragraphs > 0 {
+            lines.push(format!(
+                "  {} paragraphs occur in more than {} documents and were not expanded into pairs",
+                t(s.frequent_paragraphs),
+                run.config.max_occurrences
+            ));
+        }
+        let rel: Vec<String> =
+            s.relations.iter().map(|(r, n)| format!("{} {}", r.name(), t(*n))).collect();
+        lines.push(format!(
+            "  matches: {} article pairs ({}) in {} stories, from {} candidates",
+            t(s.article_pairs),
+            if rel.is_empty() { "none".into() } else { rel.join(", ") },
+            t(s.stories),
+            t(s.article_candidates)
+        ));
+        if self.verbose > 0 {
+            let st: Vec<String> = s.seconds.iter().map(|(n, x)| format!("{n} {x:.2}s")).collect();
+            lines.push(format!("  stages: {}", st.join(", ")));
+        }
+        lines.push(format!(
+            "  pairs: {}  (distinct paragraph pairs with Jaccard >= 0.5, the peers' measure)",
+            s.paragraph_pairs_at_least(5)
+        ));
+        for l in lines {
+            eprintln!("{l}");
+        }
+    }
+}
+
+impl Observer for Reporter {
+    fn problem(&self, e: &RecordError) {
+        let n = self.problems.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.quiet || n > SHOWN_PROBLEMS {
+            return;
+        }
+        let kind = if e.problem.is_warning() { "warning" } else { "skipped" };
+        self.say(&format!("wirematch: {kind}: {e}"));
+        if n == SHOWN_PROBLEMS {
+            self.say("wirematch: further problems are counted, not shown");
+        }
+    }
+
+    fn stage(&self, name: &'static str) {
+        if let Ok(mut s) = self.last_stage.lock() {
+            *s = name;
+        }
+        if let Some(b) = &self.bar {
+            b.set_message(name);
+        }
+        log::debug!("stage {name}");
+    }
+
+    fn progress(&self, bytes: u64) {
+        if let Some(b) = &self.bar {
+            b.set_position(bytes);
+        }
+    }
+}
+
+/// Peak resident memory of this process in bytes (Linux: VmHWM).
+pub fn peak_memory() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

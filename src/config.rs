@@ -1,0 +1,185 @@
+//! Configuration: every knob of a run, as plain data.
+//!
+//! A [`Config`] is validated once ([`Config::lsh_params`] derives bands × rows) and then
+//! passed by reference; the same values are written into reports and index headers so a
+//! result always says how it was made. Defaults were chosen on the development sets named
+//! in `BENCHMARKS.md` and are meant to generalise, not to fit one corpus.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::lsh::LshParams;
+
+/// All parameters of a matching run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Words per shingle.
+    pub shingle_size: usize,
+    /// MinHash signature length.
+    pub num_perm: usize,
+    /// Seed for shingle hashing and the MinHash family. Changing it changes every
+    /// fingerprint (but not, beyond noise, the results).
+    pub seed: u64,
+    /// Paragraph Jaccard similarity the LSH index is tuned for; also the Jaccard at which a
+    /// candidate paragraph pair is accepted.
+    pub threshold: f64,
+    /// Bands of the LSH index (derived from `threshold` unless set, together with `rows`).
+    pub bands: Option<usize>,
+    /// Rows per band (see `bands`).
+    pub rows: Option<usize>,
+    /// A candidate paragraph pair is also accepted when this share of the smaller
+    /// paragraph's shingles is in the larger (cuts and merges).
+    pub min_containment: f64,
+    /// LSH buckets with more distinct paragraphs than this are linked through one hub
+    /// instead of all pairs.
+    pub max_bucket: usize,
+    /// A paragraph printed in more documents than this is not expanded into document
+    /// pairs (its pairs would be quadratic; it is reported).
+    pub max_occurrences: usize,
+    /// Two articles match when their aligned paragraphs share at least this many
+    /// shingles (5-word shingles: 10 ≈ 14 consecutive words).
+    pub min_shared: u32,
+    /// Within a matched article pair, two paragraphs are aligned when at least this share
+    /// of the smaller one's shingles is in the other…
+    pub align_containment: f64,
+    /// …and they share at least this many shingles.
+    pub align_min_shared: u32,
+    /// At or above this verbatim share the reuse is `copy`/`partial`; below, `rewrite`.
+    pub copy_similarity: f64,
+    /// `copy` when more than this share of one article is reused; `partial` otherwise.
+    pub copy_coverage: f64,
+    /// A paragraph an outlet prints in at least this many different articles is that
+    /// outlet's template (boilerplate).
+    pub template_min_articles: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            shingle_size: 5,
+            num_perm: 128,
+            seed: 1,
+            threshold: 0.3,
+            bands: None,
+            rows: None,
+            min_containment: 0.5,
+            max_bucket: 500,
+            max_occurrences: 2000,
+            min_shared: 10,
+            align_containment: 0.2,
+            align_min_shared: 3,
+            copy_similarity: 0.78,
+            copy_coverage: 0.5,
+            template_min_articles: 3,
+        }
+    }
+}
+
+fn unit(name: &str, v: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(Error::Config(format!("{name} must be between 0 and 1, got {v}")))
+    }
+}
+
+impl Config {
+    /// Validates the configuration and returns the LSH bands × rows to use.
+    pub fn lsh_params(&self) -> Result<LshParams> {
+        if self.shingle_size == 0 || self.shingle_size > 32 {
+            return Err(Error::Config(format!(
+                "shingle size must be 1..=32, got {}",
+                self.shingle_size
+            )));
+        }
+        if self.num_perm == 0 || self.num_perm > 1024 {
+            return Err(Error::Config(format!("num_perm must be 1..=1024, got {}", self.num_perm)));
+        }
+        for (n, v) in [
+            ("min_containment", self.min_containment),
+            ("align_containment", self.align_containment),
+            ("copy_similarity", self.copy_similarity),
+            ("copy_coverage", self.copy_coverage),
+        ] {
+            unit(n, v)?;
+        }
+        if self.max_bucket < 2 {
+            return Err(Error::Config("max_bucket must be at least 2".into()));
+        }
+        if self.template_min_articles < 2 {
+            return Err(Error::Config("template_min_articles must be at least 2".into()));
+        }
+        let params = match (self.bands, self.rows) {
+            (Some(bands), Some(rows)) => LshParams { bands, rows },
+            (None, None) => LshParams::optimal(self.threshold, self.num_perm, 0.5, 0.5)?,
+            _ => return Err(Error::Config("--bands and --rows must be given together".into())),
+        };
+        if !(self.threshold > 0.0 && self.threshold < 1.0) {
+            return Err(Error::Config(format!(
+                "threshold must be in (0, 1), got {}",
+                self.threshold
+            )));
+        }
+        params.validate(self.num_perm)?;
+        Ok(params)
+    }
+
+    /// A warning when explicit bands × rows put the S-curve far from the threshold.
+    pub fn lsh_warning(&self, params: LshParams) -> Option<String> {
+        let mid = params.midpoint();
+        (self.bands.is_some() && (mid - self.threshold).abs() > 0.15).then(|| {
+            format!(
+                "{} bands × {} rows make paragraphs candidates at Jaccard ≈ {mid:.2}, far from --threshold {}",
+                params.bands, params.rows, self.threshold
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_derive_params() {
+        let c = Config::default();
+        let p = c.lsh_params().unwrap();
+        assert_eq!(p, LshParams::optimal(c.threshold, 128, 0.5, 0.5).unwrap());
+        assert!(c.lsh_warning(p).is_none());
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_reason() {
+        let bad = |f: fn(&mut Config)| {
+            let mut c = Config::default();
+            f(&mut c);
+            c.lsh_params().unwrap_err().to_string()
+        };
+        assert!(bad(|c| c.threshold = 1.2).contains("threshold"));
+        assert!(bad(|c| c.bands = Some(4)).contains("together"));
+        assert!(
+            bad(|c| {
+                c.bands = Some(64);
+                c.rows = Some(4)
+            })
+            .contains("exceeds")
+        );
+        assert!(bad(|c| c.copy_coverage = 2.0).contains("copy_coverage"));
+        assert!(bad(|c| c.shingle_size = 0).contains("shingle"));
+        let mut c = Config { bands: Some(2), rows: Some(64), ..Config::default() };
+        let p = c.lsh_params().unwrap();
+        assert!(c.lsh_warning(p).is_some());
+        c.threshold = 0.99;
+        assert!(c.lsh_params().is_ok());
+    }
+
+    #[test]
+    fn round_trips_through_json_with_defaults_for_missing_fields() {
+        let c: Config = serde_json::from_str(r#"{"threshold":0.5}"#).unwrap();
+        assert_eq!(c.threshold, 0.5);
+        assert_eq!(c.num_perm, 128);
+        let s = serde_json::to_string(&Config::default()).unwrap();
+        assert_eq!(serde_json::from_str::<Config>(&s).unwrap(), Config::default());
+    }
+}

@@ -1,0 +1,368 @@
+//! Line sources for JSONL: memory-mapped plain files and streamed (decompressed) ones.
+//!
+//! Plain files are mapped and split in place, so a record is a slice of the page cache and
+//! is never copied before parsing. Compressed files and standard input are decompressed
+//! on a separate thread into batch buffers while the previous batch is being processed.
+//! Either way a line longer than the record limit is reported and skipped — for a stream,
+//! without ever holding it in memory — and a stream that breaks (truncated gzip, I/O error)
+//! is reported at the line where it broke.
+
+use std::io::{BufRead, BufReader, Read};
+use std::ops::Range;
+use std::path::Path;
+
+use super::{Compression, Payload, RawRecord, ReadOptions};
+use crate::error::{Location, RecordProblem, Result};
+
+fn record<'a>(path: &Path, line: u64, payload: Payload<'a>) -> RawRecord<'a> {
+    RawRecord { location: Location { path: path.to_path_buf(), line }, payload }
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Reads a plain JSONL file through a memory map.
+pub(super) fn read_mapped(
+    path: &Path,
+    opts: &ReadOptions,
+    f: &mut dyn FnMut(&[RawRecord<'_>]) -> Result<()>,
+) -> Result<()> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => {
+            return f(&[record(
+                path,
+                0,
+                Payload::Problem(RecordProblem::Unreadable(e.to_string())),
+            )]);
+        }
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len == 0 {
+        return Ok(());
+    }
+    // SAFETY: the map is read-only and private to this process. If another process
+    // truncates the file while it is mapped, reads fault; that is the documented caveat of
+    // every mmap-based reader and the reason compressed/streamed inputs exist.
+    let map = match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(m) => m,
+        Err(e) => {
+            return f(&[record(
+                path,
+                0,
+                Payload::Problem(RecordProblem::Unreadable(e.to_string())),
+            )]);
+        }
+    };
+    #[cfg(unix)]
+    let _ = map.advise(memmap2::Advice::Sequential);
+    let data: &[u8] = &map;
+    let mut batch: Vec<RawRecord<'_>> = Vec::new();
+    let mut batch_bytes = 0usize;
+    let mut start = 0usize;
+    let mut line_no = 0u64;
+    while start < data.len() {
+        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
+        line_no += 1;
+        let line = trim_cr(&data[start..end]);
+        if line.len() as u64 > opts.max_record_bytes {
+            batch.push(record(
+                path,
+                line_no,
+                Payload::Problem(RecordProblem::TooLarge {
+                    bytes: line.len() as u64,
+                    limit: opts.max_record_bytes,
+                }),
+            ));
+        } else if !is_blank(line) {
+            batch.push(record(path, line_no, Payload::JsonLine(line)));
+            batch_bytes += line.len();
+        }
+        start = end + 1;
+        if batch_bytes >= opts.batch_bytes {
+            f(&batch)?;
+            batch.clear();
+            batch_bytes = 0;
+        }
+    }
+    if !batch.is_empty() {
+        f(&batch)?;
+    }
+    Ok(())
+}
+
+/// A decompressing reader for a compressed JSONL file.
+pub(super) fn decoder(
+    file: std::fs::File,
+    c: Compression,
+) -> std::io::Result<Box<dyn Read + Send>> {
+    let buffered = BufReader::with_capacity(1 << 16, file);
+    Ok(match c {
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+        Compression::None => Box::new(buffered),
+    })
+}
+
+/// A batch of lines in one buffer.
+struct Batch {
+    data: Vec<u8>,
+    lines: Vec<(u64, Range<usize>)>,
+    problems: Vec<(u64, RecordProblem)>,
+}
+
+enum LineEnd {
+    /// A complete line (or the last line without a terminator).
+    Line,
+    /// A line over the limit; its bytes were discarded.
+    TooLarge(u64),
+    /// End of input.
+    Eof,
+}
+
+/// Reads one line into `out` (appending), discarding it if it exceeds `max` bytes.
+fn read_line_capped(r: &mut impl BufRead, out: &mut Vec<u8>, max: u64) -> std::io::Result<LineEnd> {
+    let start = out.len();
+    let mut total = 0u64;
+    let mut over = false;
+    let mut any = false;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                out.truncate(start);
+                return Err(e);
+            }
+        };
+        if avail.is_empty() {
+            return Ok(if !any {
+                LineEnd::Eof
+            } else if over {
+                LineEnd::TooLarge(total)
+            } else {
+                LineEnd::Line
+            });
+        }
+        any = true;
+        let (chunk, found) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (&avail[..i], true),
+            None => (avail, false),
+        };
+        total += chunk.len() as u64;
+        if !over && total <= max {
+            out.extend_from_slice(chunk);
+        } else if !over {
+            over = true;
+            out.truncate(start);
+        }
+        let consumed = chunk.len() + found as usize;
+        r.consume(consumed);
+        if found {
+            return Ok(if over { LineEnd::TooLarge(total) } else { LineEnd::Line });
+        }
+    }
+}
+
+/// Reads a stream of JSONL lines on a separate thread; `open` builds the reader there.
+pub(super) fn read_stream<O>(
+    path: &Path,
+    opts: &ReadOptions,
+    f: &mut dyn FnMut(&[RawRecord<'_>]) -> Result<()>,
+    open: O,
+) -> Result<()>
+where
+    O: FnOnce() -> std::io::Result<Box<dyn Read + Send>> + Send,
+{
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+    let max = opts.max_record_bytes;
+    let batch_bytes = opts.batch_bytes;
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut line_no = 0u64;
+            let new_batch = || Batch {
+                data: Vec::with_capacity(batch_bytes + 4096),
+                lines: Vec::new(),
+                problems: Vec::new(),
+            };
+            let mut batch = new_batch();
+            let reader = match open() {
+                Ok(r) => r,
+                Err(e) => {
+                    batch.problems.push((0, RecordProblem::Unreadable(e.to_string())));
+                    let _ = tx.send(batch);
+                    return;
+                }
+            };
+            let mut r = BufReader::with_capacity(1 << 20, reader);
+            loop {
+                let start = batch.data.len();
+                match read_line_capped(&mut r, &mut batch.data, max) {
+                    Ok(LineEnd::Eof) => break,
+                    Ok(LineEnd::Line) => {
+                        line_no += 1;
+                        let mut end = batch.data.len();
+                        if batch.data[start..end].ends_with(b"\r") {
+                            end -= 1;
+                        }
+                        if is_blank(&batch.data[start..end]) {
+                            batch.data.truncate(start);
+                        } else {
+                            batch.lines.push((line_no, start..end));
+                        }
+                    }
+                    Ok(LineEnd::TooLarge(n)) => {
+                        line_no += 1;
+                        batch
+                            .problems
+                            .push((line_no, RecordProblem::TooLarge { bytes: n, limit: max }));
+                    }
+                    Err(e) => {
+                        batch.problems.push((line_no + 1, RecordProblem::ReadFailed(format!(
+                            "{e} (after {line_no} complete lines; the rest of this input is lost)"
+                        ))));
+                        break;
+                    }
+                }
+                if batch.data.len() >= batch_bytes {
+                    if tx.send(std::mem::replace(&mut batch, new_batch())).is_err() {
+                        return; // the consumer stopped (strict mode)
+                    }
+                }
+            }
+            let _ = tx.send(batch);
+        });
+        for batch in rx {
+            let mut recs: Vec<RawRecord<'_>> =
+                Vec::with_capacity(batch.lines.len() + batch.problems.len());
+            // Merge lines and problems in line order.
+            let mut pi = batch.problems.iter().peekable();
+            for (no, range) in &batch.lines {
+                while let Some((pno, p)) = pi.peek() {
+                    if pno < no {
+                        recs.push(record(path, *pno, Payload::Problem(p.clone())));
+                        pi.next();
+                    } else {
+                        break;
+                    }
+                }
+                recs.push(record(path, *no, Payload::JsonLine(&batch.data[range.clone()])));
+            }
+            for (pno, p) in pi {
+                recs.push(record(path, *pno, Payload::Problem(p.clone())));
+            }
+            f(&recs)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_lines_are_discarded_whole() {
+        let input = b"short\nthis line is long\nok\r\nlast";
+        let mut r = BufReader::with_capacity(4, &input[..]);
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        loop {
+            out.clear();
+            match read_line_capped(&mut r, &mut out, 8).unwrap() {
+                LineEnd::Eof => break,
+                LineEnd::Line => seen.push(String::from_utf8(out.clone()).unwrap()),
+                LineEnd::TooLarge(n) => seen.push(format!("<{n}>")),
+            }
+        }
+        assert_eq!(seen, vec!["short", "<17>", "ok\r", "last"]);
+    }
+
+    fn collect(path: &Path, opts: ReadOptions) -> Vec<String> {
+        let input = super::super::Input::detect(path).unwrap();
+        let mut out = Vec::new();
+        super::super::read_batches(&[input], &opts, &mut |recs| {
+            for r in recs {
+                out.push(match &r.payload {
+                    Payload::JsonLine(b) => {
+                        format!("{}:{}", r.location.line, String::from_utf8_lossy(b))
+                    }
+                    Payload::Problem(p) => format!("{}!{p}", r.location.line),
+                    Payload::File { .. } => unreachable!(),
+                });
+            }
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn plain_gzip_and_zstd_read_the_same_lines() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let body = b"{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\":3}";
+        let plain = dir.path().join("x.jsonl");
+        std::fs::write(&plain, body).unwrap();
+        let gz = dir.path().join("x.jsonl.gz");
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(body).unwrap();
+        std::fs::write(&gz, e.finish().unwrap()).unwrap();
+        let zst = dir.path().join("x.jsonl.zst");
+        std::fs::write(&zst, zstd::encode_all(&body[..], 3).unwrap()).unwrap();
+        let opts = ReadOptions { batch_bytes: 5, ..Default::default() };
+        let want = vec!["1:{\"a\":1}", "4:{\"b\":2}", "5:{\"c\":3}"];
+        assert_eq!(collect(&plain, opts), want);
+        assert_eq!(collect(&gz, opts), want);
+        assert_eq!(collect(&zst, opts), want);
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_what_was_read_and_says_where() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let mut body = Vec::new();
+        for i in 0..2000 {
+            body.extend_from_slice(
+                format!("{{\"id\":\"{i}\",\"text\":\"line number {i} of the file\"}}\n").as_bytes(),
+            );
+        }
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(&body).unwrap();
+        let full = e.finish().unwrap();
+        let gz = dir.path().join("cut.jsonl.gz");
+        std::fs::write(&gz, &full[..full.len() / 2]).unwrap();
+        let got = collect(&gz, ReadOptions::default());
+        let last = got.last().unwrap();
+        assert!(last.contains("reading stopped"), "{last}");
+        let good = got.iter().filter(|l| !l.contains('!')).count();
+        assert!(good > 100 && good < 2000, "{good} lines survived");
+        // Lines are numbered consecutively up to the break.
+        assert!(got[good - 1].starts_with(&format!("{good}:")));
+    }
+
+    #[test]
+    fn oversized_lines_are_reported_in_both_paths() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let body = format!("{{\"a\":1}}\n{}\n{{\"b\":2}}\n", "x".repeat(100));
+        let plain = dir.path().join("big.jsonl");
+        std::fs::write(&plain, &body).unwrap();
+        let gz = dir.path().join("big.jsonl.gz");
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(body.as_bytes()).unwrap();
+        std::fs::write(&gz, e.finish().unwrap()).unwrap();
+        let opts = ReadOptions { max_record_bytes: 50, ..Default::default() };
+        for p in [&plain, &gz] {
+            let got = collect(p, opts);
+            assert_eq!(got.len(), 3);
+            assert!(got[1].starts_with("2!record is 100 bytes"), "{}", got[1]);
+            assert_eq!(got[2], "3:{\"b\":2}");
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! Reading corpora: JSONL (plain, gzip, zstd, stdin), folders of text/HTML files, and
+//! single text/HTML files.
+//!
+//! Reading is split in two so that the expensive half runs in parallel:
+//!
+//! 1. [`read_batches`] walks the inputs in order and hands out batches of [`RawRecord`]s:
+//!    lines of a memory-mapped plain file (no copy), lines of a compressed stream
+//!    (decompressed on a separate thread while the previous batch is processed), or file
+//!    paths of a folder.
+//! 2. [`RawRecord::parse`] turns one record into a [`Document`] (JSON decoding, HTML to
+//!    text, encoding repair). The pipeline calls it inside its parallel per-document stage.
+//!
+//! Problems never abort a read. A record that cannot be used is reported as a
+//! [`RecordError`] (`FILE:LINE: problem`) and skipped; a record that can be repaired (bad
+//! UTF-8, legacy encoding, an optional field of the wrong type) is kept and reported as a
+//! warning. A stream that breaks (truncated gzip) reports where it broke; everything read
+//! before that point is kept.
+
+mod folder;
+pub mod html;
+mod jsonl;
+mod lines;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, RecordError, RecordProblem, Result};
+use crate::published::Published;
+
+pub use jsonl::parse_json_record;
+
+/// One article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document<'a> {
+    /// Unique id (from the record, or the file path relative to its folder).
+    pub id: Cow<'a, str>,
+    /// Body text; paragraphs separated by blank lines (or one per line).
+    pub text: Cow<'a, str>,
+    /// Publishing outlet, if known.
+    pub outlet: Option<Cow<'a, str>>,
+    /// Publication time as given, if any.
+    pub published_raw: Option<Cow<'a, str>>,
+    /// Parsed publication time, if `published_raw` is a valid ISO 8601 value.
+    pub published: Option<Published>,
+    /// ISO 639-1 language code, if given.
+    pub lang: Option<Cow<'a, str>>,
+    /// Headline, if given.
+    pub title: Option<Cow<'a, str>>,
+    /// URL, if given.
+    pub url: Option<Cow<'a, str>>,
+}
+
+impl<'a> Document<'a> {
+    /// A document with only an id and a text.
+    pub fn new(id: impl Into<Cow<'a, str>>, text: impl Into<Cow<'a, str>>) -> Self {
+        Document {
+            id: id.into(),
+            text: text.into(),
+            outlet: None,
+            published_raw: None,
+            published: None,
+            lang: None,
+            title: None,
+            url: None,
+        }
+    }
+
+    /// Sets the outlet.
+    pub fn with_outlet(mut self, outlet: impl Into<Cow<'a, str>>) -> Self {
+        self.outlet = Some(outlet.into());
+        self
+    }
+
+    /// Sets the publication time from its ISO 8601 text (kept unparsed if invalid).
+    pub fn with_published(mut self, published: impl Into<Cow<'a, str>>) -> Self {
+        let raw = published.into();
+        self.published = Published::parse(&raw).ok();
+        self.published_raw = Some(raw);
+        self
+    }
+
+    /// Sets the language code.
+    pub fn with_lang(mut self, lang: impl Into<Cow<'a, str>>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Sets the title.
+    pub fn with_title(mut self, title: impl Into<Cow<'a, str>>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// A copy that borrows nothing.
+    pub fn into_owned(self) -> Document<'static> {
+        fn o(c: Cow<'_, str>) -> Cow<'static, str> {
+            Cow::Owned(c.into_owned())
+        }
+        Document {
+            id: o(self.id),
+            text: o(self.text),
+            outlet: self.outlet.map(o),
+            published_raw: self.published_raw.map(o),
+            published: self.published,
+            lang: self.lang.map(o),
+            title: self.title.map(o),
+            url: self.url.map(o),
+        }
+    }
+}
+
+/// Compression of a JSONL input, detected from its first bytes (not its name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Plain text: memory-mapped.
+    None,
+    /// gzip (one or more members): streamed.
+    Gzip,
+    /// Zstandard (one or more frames): streamed.
+    Zstd,
+}
+
+/// What an input path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputKind {
+    /// A JSONL file, one document per line.
+    Jsonl(Compression),
+    /// Standard input, read as JSONL.
+    Stdin,
+    /// A folder of `.txt` / `.html` files, read recursively.
+    Folder,
+    /// A single `.txt` / `.html` file holding one document.
+    TextFile,
+}
+
+/// One input of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The path as given (`-` for standard input).
+    pub path: PathBuf,
+    /// What it holds.
+    pub kind: InputKind,
+}
+
+/// File extensions read from folders (and accepted as single-document inputs).
+pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text"];
+/// HTML file extensions.
+pub const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase())
+}
+
+impl Input {
+    /// Works out what `path` is: `-` is standard input, a directory is a folder input, a
+    /// `.txt`/`.html` file is one document, anything else is JSONL whose compression is
+    /// detected from its magic bytes.
+    pub fn detect(path: impl Into<PathBuf>) -> Result<Input> {
+        let path = path.into();
+        if path.as_os_str() == "-" {
+            return Ok(Input { path, kind: InputKind::Stdin });
+        }
+        let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        if meta.is_dir() {
+            return Ok(Input { path, kind: InputKind::Folder });
+        }
+        if !meta.is_file() {
+            return Err(Error::Input { path, problem: "not a regular file or folder".into() });
+        }
+        if let Some(ext) = extension(&path) {
+            if TEXT_EXTENSIONS.contains(&ext.as_str()) || HTML_EXTENSIONS.contains(&ext.as_str()) {
+                return Ok(Input { path, kind: InputKind::TextFile });
+            }
+        }
+        let mut magic = [0u8; 4];
+        let n = {
+            use std::io::Read;
+            let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            let mut n = 0;
+            while n < 4 {
+                match f.read(&mut magic[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(Error::io(&path, e)),
+                }
+            }
+            n
+        };
+        let compression = if n >= 2 && magic[..2] == [0x1f, 0x8b] {
+            Compression::Gzip
+        } else if n >= 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
+            Compression::Zstd
+        } else {
+            Compression::None
+        };
+        Ok(Input { path, kind: InputKind::Jsonl(compression) })
+    }
+}
+
+/// Limits for reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Largest record (JSONL line or file) accepted, in bytes. Larger ones are reported and
+    /// skipped without being held in memory.
+    pub max_record_bytes: u64,
+    /// Approximate bytes of input per batch handed to the parallel stage.
+    pub batch_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { max_record_bytes: 64 << 20, batch_bytes: 8 << 20 }
+    }
+}
+
+/// A record as read, before parsing.
+#[derive(Debug)]
+pub struct RawRecord<'a> {
+    /// Where it is.
+    pub location: Location,
+    /// What it is.
+    pub payload: Payload<'a>,
+}
+
+/// The content of a [`RawRecord`].
+#[derive(Debug)]
+pub enum Payload<'a> {
+    /// One JSONL line (without its line terminator).
+    JsonLine(&'a [u8]),
+    /// A text or HTML file holding one document.
+    File {
+        /// Path to read.
+        path: PathBuf,
+        /// Document id (path relative to the folder input, `/`-separated).
+        id: String,
+        /// Outlet (first folder of the relative path), if any.
+        outlet: Option<String>,
+    },
+    /// The reader could not produce the record.
+    Problem(RecordProblem),
+}
+
+/// A parsed record: the document (if usable) and any problems (warnings if the document is
+/// there, the reason it is not otherwise).
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    /// The document, unless the record had to be skipped.
+    pub doc: Option<Document<'a>>,
+    /// Problems found, with the record's location.
+    pub problems: Vec<RecordError>,
+}
+
+impl<'a> RawRecord<'a> {
+    /// Parses the record into a document.
+    pub fn parse(&self, max_record_bytes: u64) -> Parsed<'a> {
+        let err = |p: RecordProblem| RecordError { location: self.location.clone(), problem: p };
+        match &self.payload {
+            Payload::Problem(p) => Parsed { doc: None, problems: vec![err(p.clone())] },
+            Payload::JsonLine(bytes) => match jsonl::parse_json_record(bytes) {
+                Ok((doc, warnings)) => {
+                    Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
+                }
+                Err(p) => Parsed { doc: None, problems: vec![err(p)] },
+            },
+            Payload::File { path, id, outlet } => {
+                match folder::read_document(path, id, outlet.as_deref(), max_record_bytes) {
+                    Ok((doc, warnings)) => {
+                        Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
+                    }
+                    Err(p) => Parsed { doc: None, problems: vec![err(p)] },
+                }
+            }
+        }
+    }
+}
+
+/// Reads `inputs` in order and calls `f` with each batch of raw records. Stops early only
+/// if `f` returns an error (which is returned).
+pub fn read_batches(
+    inputs: &[Input],
+    opts: &ReadOptions,
+    f: &mut dyn FnMut(&[RawRecord<'_>]) -> Result<()>,
+) -> Result<()> {
+    for input in inputs {
+        match &input.kind {
+            InputKind::Jsonl(Compression::None) => lines::read_mapped(&input.path, opts, f)?,
+            InputKind::Jsonl(c) => {
+                let c = *c;
+                let path = input.path.clone();
+                match std::fs::File::open(&path) {
+                    Ok(file) => {
+                        lines::read_stream(&path, opts, f, move || lines::decoder(file, c))?
+                    }
+                    Err(e) => f(&[unreadable(&path, &e.to_string())])?,
+                }
+            }
+            InputKind::Stdin => lines::read_stream(&input.path, opts, f, || {
+                Ok(Box::new(std::io::stdin()) as Box<dyn std::io::Read + Send>)
+            })?,
+            InputKind::Folder => folder::read_folder(&input.path, opts, f)?,
+            InputKind::TextFile => {
+                let id = input
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| input.path.display().to_string());
+                f(&[RawRecord {
+                    location: Location { path: input.path.clone(), line: 0 },
+                    payload: Payload::File { path: input.path.clone(), id, outlet: None },
+                }])?
+            }
+        }
+    }
+    Ok(())
+}
+
+fn unreadable(path: &Path, why: &str) -> RawRecord<'static> {
+    RawRecord {
+        location: Location { path: path.to_path_buf(), line: 0 },
+        payload: Payload::Problem(RecordProblem::Unreadable(why.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detect_by_magic_and_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.data");
+        std::fs::write(&p, b"{\"id\":1}\n").unwrap();
+        assert_eq!(Input::detect(&p).unwrap().kind, InputKind::Jsonl(Compression::None));
+        let g = dir.path().join("a.jsonl");
+        std::fs::write(&g, [0x1f, 0x8b, 8, 0]).unwrap();
+        assert_eq!(Input::detect(&g).unwrap().kind, InputKind::Jsonl(Compression::Gzip));
+        let z = dir.path().join("b");
+        std::fs::write(&z, [0x28, 0xb5, 0x2f, 0xfd, 0]).unwrap();
+        assert_eq!(Input::detect(&z).unwrap().kind, InputKind::Jsonl(Compression::Zstd));
+        let t = dir.path().join("story.HTML");
+        std::fs::write(&t, b"<p>x</p>").unwrap();
+        assert_eq!(Input::detect(&t).unwrap().kind, InputKind::TextFile);
+        assert_eq!(Input::detect(dir.path()).unwrap().kind, InputKind::Folder);
+        assert_eq!(Input::detect("-").unwrap().kind, InputKind::Stdin);
+        assert!(matches!(Input::detect(dir.path().join("missing")), Err(Error::Io { .. })));
+    }
+}

@@ -1,0 +1,292 @@
+//! One document → its paragraphs, each classified and fingerprinted.
+//!
+//! This is the per-document half of the pipeline (segment → boilerplate rules → tokens →
+//! shingles), fused into one pass so that a document's text is touched once and no
+//! per-token allocation happens: a [`Fingerprinter`] owns its scratch buffers and is reused
+//! for every document a worker thread sees. Everything here depends on the document alone,
+//! which is what makes it embarrassingly parallel.
+
+use std::ops::Range;
+
+use xxhash_rust::xxh3::xxh3_128_with_seed;
+
+use crate::boilerplate::{self, Boilerplate};
+use crate::normalize::{Normalizer, Tokens};
+use crate::segment;
+use crate::shingle::{self, Shingler};
+
+/// Paragraphs longer than this many words are cut into passages at sentence ends: no real
+/// paragraph is this long, so the text must have lost its line breaks.
+pub const MAX_PARAGRAPH_WORDS: usize = 220;
+/// Target passage length when a long block is cut.
+const PASSAGE_WORDS: usize = 90;
+
+/// What a paragraph is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Article content: fingerprinted and matched.
+    Body,
+    /// Set aside, with the reason.
+    Boilerplate(Boilerplate),
+}
+
+/// One paragraph of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Byte span in the document's original text.
+    pub span: Range<usize>,
+    /// Number of word tokens.
+    pub tokens: u32,
+    /// Body or boilerplate.
+    pub kind: Kind,
+    /// Content key: 128-bit xxh3 of the normalised tokens; equal keys mean equal words.
+    pub key: u128,
+    /// Range of this paragraph's shingle set in [`DocFingerprint::shingles`] (empty for
+    /// boilerplate).
+    pub shingles: Range<u32>,
+}
+
+/// A document's paragraphs and their shingle sets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocFingerprint {
+    /// Paragraphs in text order.
+    pub paragraphs: Vec<Paragraph>,
+    /// Concatenated shingle sets (each sorted, de-duplicated) of the body paragraphs.
+    pub shingles: Vec<u32>,
+}
+
+impl DocFingerprint {
+    /// The shingle set of paragraph `i`.
+    pub fn set(&self, i: usize) -> &[u32] {
+        let r = &self.paragraphs[i].shingles;
+        &self.shingles[r.start as usize..r.end as usize]
+    }
+
+    /// Total tokens of body paragraphs.
+    pub fn body_tokens(&self) -> u64 {
+        self.paragraphs.iter().filter(|p| p.kind == Kind::Body).map(|p| p.tokens as u64).sum()
+    }
+}
+
+/// Reusable per-thread fingerprinter.
+#[derive(Debug)]
+pub struct Fingerprinter {
+    shingler: Shingler,
+    key_seed: u64,
+    normalizer: Normalizer,
+    tokens: Tokens,
+    piece_tokens: Tokens,
+    hashes: Vec<u32>,
+    scratch: Vec<u32>,
+    line_tokens: Vec<Range<usize>>,
+    line_kind: Vec<Option<Boilerplate>>,
+}
+
+impl Fingerprinter {
+    /// A fingerprinter producing `shingler`'s shingles.
+    pub fn new(shingler: Shingler) -> Self {
+        Fingerprinter {
+            shingler,
+            key_seed: 0x77_69_72_65_6d_61_74_63,
+            normalizer: Normalizer::new(),
+            tokens: Tokens::new(),
+            piece_tokens: Tokens::new(),
+            hashes: Vec::new(),
+            scratch: Vec::new(),
+            line_tokens: Vec::new(),
+            line_kind: Vec::new(),
+        }
+    }
+
+    /// Fingerprints one document's text.
+    pub fn fingerprint(&mut self, text: &str) -> DocFingerprint {
+        let mut out = DocFingerprint::default();
+        for block in segment::blocks(text) {
+            self.block(text, &block, &mut out);
+        }
+        out
+    }
+
+    fn block(&mut self, text: &str, lines: &[segment::Line], out: &mut DocFingerprint) {
+        self.tokens.clear();
+        self.line_tokens.clear();
+        self.line_kind.clear();
+        for l in lines {
+            let before = self.tokens.len();
+            self.normalizer.tokenize_into(&text[l.clone()], &mut self.tokens);
+            self.line_tokens.push(before..self.tokens.len());
+        }
+        if self.tokens.is_empty() {
+            return; // No word characters: not a paragraph.
+        }
+        // Line-level rules only matter when a block has several lines: share buttons and
+        // captions stacked above a paragraph in one block.
+        if lines.len() > 1 {
+            for (l, r) in lines.iter().zip(&self.line_tokens) {
+                self.line_kind.push(boilerplate::classify(
+                    &text[l.clone()],
+                    &self.tokens,
+                    r.clone(),
+                ));
+            }
+        } else {
+            self.line_kind.push(None);
+        }
+        // Group consecutive lines of the same verdict into paragraphs.
+        let mut i = 0;
+        while i < lines.len() {
+            let verdict = self.line_kind[i];
+            let mut j = i + 1;
+            while j < lines.len() && self.line_kind[j] == verdict {
+                j += 1;
+            }
+            let span = lines[i].start..lines[j - 1].end;
+            let toks = self.line_tokens[i].start..self.line_tokens[j - 1].end;
+            if !toks.is_empty() {
+                match verdict {
+                    Some(b) => out.paragraphs.push(Paragraph {
+                        span,
+                        tokens: toks.len() as u32,
+                        kind: Kind::Boilerplate(b),
+                        key: 0,
+                        shingles: 0..0,
+                    }),
+                    None => self.paragraph(text, span, toks, out),
+                }
+            }
+            i = j;
+        }
+    }
+
+    fn paragraph(
+        &mut self,
+        text: &str,
+        span: Range<usize>,
+        toks: Range<usize>,
+        out: &mut DocFingerprint,
+    ) {
+        if let Some(b) = boilerplate::classify(&text[span.clone()], &self.tokens, toks.clone()) {
+            out.paragraphs.push(Paragraph {
+                span,
+                tokens: toks.len() as u32,
+                kind: Kind::Boilerplate(b),
+                key: 0,
+                shingles: 0..0,
+            });
+            return;
+        }
+        if toks.len() <= MAX_PARAGRAPH_WORDS {
+            let tokens = std::mem::take(&mut self.tokens);
+            self.body(&tokens, toks, span, out);
+            self.tokens = tokens;
+            return;
+        }
+        for piece in segment::split_long(text, span, PASSAGE_WORDS) {
+            let mut pt = std::mem::take(&mut self.piece_tokens);
+            pt.clear();
+            self.normalizer.tokenize_into(&text[piece.clone()], &mut pt);
+            if !pt.is_empty() {
+                let n = pt.len();
+                self.body(&pt, 0..n, piece, out);
+            }
+            self.piece_tokens = pt;
+        }
+    }
+
+    fn body(
+        &mut self,
+        tokens: &Tokens,
+        toks: Range<usize>,
+        span: Range<usize>,
+        out: &mut DocFingerprint,
+    ) {
+        self.hashes.clear();
+        self.shingler.hashes(tokens, toks.clone(), &mut self.hashes);
+        let n_tokens = toks.len() as u32;
+        if boilerplate::is_loop(&self.hashes, &mut self.scratch) {
+            out.paragraphs.push(Paragraph {
+                span,
+                tokens: n_tokens,
+                kind: Kind::Boilerplate(Boilerplate::Loop),
+                key: 0,
+                shingles: 0..0,
+            });
+            return;
+        }
+        shingle::to_set(&mut self.hashes);
+        let start = out.shingles.len() as u32;
+        out.shingles.extend_from_slice(&self.hashes);
+        let key = xxh3_128_with_seed(tokens.run(toks.start, toks.end).as_bytes(), self.key_seed);
+        out.paragraphs.push(Paragraph {
+            span,
+            tokens: n_tokens,
+            kind: Kind::Body,
+            key,
+            shingles: start..out.shingles.len() as u32,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fp(text: &str) -> DocFingerprint {
+        Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text)
+    }
+
+    #[test]
+    fn share_lines_and_caption_stacked_in_one_block_are_separated() {
+        let t = "Share on facebook\nShare on twitter\nKim arrives in BeijingReuters\n\n\
+                 Russia's Vladimir Putin has thanked North Korean leader Kim Jong Un.";
+        let d = fp(t);
+        let kinds: Vec<Kind> = d.paragraphs.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Kind::Boilerplate(Boilerplate::Share),
+                Kind::Boilerplate(Boilerplate::Credit),
+                Kind::Body
+            ]
+        );
+        assert_eq!(&t[d.paragraphs[0].span.clone()], "Share on facebook\nShare on twitter");
+        assert_eq!(d.set(2).len(), 12 - 4, "12 tokens, 8 five-word shingles");
+    }
+
+    #[test]
+    fn equal_words_give_equal_keys_whatever_the_typography() {
+        let a = fp("He said “15 000” — today.");
+        let b = fp("HE SAID \"15 000\" - today!");
+        assert_eq!(a.paragraphs[0].key, b.paragraphs[0].key);
+        assert_eq!(a.shingles, b.shingles);
+        assert_ne!(fp("He said 15 001 today.").paragraphs[0].key, a.paragraphs[0].key);
+    }
+
+    #[test]
+    fn long_blocks_become_passages_and_loops_are_dropped() {
+        let sentence =
+            "The central bank raised its main interest rate by half a point on Tuesday. ";
+        let long = sentence.repeat(1).to_string()
+            + &(0..40)
+                .map(|i| {
+                    format!("Analyst {i} expects {} cuts by {}, not {i}. ", i * 7 % 13, 1990 + i)
+                })
+                .collect::<String>();
+        let d = fp(&long);
+        assert!(d.paragraphs.len() > 3, "cut into passages");
+        assert!(
+            d.paragraphs
+                .iter()
+                .all(|p| p.kind == Kind::Body && p.tokens as usize <= MAX_PARAGRAPH_WORDS)
+        );
+        let looped =
+            "de la guerre de la résistance, et de la fin de la guerre mondiale, ".repeat(6);
+        assert_eq!(fp(&looped).paragraphs[0].kind, Kind::Boilerplate(Boilerplate::Loop));
+    }
+
+    #[test]
+    fn empty_and_symbol_only_texts_have_no_paragraphs() {
+        assert!(fp("").paragraphs.is_empty());
+        assert!(fp("***\n\n---").paragraphs.is_empty());
+    }
+}

@@ -1,0 +1,329 @@
+//! Locality-sensitive hashing: from signatures to candidate pairs.
+//!
+//! A signature of `b·r` values is cut into `b` bands of `r` rows; two items become a
+//! candidate pair when all rows of at least one band agree. For items of Jaccard `s` that
+//! happens with probability `1 - (1 - s^r)^b`, an S-curve. Given a threshold, bands and rows
+//! are chosen as datasketch does: minimise the weighted area under the curve below the
+//! threshold (false positives) plus the area above it that the curve misses (false
+//! negatives). `--explain` prints the curve.
+//!
+//! Candidate generation is a sort-based self-join per band: each band owns its
+//! `(key, item)` array (no shared hash table, no locks), sorts it and reads off the runs of
+//! equal keys. Cost: O(n log n) per band plus the pairs emitted. A run longer than
+//! `max_bucket` (boilerplate that slipped through, a near-duplicate flood) does not emit
+//! its quadratic number of pairs: each member is paired with the run's hub (its member of
+//! smallest rank) instead, which keeps every member connected at linear cost.
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::error::{Error, Result};
+
+/// Bands and rows of an LSH index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LshParams {
+    /// Number of bands.
+    pub bands: usize,
+    /// Rows (signature values) per band.
+    pub rows: usize,
+}
+
+fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    // Composite Simpson; the integrands are smooth polynomials, 2048 panels is ample.
+    const N: usize = 2048;
+    if hi <= lo {
+        return 0.0;
+    }
+    let h = (hi - lo) / N as f64;
+    let mut s = f(lo) + f(hi);
+    for i in 1..N {
+        let x = lo + i as f64 * h;
+        s += if i % 2 == 1 { 4.0 } else { 2.0 } * f(x);
+    }
+    s * h / 3.0
+}
+
+impl LshParams {
+    /// Checks the parameters against a signature length.
+    pub fn validate(&self, num_perm: usize) -> Result<()> {
+        if self.bands == 0 || self.rows == 0 {
+            return Err(Error::Config("bands and rows must be at least 1".into()));
+        }
+        if self.bands * self.rows > num_perm {
+            return Err(Error::Config(format!(
+                "bands × rows = {} × {} = {} exceeds the signature length {num_perm}",
+                self.bands,
+                self.rows,
+                self.bands * self.rows
+            )));
+        }
+        Ok(())
+    }
+
+    /// Probability that two items of Jaccard similarity `s` become candidates.
+    pub fn probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+
+    /// Area under the S-curve below `threshold` (chance of candidates that should not be).
+    pub fn false_positive_area(&self, threshold: f64) -> f64 {
+        integrate(|s| self.probability(s), 0.0, threshold)
+    }
+
+    /// Area above the S-curve beyond `threshold` (chance of missing pairs that should be).
+    pub fn false_negative_area(&self, threshold: f64) -> f64 {
+        integrate(|s| 1.0 - self.probability(s), threshold, 1.0)
+    }
+
+    /// The bands × rows (b·r ≤ `num_perm`) minimising
+    /// `fp_weight · false_positive_area + fn_weight · false_negative_area`.
+    pub fn optimal(
+        threshold: f64,
+        num_perm: usize,
+        fp_weight: f64,
+        fn_weight: f64,
+    ) -> Result<Self> {
+        if !(threshold > 0.0 && threshold < 1.0) {
+            return Err(Error::Config(format!("threshold must be in (0, 1), got {threshold}")));
+        }
+        if num_perm == 0 {
+            return Err(Error::Config("num_perm must be at least 1".into()));
+        }
+        let mut best = (f64::INFINITY, LshParams { bands: 1, rows: 1 });
+        for bands in 1..=num_perm {
+            for rows in 1..=num_perm / bands {
+                let p = LshParams { bands, rows };
+                let err = fp_weight * p.false_positive_area(threshold)
+                    + fn_weight * p.false_negative_area(threshold);
+                if err < best.0 {
+                    best = (err, p);
+                }
+            }
+        }
+        Ok(best.1)
+    }
+
+    /// The similarity at which the candidate probability is one half.
+    pub fn midpoint(&self) -> f64 {
+        (1.0 - 0.5f64.powf(1.0 / self.bands as f64)).powf(1.0 / self.rows as f64)
+    }
+
+    /// A printable account of the S-curve around `threshold`.
+    pub fn explain(&self, threshold: f64, num_perm: usize) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "LSH: {} bands × {} rows = {} of {num_perm} signature values; threshold {threshold}",
+            self.bands,
+            self.rows,
+            self.bands * self.rows
+        );
+        let _ = writeln!(
+            s,
+            "S-curve P(candidate | Jaccard s) = 1 - (1 - s^{})^{}; P = 0.5 at s = {:.3}",
+            self.rows,
+            self.bands,
+            self.midpoint()
+        );
+        let _ = writeln!(
+            s,
+            "false-positive area below threshold {:.4}, false-negative area above {:.4}",
+            self.false_positive_area(threshold),
+            self.false_negative_area(threshold)
+        );
+        let _ = writeln!(s, "    s   P(candidate)");
+        for i in 1..=19 {
+            let x = i as f64 * 0.05;
+            let p = self.probability(x);
+            let bar = "#".repeat((p * 40.0).round() as usize);
+            let mark = if (x - threshold).abs() < 0.025 { " <- threshold" } else { "" };
+            let _ = writeln!(s, "  {x:.2}  {p:6.3}  {bar}{mark}");
+        }
+        s
+    }
+
+    /// The key of band `band` of `sig`: xxh3 of its rows, seeded by the band number so that
+    /// equal rows in different bands never collide.
+    #[inline]
+    pub fn band_key(&self, sig: &[u32], band: usize) -> u64 {
+        let rows = &sig[band * self.rows..(band + 1) * self.rows];
+        let mut buf = [0u8; 4 * 64];
+        if rows.len() <= 64 {
+            for (i, v) in rows.iter().enumerate() {
+                buf[4 * i..4 * i + 4].copy_from_slice(&v.to_le_bytes());
+            }
+            xxh3_64_with_seed(&buf[..4 * rows.len()], band as u64)
+        } else {
+            let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
+            xxh3_64_with_seed(&bytes, band as u64)
+        }
+    }
+}
+
+/// Band keys of a set of items, band-major (`keys[band * n + i]`).
+#[derive(Debug, Clone, Default)]
+pub struct BandKeys {
+    bands: usize,
+    n: usize,
+    keys: Vec<u64>,
+}
+
+impl BandKeys {
+    /// Keys for `n` items and `bands` bands, filled by `fill(i, keys_of_item_i)`.
+    pub fn build(n: usize, params: LshParams, fill: impl Fn(usize, &mut [u64]) + Sync) -> BandKeys {
+        // Item-major while filling (one signature at a time, in parallel), band-major for
+        // the join (each band's column contiguous).
+        let mut item_major = vec![0u64; n * params.bands];
+        item_major.par_chunks_mut(params.bands.max(1)).enumerate().for_each(|(i, k)| fill(i, k));
+        let mut keys = vec![0u64; n * params.bands];
+        keys.par_chunks_mut(n.max(1)).enumerate().for_each(|(b, col)| {
+            for (i, k) in col.iter_mut().enumerate() {
+                *k = item_major[i * params.bands + b];
+            }
+        });
+        BandKeys { bands: params.bands, n, keys }
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The keys of band `b`, one per item.
+    pub fn band(&self, b: usize) -> &[u64] {
+        &self.keys[b * self.n..(b + 1) * self.n]
+    }
+}
+
+/// What candidate generation saw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CandidateStats {
+    /// Distinct candidate pairs.
+    pub pairs: u64,
+    /// Buckets longer than the cap (linked through a hub instead of all pairs).
+    pub oversized_buckets: u64,
+    /// Size of the largest bucket.
+    pub largest_bucket: u64,
+}
+
+/// Candidate pairs `(i, j)`, `i < j`, sorted and distinct, over item indices of `keys`.
+/// `rank(i)` orders items for choosing the hub of an oversized bucket; it must not depend
+/// on input order for results to be order-independent.
+pub fn candidates<R: Ord + Copy + Send + Sync>(
+    keys: &BandKeys,
+    max_bucket: usize,
+    rank: impl Fn(u32) -> R + Sync,
+) -> (Vec<(u32, u32)>, CandidateStats) {
+    let per_band: Vec<(Vec<(u32, u32)>, u64, u64)> = (0..keys.bands)
+        .into_par_iter()
+        .map(|b| {
+            let mut col: Vec<(u64, u32)> =
+                keys.band(b).iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+            col.sort_unstable();
+            let mut pairs = Vec::new();
+            let (mut oversized, mut largest) = (0u64, 0u64);
+            let mut i = 0;
+            while i < col.len() {
+                let mut j = i + 1;
+                while j < col.len() && col[j].0 == col[i].0 {
+                    j += 1;
+                }
+                let run = &col[i..j];
+                largest = largest.max(run.len() as u64);
+                if run.len() > 1 {
+                    if run.len() <= max_bucket {
+                        for x in 0..run.len() {
+                            for y in x + 1..run.len() {
+                                pairs.push((run[x].1, run[y].1)); // sorted by item: x < y
+                            }
+                        }
+                    } else {
+                        oversized += 1;
+                        let hub = run
+                            .iter()
+                            .map(|e| e.1)
+                            .min_by_key(|&e| (rank(e), e))
+                            .unwrap_or(run[0].1);
+                        for e in run {
+                            if e.1 != hub {
+                                pairs.push((e.1.min(hub), e.1.max(hub)));
+                            }
+                        }
+                    }
+                }
+                i = j;
+            }
+            (pairs, oversized, largest)
+        })
+        .collect();
+    let mut stats = CandidateStats::default();
+    let total: usize = per_band.iter().map(|p| p.0.len()).sum();
+    let mut all = Vec::with_capacity(total);
+    for (p, o, l) in per_band {
+        all.extend(p);
+        stats.oversized_buckets += o;
+        stats.largest_bucket = stats.largest_bucket.max(l);
+    }
+    all.par_sort_unstable();
+    all.dedup();
+    stats.pairs = all.len() as u64;
+    (all, stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optimal_params_match_datasketch() {
+        // Golden values from datasketch 2.0.0's MinHashLSH(threshold, num_perm).b/.r
+        // (peers venv: `MinHashLSH(threshold=t, num_perm=128)`).
+        for (t, bands, rows) in
+            [(0.2, 28, 2), (0.3, 37, 3), (0.4, 32, 4), (0.5, 25, 5), (0.7, 14, 9), (0.8, 9, 13)]
+        {
+            assert_eq!(
+                LshParams::optimal(t, 128, 0.5, 0.5).unwrap(),
+                LshParams { bands, rows },
+                "t={t}"
+            );
+        }
+    }
+
+    #[test]
+    fn curve_and_areas_are_consistent() {
+        let p = LshParams { bands: 32, rows: 4 };
+        assert!((p.probability(0.5) - (1.0 - (1.0 - 0.0625f64).powi(32))).abs() < 1e-12);
+        assert!(p.probability(0.0) == 0.0 && (p.probability(1.0) - 1.0).abs() < 1e-12);
+        assert!((p.probability(p.midpoint()) - 0.5).abs() < 1e-9);
+        // Area under the whole curve = fp area(1) = 1 - fn area(0).
+        assert!((p.false_positive_area(1.0) + p.false_negative_area(0.0) - 1.0).abs() < 1e-9);
+        assert!(LshParams { bands: 40, rows: 4 }.validate(128).is_err());
+        assert!(LshParams::optimal(1.5, 128, 0.5, 0.5).is_err());
+        assert!(p.explain(0.5, 128).contains("32 bands × 4 rows"));
+    }
+
+    #[test]
+    fn equal_bands_make_candidates_and_big_buckets_become_stars() {
+        let params = LshParams { bands: 2, rows: 1 };
+        // Items 0,1 share band 0; items 2..=6 share band 1 (a bucket of 5, cap 3).
+        let sigs: Vec<[u32; 2]> = vec![[1, 10], [1, 11], [2, 7], [3, 7], [4, 7], [5, 7], [6, 7]];
+        let keys = BandKeys::build(sigs.len(), params, |i, k| {
+            for (b, slot) in k.iter_mut().enumerate() {
+                *slot = params.band_key(&sigs[i], b);
+            }
+        });
+        let (pairs, stats) = candidates(&keys, 3, |i| std::cmp::Reverse(i));
+        // Hub of the oversized bucket is the item of smallest rank: 6 (reverse order).
+        assert_eq!(pairs, vec![(0, 1), (2, 6), (3, 6), (4, 6), (5, 6)]);
+        assert_eq!(stats.oversized_buckets, 1);
+        assert_eq!(stats.largest_bucket, 5);
+        let (all, _) = candidates(&keys, 10, |i| i);
+        assert_eq!(all.len(), 1 + 10);
+    }
+}

@@ -1,0 +1,403 @@
+//! The whole run: corpus → paragraphs → shingles → signatures → index → matches → stories.
+//!
+//! | stage | parallel over | cost |
+//! |---|---|---|
+//! | read + fingerprint | documents (rayon, per-thread scratch) | O(bytes) |
+//! | merge, dedup, templates | one thread, input order | O(paragraphs) |
+//! | sign + band keys | unique paragraphs | O(shingles · num_perm) |
+//! | candidates | bands (each owns its column) | O(n log n · bands + pairs) |
+//! | verify | candidate pairs | O(shingles of the pair) |
+//! | article pairs | unique paragraphs | O(pairs emitted) |
+//! | align | article pairs | O(shingles of the two articles) |
+//! | stories | one thread | O(pairs α(n)) |
+//!
+//! Every parallel stage writes into its own slot and everything is sorted before it is
+//! read, so the output does not depend on the number of threads; ties are broken by
+//! content keys and document ids, never by input position, so it does not depend on the
+//! order of the inputs either.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::align::{self, AlignScratch, ArticleMatch, DocView, Relation};
+use crate::cluster::{self, Story};
+use crate::config::Config;
+use crate::corpus::{self, Document, Input, ReadOptions};
+use crate::error::{Error, RecordError, Result};
+use crate::fingerprint::{DocFingerprint, Fingerprinter};
+use crate::lsh::{self, BandKeys, CandidateStats, LshParams};
+use crate::minhash::MinHasher;
+use crate::shingle::Shingler;
+use crate::store::{SourceRef, Store, StoreStats};
+use crate::verify::Overlap;
+
+/// Receives what happens during a run (the library never prints).
+pub trait Observer: Sync {
+    /// A record problem (skipped record or repaired warning), as soon as it is found.
+    fn problem(&self, _e: &RecordError) {}
+    /// A stage starts.
+    fn stage(&self, _name: &'static str) {}
+    /// Bytes of input records processed so far (monotonic).
+    fn progress(&self, _bytes: u64) {}
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
+/// Figures of a run.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RunStats {
+    /// Records skipped because of a problem.
+    pub records_skipped: u64,
+    /// Records kept with a repaired problem (warnings).
+    pub records_repaired: u64,
+    /// What was read.
+    pub corpus: StoreStats,
+    /// Unique paragraphs signed and indexed.
+    pub signed: u64,
+    /// LSH bands × rows used.
+    pub lsh: Option<LshParams>,
+    /// Candidate generation figures.
+    pub candidates: CandidateStats,
+    /// Candidate paragraph pairs accepted (Jaccard ≥ threshold or containment).
+    pub paragraph_pairs: u64,
+    /// Verified paragraph pairs by Jaccard decile (`[0]`: below 0.1 … `[9]`: 0.9 and up).
+    pub jaccard_deciles: [u64; 10],
+    /// Paragraphs printed in more than `max_occurrences` documents, not expanded.
+    pub frequent_paragraphs: u64,
+    /// Article pairs proposed for alignment.
+    pub article_candidates: u64,
+    /// Article pairs matched.
+    pub article_pairs: u64,
+    /// Matched pairs per relation.
+    pub relations: Vec<(Relation, u64)>,
+    /// Stories (connected groups of matched articles).
+    pub stories: u64,
+    /// Wall seconds per stage.
+    pub seconds: Vec<(&'static str, f64)>,
+}
+
+impl RunStats {
+    /// Verified paragraph pairs with Jaccard of at least `tenths / 10`.
+    pub fn paragraph_pairs_at_least(&self, tenths: usize) -> u64 {
+        self.jaccard_deciles[tenths.min(10)..].iter().sum()
+    }
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct MatchRun {
+    /// The configuration used.
+    pub config: Config,
+    /// The fingerprinted corpus (document metadata, paragraphs).
+    pub store: Store,
+    /// Matched article pairs, sorted by (id of a, id of b).
+    pub matches: Vec<ArticleMatch>,
+    /// Stories, largest first.
+    pub stories: Vec<Story>,
+    /// Figures.
+    pub stats: RunStats,
+}
+
+/// Finds reused copy in a corpus.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    config: Config,
+    lsh: LshParams,
+    shingler: Shingler,
+    hasher: MinHasher,
+    read: ReadOptions,
+    strict: bool,
+}
+
+struct Timer(Vec<(&'static str, f64)>, Instant);
+
+impl Timer {
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.0.push((name, (now - self.1).as_secs_f64()));
+        self.1 = now;
+    }
+}
+
+impl Detector {
+    /// A detector for `config` (validated here).
+    pub fn new(config: Config) -> Result<Self> {
+        let lsh = config.lsh_params()?;
+        Ok(Detector {
+            shingler: Shingler::new(config.shingle_size, config.seed),
+            hasher: MinHasher::new(config.num_perm, config.seed ^ 0x6d69_6e68_6173_6821),
+            lsh,
+            config,
+            read: ReadOptions::default(),
+            strict: false,
+        })
+    }
+
+    /// Sets reading limits.
+    pub fn with_read_options(mut self, read: ReadOptions) -> Self {
+        self.read = read;
+        self
+    }
+
+    /// In strict mode the first skipped record fails the run.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// The LSH parameters in use.
+    pub fn lsh_params(&self) -> LshParams {
+        self.lsh
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Runs on corpus inputs.
+    pub fn run(&self, inputs: &[Input], obs: &dyn Observer) -> Result<MatchRun> {
+        let mut t = Timer(Vec::new(), Instant::now());
+        let mut stats = RunStats::default();
+        let mut store = Store::new(inputs.iter().map(|i| i.path.clone()).collect());
+        obs.stage("read");
+        let mut bytes = 0u64;
+        let max = self.read.max_record_bytes;
+        let mut input_of = ahash::AHashMap::new();
+        for (i, inp) in inputs.iter().enumerate() {
+            input_of.entry(inp.path.clone()).or_insert(i as u32);
+        }
+        corpus::read_batches(inputs, &self.read, &mut |batch| {
+            let results: Vec<(Option<(Document<'_>, DocFingerprint)>, Vec<RecordError>, u64)> =
+                batch
+                    .par_iter()
+                    .map_init(
+                        || Fingerprinter::new(self.shingler),
+                        |fp, rec| {
+                            let parsed = rec.parse(max);
+                            let size = match &rec.payload {
+                                corpus::Payload::JsonLine(b) => b.len() as u64,
+                                _ => parsed.doc.as_ref().map_or(0, |d| d.text.len() as u64),
+                            };
+                            let out = parsed.doc.map(|d| {
+                                let f = fp.fingerprint(&d.text);
+                                (d, f)
+                            });
+                            (out, parsed.problems, size)
+                        },
+                    )
+                    .collect();
+            for (rec, (out, problems, size)) in batch.iter().zip(results) {
+                bytes += size;
+                let mut skipped = out.is_none() && !problems.is_empty();
+                for p in &problems {
+                    self.note(p, &mut stats, obs)?;
+                }
+                if let Some((doc, fp)) = out {
+                    let input = self.input_index(&input_of, &rec.location.path);
+                    let src = SourceRef { input, line: rec.location.line };
+                    if let Err(problem) = store.add(&doc, fp, src, &rec.location) {
+                        let e = RecordError { location: rec.location.clone(), problem };
+                        self.note(&e, &mut stats, obs)?;
+                        skipped = true;
+                    }
+                }
+                if skipped {
+                    stats.records_skipped += 1;
+                }
+            }
+            obs.progress(bytes);
+            Ok(())
+        })?;
+        t.lap("read+fingerprint");
+        self.finish(store, stats, t, obs)
+    }
+
+    /// Looks up which input a record came from (folder files carry their own path).
+    fn input_index(
+        &self,
+        input_of: &ahash::AHashMap<std::path::PathBuf, u32>,
+        path: &std::path::Path,
+    ) -> u32 {
+        if let Some(&i) = input_of.get(path) {
+            return i;
+        }
+        path.ancestors().find_map(|a| input_of.get(a).copied()).unwrap_or(0)
+    }
+
+    fn note(&self, e: &RecordError, stats: &mut RunStats, obs: &dyn Observer) -> Result<()> {
+        obs.problem(e);
+        if e.problem.is_warning() {
+            stats.records_repaired += 1;
+            Ok(())
+        } else if self.strict {
+            Err(Error::Record(e.clone()))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Runs on documents already in memory (library use, tests).
+    pub fn run_documents<'a>(
+        &self,
+        docs: impl IntoIterator<Item = Document<'a>>,
+        obs: &dyn Observer,
+    ) -> Result<MatchRun> {
+        let mut t = Timer(Vec::new(), Instant::now());
+        let mut stats = RunStats::default();
+        let docs: Vec<Document<'a>> = docs.into_iter().collect();
+        let fps: Vec<DocFingerprint> = docs
+            .par_iter()
+            .map_init(|| Fingerprinter::new(self.shingler), |fp, d| fp.fingerprint(&d.text))
+            .collect();
+        let mut store = Store::new(Vec::new());
+        for (i, (d, fp)) in docs.iter().zip(fps).enumerate() {
+            let loc = crate::error::Location { path: "<memory>".into(), line: i as u64 + 1 };
+            if let Err(problem) = store.add(d, fp, SourceRef { input: 0, line: loc.line }, &loc) {
+                self.note(&RecordError { location: loc, problem }, &mut stats, obs)?;
+                stats.records_skipped += 1;
+            }
+        }
+        t.lap("read+fingerprint");
+        self.finish(store, stats, t, obs)
+    }
+
+    fn finish(
+        &self,
+        mut store: Store,
+        mut stats: RunStats,
+        mut t: Timer,
+        obs: &dyn Observer,
+    ) -> Result<MatchRun> {
+        let cfg = &self.config;
+        obs.stage("templates");
+        store.mark_templates(cfg.template_min_articles);
+        stats.corpus = store.stats();
+        t.lap("templates");
+
+        // Sign the unique body paragraphs that have at least one full shingle.
+        obs.stage("sign");
+        let eligible: Vec<u32> = (0..store.uniques.len() as u32)
+            .filter(|&u| {
+                let e = &store.uniques[u as usize];
+                !e.template && e.tokens as usize >= cfg.shingle_size
+            })
+            .collect();
+        stats.signed = eligible.len() as u64;
+        stats.lsh = Some(self.lsh);
+        let params = self.lsh;
+        let keys = BandKeys::build(eligible.len(), params, |i, out| {
+            let mut buf = [0u32; 1024];
+            let sig = &mut buf[..self.hasher.num_perm()];
+            self.hasher.sign_into(store.set(eligible[i]), sig);
+            for (b, k) in out.iter_mut().enumerate() {
+                *k = params.band_key(sig, b);
+            }
+        });
+        t.lap("sign");
+
+        obs.stage("candidates");
+        let (cands, cstats) = lsh::candidates(&keys, cfg.max_bucket, |i| {
+            store.uniques[eligible[i as usize] as usize].key
+        });
+        drop(keys);
+        stats.candidates = cstats;
+        t.lap("candidates");
+
+        obs.stage("verify");
+        let links: Vec<(u32, u32, f64)> = cands
+            .par_iter()
+            .filter_map(|&(i, j)| {
+                let (u, v) = (eligible[i as usize], eligible[j as usize]);
+                let o = Overlap::of(store.set(u), store.set(v));
+                let by_jaccard = o.jaccard() >= cfg.threshold;
+                let by_containment =
+                    o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
+                (by_jaccard || by_containment).then_some((u, v, o.jaccard()))
+            })
+            .collect();
+        drop(cands);
+        stats.paragraph_pairs = links.len() as u64;
+        for l in &links {
+            stats.jaccard_deciles[((l.2 * 10.0) as usize).min(9)] += 1;
+        }
+        t.lap("verify");
+
+        obs.stage("article pairs");
+        let occ = store.occurrences();
+        let max_occ = cfg.max_occurrences;
+        let frequent =
+            (0..store.uniques.len() as u32).filter(|&u| occ.of(u).len() > max_occ).count();
+        stats.frequent_paragraphs = frequent as u64;
+        let mut pairs: Vec<(u32, u32)> = eligible
+            .par_iter()
+            .flat_map_iter(|&u| {
+                let docs = occ.of(u);
+                let docs = if docs.len() > max_occ { &[][..] } else { docs };
+                (0..docs.len())
+                    .flat_map(move |x| (x + 1..docs.len()).map(move |y| (docs[x], docs[y])))
+            })
+            .chain(links.par_iter().flat_map_iter(|&(u, v, _)| {
+                let (du, dv) = (occ.of(u), occ.of(v));
+                let (du, dv) = if du.len() > max_occ || dv.len() > max_occ {
+                    (&[][..], &[][..])
+                } else {
+                    (du, dv)
+                };
+                du.iter().flat_map(move |&x| {
+                    dv.iter().filter(move |&&y| y != x).map(move |&y| (x.min(y), x.max(y)))
+                })
+            }))
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        stats.article_candidates = pairs.len() as u64;
+        t.lap("article pairs");
+
+        obs.stage("align");
+        let mut involved = vec![false; store.docs.len()];
+        for &(x, y) in &pairs {
+            involved[x as usize] = true;
+            involved[y as usize] = true;
+        }
+        let views: Vec<DocView> = involved
+            .par_iter()
+            .enumerate()
+            .map(
+                |(d, &inv)| if inv { DocView::build(&store, d as u32) } else { DocView::default() },
+            )
+            .collect();
+        let mut matches: Vec<ArticleMatch> = pairs
+            .par_iter()
+            .map_init(AlignScratch::default, |s, &(x, y)| {
+                align::align(&store, cfg, (x, &views[x as usize]), (y, &views[y as usize]), s)
+            })
+            .flatten()
+            .collect();
+        drop(views);
+        matches.par_sort_by(|m, n| {
+            let id = |d: u32| &store.docs[d as usize].id;
+            (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
+        });
+        stats.article_pairs = matches.len() as u64;
+        for r in [Relation::Copy, Relation::Partial, Relation::Rewrite] {
+            let n = matches.iter().filter(|m| m.relation == r).count() as u64;
+            if n > 0 {
+                stats.relations.push((r, n));
+            }
+        }
+        t.lap("align");
+
+        obs.stage("stories");
+        let stories = cluster::stories(&store, &matches);
+        stats.stories = stories.len() as u64;
+        t.lap("stories");
+        stats.seconds = t.0;
+        Ok(MatchRun { config: self.config.clone(), store, matches, stories, stats })
+    }
+}

@@ -1,0 +1,289 @@
+//! Reports: article pairs, stories and outlets, as JSONL, CSV or a terminal table.
+//!
+//! The JSONL pair record is a contract (other tools and the evaluation scorer read it):
+//! `a`, `b` (document ids), `relation`, `source` (id or null), `similarity`, `coverage_a`,
+//! `coverage_b`, `outlet_a`, `outlet_b`, `published_a`, `published_b`, `paragraphs` (list of
+//! `{a, b, similarity}` paragraph indices), plus `shared`. Field names are stable; new
+//! fields may be added. Numbers are rounded to 4 decimals so that output is byte-stable.
+
+mod outlets;
+mod table;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::align::ArticleMatch;
+use crate::cluster::Story;
+use crate::pipeline::MatchRun;
+use crate::store::Store;
+
+pub use outlets::{OutletReport, SourceShare, outlet_report};
+pub use table::{thousands, write_outlets_table, write_pairs_table, write_stories_table};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned, readable text.
+    Table,
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header.
+    Csv,
+}
+
+fn r4(x: f32) -> f64 {
+    (x as f64 * 10_000.0).round() / 10_000.0
+}
+
+/// One paragraph pair of a [`PairRow`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ParagraphRow {
+    /// Paragraph index in a.
+    pub a: u32,
+    /// Paragraph index in b.
+    pub b: u32,
+    /// Jaccard similarity of the two paragraphs' shingle sets.
+    pub similarity: f64,
+}
+
+/// One article pair as written to JSONL/CSV.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PairRow<'a> {
+    /// Id of side a (the source when known).
+    pub a: &'a str,
+    /// Id of side b.
+    pub b: &'a str,
+    /// `copy`, `partial` or `rewrite`.
+    pub relation: &'static str,
+    /// Id of the source (earlier) article, or null when undecidable.
+    pub source: Option<&'a str>,
+    /// Verbatim share of the reused copy.
+    pub similarity: f64,
+    /// Share of a's body in aligned paragraphs.
+    pub coverage_a: f64,
+    /// Share of b's body in aligned paragraphs.
+    pub coverage_b: f64,
+    /// Shingles shared through aligned paragraphs.
+    pub shared: u32,
+    /// Outlet of a.
+    pub outlet_a: Option<&'a str>,
+    /// Outlet of b.
+    pub outlet_b: Option<&'a str>,
+    /// Publication time of a, as given.
+    pub published_a: Option<&'a str>,
+    /// Publication time of b, as given.
+    pub published_b: Option<&'a str>,
+    /// Aligned paragraphs.
+    pub paragraphs: Vec<ParagraphRow>,
+}
+
+impl<'a> PairRow<'a> {
+    /// The row for match `m`.
+    pub fn new(store: &'a Store, m: &ArticleMatch) -> Self {
+        let (da, db) = (&store.docs[m.a as usize], &store.docs[m.b as usize]);
+        PairRow {
+            a: &da.id,
+            b: &db.id,
+            relation: m.relation.name(),
+            source: m.source.map(|s| &*store.docs[s as usize].id),
+            similarity: r4(m.similarity),
+            coverage_a: r4(m.coverage_a),
+            coverage_b: r4(m.coverage_b),
+            shared: m.shared,
+            outlet_a: store.outlet_of(m.a),
+            outlet_b: store.outlet_of(m.b),
+            published_a: da.published_raw.as_deref(),
+            published_b: db.published_raw.as_deref(),
+            paragraphs: m
+                .paragraphs
+                .iter()
+                .map(|p| ParagraphRow { a: p.a, b: p.b, similarity: r4(p.similarity) })
+                .collect(),
+        }
+    }
+}
+
+/// Writes the pairs as JSONL.
+pub fn write_pairs_jsonl(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
+    for m in &run.matches {
+        serde_json::to_writer(&mut *w, &PairRow::new(&run.store, m))?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn csv_err(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+/// Writes the pairs as CSV; `paragraphs` becomes `a-b:similarity` items joined by `;`.
+pub fn write_pairs_csv(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
+    c.write_record([
+        "a",
+        "b",
+        "relation",
+        "source",
+        "similarity",
+        "coverage_a",
+        "coverage_b",
+        "shared",
+        "outlet_a",
+        "outlet_b",
+        "published_a",
+        "published_b",
+        "paragraphs",
+    ])
+    .map_err(csv_err)?;
+    for m in &run.matches {
+        let r = PairRow::new(&run.store, m);
+        let paras: Vec<String> =
+            r.paragraphs.iter().map(|p| format!("{}-{}:{}", p.a, p.b, p.similarity)).collect();
+        c.write_record([
+            r.a,
+            r.b,
+            r.relation,
+            r.source.unwrap_or(""),
+            &r.similarity.to_string(),
+            &r.coverage_a.to_string(),
+            &r.coverage_b.to_string(),
+            &r.shared.to_string(),
+            r.outlet_a.unwrap_or(""),
+            r.outlet_b.unwrap_or(""),
+            r.published_a.unwrap_or(""),
+            r.published_b.unwrap_or(""),
+            &paras.join(";"),
+        ])
+        .map_err(csv_err)?;
+    }
+    c.flush()
+}
+
+/// One story as written to JSONL/CSV.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoryRow<'a> {
+    /// Canonical id (smallest member id).
+    pub id: &'a str,
+    /// Number of articles.
+    pub articles: usize,
+    /// Distinct outlets.
+    pub outlets: usize,
+    /// Matched pairs inside the story.
+    pub pairs: usize,
+    /// Earliest dated article.
+    pub origin: Option<&'a str>,
+    /// Its outlet.
+    pub origin_outlet: Option<&'a str>,
+    /// Its publication time, as given.
+    pub origin_published: Option<&'a str>,
+    /// Whether the origin is surely earlier than every other dated member.
+    pub origin_certain: bool,
+    /// Member ids, earliest first.
+    pub members: Vec<&'a str>,
+}
+
+impl<'a> StoryRow<'a> {
+    /// The row for story `s`.
+    pub fn new(store: &'a Store, s: &'a Story) -> Self {
+        StoryRow {
+            id: &s.id,
+            articles: s.members.len(),
+            outlets: s.outlets,
+            pairs: s.pairs,
+            origin: s.origin.map(|o| &*store.docs[o as usize].id),
+            origin_outlet: s.origin.and_then(|o| store.outlet_of(o)),
+            origin_published: s
+                .origin
+                .and_then(|o| store.docs[o as usize].published_raw.as_deref()),
+            origin_certain: s.origin_certain,
+            members: s.members.iter().map(|&d| &*store.docs[d as usize].id).collect(),
+        }
+    }
+}
+
+/// Writes stories as JSONL.
+pub fn write_stories_jsonl(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
+    for s in &run.stories {
+        serde_json::to_writer(&mut *w, &StoryRow::new(&run.store, s))?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes stories as CSV (members joined by `;`).
+pub fn write_stories_csv(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
+    c.write_record([
+        "id",
+        "articles",
+        "outlets",
+        "pairs",
+        "origin",
+        "origin_outlet",
+        "origin_published",
+        "origin_certain",
+        "members",
+    ])
+    .map_err(csv_err)?;
+    for s in &run.stories {
+        let r = StoryRow::new(&run.store, s);
+        c.write_record([
+            r.id,
+            &r.articles.to_string(),
+            &r.outlets.to_string(),
+            &r.pairs.to_string(),
+            r.origin.unwrap_or(""),
+            r.origin_outlet.unwrap_or(""),
+            r.origin_published.unwrap_or(""),
+            &r.origin_certain.to_string(),
+            &r.members.join(";"),
+        ])
+        .map_err(csv_err)?;
+    }
+    c.flush()
+}
+
+/// Writes the outlet report as JSONL.
+pub fn write_outlets_jsonl(report: &[OutletReport], w: &mut dyn Write) -> io::Result<()> {
+    for o in report {
+        serde_json::to_writer(&mut *w, o)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes the outlet report as CSV (sources as `outlet:articles/paragraphs` joined by `;`).
+pub fn write_outlets_csv(report: &[OutletReport], w: &mut dyn Write) -> io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
+    c.write_record([
+        "outlet",
+        "articles",
+        "body_paragraphs",
+        "articles_reusing",
+        "paragraphs_reused",
+        "articles_undirected",
+        "stories_first",
+        "sources",
+    ])
+    .map_err(csv_err)?;
+    for o in report {
+        let src: Vec<String> = o
+            .sources
+            .iter()
+            .map(|s| format!("{}:{}/{}", s.outlet, s.articles, s.paragraphs))
+            .collect();
+        c.write_record([
+            o.outlet.as_str(),
+            &o.articles.to_string(),
+            &o.body_paragraphs.to_string(),
+            &o.articles_reusing.to_string(),
+            &o.paragraphs_reused.to_string(),
+            &o.articles_undirected.to_string(),
+            &o.stories_first.to_string(),
+            &src.join(";"),
+        ])
+        .map_err(csv_err)?;
+    }
+    c.flush()
+}

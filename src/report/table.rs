@@ -1,0 +1,202 @@
+//! Terminal tables: readable, aligned, the most useful rows first.
+
+use std::io::{self, Write};
+
+use super::OutletReport;
+use crate::pipeline::MatchRun;
+
+/// Cuts `s` to `width` characters (with an ellipsis) and pads it.
+fn cell(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        format!("{s}{}", " ".repeat(width - n))
+    } else {
+        let cut: String = s.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+/// `12345` → `12,345`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn doc_label(run: &MatchRun, d: u32) -> String {
+    let doc = &run.store.docs[d as usize];
+    let outlet = run.store.outlet_of(d).unwrap_or("?");
+    let date = doc.published_raw.as_deref().map(|p| p.get(..10).unwrap_or(p)).unwrap_or("undated");
+    format!("{outlet} · {date} · {}", doc.id)
+}
+
+/// Summary lines, the top `top` pairs (most shared text first) and the outlet summary.
+pub fn write_pairs_table(
+    run: &MatchRun,
+    outlets: &[OutletReport],
+    top: usize,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let st = &run.stats;
+    let boiler: u64 = st.corpus.boilerplate.iter().map(|b| b.1).sum();
+    writeln!(
+        w,
+        "{} articles · {} outlets · {} paragraphs ({} boilerplate set aside)",
+        thousands(st.corpus.documents),
+        thousands(run.store.outlets.len() as u64),
+        thousands(st.corpus.paragraphs),
+        thousands(boiler)
+    )?;
+    let rel: Vec<String> =
+        st.relations.iter().map(|(r, n)| format!("{} {}", r.name(), thousands(*n))).collect();
+    let directed = run.matches.iter().filter(|m| m.source.is_some()).count() as u64;
+    writeln!(
+        w,
+        "{} article pairs in {} stories — {}; source known for {}",
+        thousands(st.article_pairs),
+        thousands(st.stories),
+        if rel.is_empty() { "none".to_string() } else { rel.join(" · ") },
+        thousands(directed)
+    )?;
+    if run.matches.is_empty() {
+        return Ok(());
+    }
+    let mut order: Vec<usize> = (0..run.matches.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (mx, my) = (&run.matches[x], &run.matches[y]);
+        my.shared.cmp(&mx.shared).then(x.cmp(&y))
+    });
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Top {} of {} pairs, most shared text first",
+        top.min(order.len()),
+        thousands(order.len() as u64)
+    )?;
+    writeln!(
+        w,
+        "{}  {:>6}  {:>4}  {:>4} {:>4}  {}  {}",
+        cell("relation", 8),
+        "shared",
+        "sim",
+        "cov.a",
+        "b",
+        cell("a (source when known): outlet · date · id", 46),
+        "b: outlet · date · id"
+    )?;
+    for &i in order.iter().take(top) {
+        let m = &run.matches[i];
+        let arrow = if m.source.is_some() { "→" } else { "↔" };
+        writeln!(
+            w,
+            "{}  {:>6}  {:>4.2}  {:>4.2} {:>4.2}  {} {} {}",
+            cell(m.relation.name(), 8),
+            m.shared,
+            m.similarity,
+            m.coverage_a,
+            m.coverage_b,
+            cell(&doc_label(run, m.a), 44),
+            arrow,
+            cell(&doc_label(run, m.b), 60).trim_end()
+        )?;
+    }
+    writeln!(w)?;
+    write_outlets_table(outlets, 15, w)
+}
+
+/// The outlet report as a table (`top` outlets).
+pub fn write_outlets_table(
+    outlets: &[OutletReport],
+    top: usize,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(w, "Outlets, most articles carrying earlier copy first")?;
+    writeln!(
+        w,
+        "{}  {:>8}  {:>7}  {:>13}  {:>10}  {:>5}  {}",
+        cell("outlet", 28),
+        "articles",
+        "reusing",
+        "paras reused",
+        "undirected",
+        "first",
+        "main sources (articles)"
+    )?;
+    for o in outlets.iter().take(top) {
+        let src: Vec<String> =
+            o.sources.iter().take(3).map(|s| format!("{} {}", s.outlet, s.articles)).collect();
+        writeln!(
+            w,
+            "{}  {:>8}  {:>7}  {:>13}  {:>10}  {:>5}  {}",
+            cell(&o.outlet, 28),
+            thousands(o.articles),
+            thousands(o.articles_reusing),
+            format!("{}/{}", thousands(o.paragraphs_reused), thousands(o.body_paragraphs)),
+            thousands(o.articles_undirected),
+            thousands(o.stories_first),
+            src.join(", ")
+        )?;
+    }
+    if outlets.len() > top {
+        writeln!(w, "… {} more outlets (use --report outlets for all)", outlets.len() - top)?;
+    }
+    Ok(())
+}
+
+/// Stories as a table (`top` largest).
+pub fn write_stories_table(run: &MatchRun, top: usize, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "{} stories, largest first", thousands(run.stories.len() as u64))?;
+    writeln!(
+        w,
+        "{}  {:>8}  {:>7}  {:>6}  origin: outlet · date · id",
+        cell("story", 24),
+        "articles",
+        "outlets",
+        "pairs"
+    )?;
+    for s in run.stories.iter().take(top) {
+        let origin = match s.origin {
+            Some(o) => format!(
+                "{}{}",
+                doc_label(run, o),
+                if s.origin_certain { "" } else { " (uncertain)" }
+            ),
+            None => "unknown".to_string(),
+        };
+        writeln!(
+            w,
+            "{}  {:>8}  {:>7}  {:>6}  {}",
+            cell(&s.id, 24),
+            s.members.len(),
+            s.outlets,
+            thousands(s.pairs as u64),
+            origin
+        )?;
+    }
+    if run.stories.len() > top {
+        writeln!(w, "… {} more (use --format jsonl for all)", run.stories.len() - top)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_and_numbers() {
+        assert_eq!(cell("abc", 5), "abc  ");
+        assert_eq!(cell("abcdef", 4), "abc…");
+        assert_eq!(cell("élan", 4), "élan");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

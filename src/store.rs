@@ -1,0 +1,407 @@
+//! The fingerprinted corpus: documents, paragraphs, and unique paragraph texts.
+//!
+//! Fingerprints arrive from the parallel stage in input order and are merged here by one
+//! thread, which is what makes ids, duplicate detection and every later index
+//! deterministic. Paragraphs with identical words collapse into one *unique paragraph*
+//! holding the shingle set: a wire paragraph printed by 40 outlets is signed, indexed and
+//! stored once, and its 40 occurrences are read off the occurrence lists. Document texts are
+//! not kept: a paragraph is a byte span into its source record.
+//!
+//! Memory: about 24 bytes per paragraph, 40 bytes per unique paragraph and 4 bytes per
+//! shingle of a unique paragraph.
+
+use std::collections::hash_map::Entry;
+use std::ops::Range;
+
+use ahash::AHashMap;
+
+use crate::boilerplate::{Boilerplate, TemplateFinder};
+use crate::corpus::Document;
+use crate::error::{Location, RecordProblem};
+use crate::fingerprint::{DocFingerprint, Kind};
+use crate::published::Published;
+
+/// Where a document's record is: index of the input in the run, and line (0 for files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceRef {
+    /// Index into [`Store::inputs`].
+    pub input: u32,
+    /// 1-based line of a JSONL input; 0 for a file of a folder.
+    pub line: u64,
+}
+
+/// Metadata of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocMeta {
+    /// Document id.
+    pub id: Box<str>,
+    /// Index into [`Store::outlets`].
+    pub outlet: Option<u32>,
+    /// Parsed publication time.
+    pub published: Option<Published>,
+    /// Publication time as given.
+    pub published_raw: Option<Box<str>>,
+    /// Language code as given.
+    pub lang: Option<Box<str>>,
+    /// Title as given.
+    pub title: Option<Box<str>>,
+    /// URL as given.
+    pub url: Option<Box<str>>,
+    /// Where the record is.
+    pub source: SourceRef,
+    /// The document's paragraphs in [`Store::paragraphs`].
+    pub paragraphs: Range<u32>,
+}
+
+/// One paragraph occurrence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParaMeta {
+    /// Document index.
+    pub doc: u32,
+    /// Byte offset of the paragraph in the document's text.
+    pub start: u32,
+    /// Byte length.
+    pub len: u32,
+    /// Word tokens.
+    pub tokens: u32,
+    /// Body or boilerplate (templates are marked after the whole corpus is read).
+    pub kind: Kind,
+    /// Unique paragraph, or `u32::MAX` for rule boilerplate.
+    pub unique: u32,
+}
+
+/// A distinct paragraph text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unique {
+    /// Content key (xxh3-128 of the normalised words).
+    pub key: u128,
+    /// Start of its shingle set in the arena.
+    pub start: u64,
+    /// Size of its shingle set.
+    pub len: u32,
+    /// Word tokens.
+    pub tokens: u32,
+    /// An outlet template (boilerplate learned from the corpus).
+    pub template: bool,
+}
+
+/// Counts of what was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StoreStats {
+    /// Documents kept.
+    pub documents: u64,
+    /// Paragraphs (body and boilerplate).
+    pub paragraphs: u64,
+    /// Body paragraphs.
+    pub body_paragraphs: u64,
+    /// Boilerplate paragraphs per reason.
+    pub boilerplate: Vec<(Boilerplate, u64)>,
+    /// Distinct body paragraph texts.
+    pub unique_paragraphs: u64,
+    /// Bytes of document text.
+    pub text_bytes: u64,
+}
+
+/// The fingerprinted corpus (see the module documentation).
+#[derive(Debug, Default)]
+pub struct Store {
+    /// Paths of the inputs, in run order.
+    pub inputs: Vec<std::path::PathBuf>,
+    /// Documents in input order.
+    pub docs: Vec<DocMeta>,
+    /// Paragraphs, grouped by document.
+    pub paragraphs: Vec<ParaMeta>,
+    /// Unique paragraphs in first-seen order.
+    pub uniques: Vec<Unique>,
+    /// Shingle sets of unique paragraphs, concatenated.
+    pub arena: Vec<u32>,
+    /// Outlet names.
+    pub outlets: Vec<Box<str>>,
+    outlet_index: AHashMap<Box<str>, u32>,
+    id_index: AHashMap<Box<str>, (u32, Location)>,
+    key_index: AHashMap<u128, u32>,
+    text_bytes: u64,
+}
+
+impl Store {
+    /// An empty store for a run over `inputs`.
+    pub fn new(inputs: Vec<std::path::PathBuf>) -> Self {
+        Store { inputs, ..Default::default() }
+    }
+
+    /// Adds a document and its fingerprint. A repeated id is refused with the location of
+    /// the first occurrence.
+    pub fn add(
+        &mut self,
+        doc: &Document<'_>,
+        fp: DocFingerprint,
+        source: SourceRef,
+        location: &Location,
+    ) -> Result<u32, RecordProblem> {
+        let d = self.docs.len() as u32;
+        match self.id_index.entry(doc.id.as_ref().into()) {
+            Entry::Occupied(e) => {
+                return Err(RecordProblem::DuplicateId {
+                    id: doc.id.to_string(),
+                    first: e.get().1.clone(),
+                });
+            }
+            Entry::Vacant(v) => {
+                v.insert((d, location.clone()));
+            }
+        }
+        let outlet = doc.outlet.as_deref().map(|o| match self.outlet_index.get(o) {
+            Some(&i) => i,
+            None => {
+                let i = self.outlets.len() as u32;
+                self.outlets.push(o.into());
+                self.outlet_index.insert(o.into(), i);
+                i
+            }
+        });
+        let first = self.paragraphs.len() as u32;
+        for (i, p) in fp.paragraphs.iter().enumerate() {
+            let unique = if p.kind == Kind::Body {
+                match self.key_index.entry(p.key) {
+                    Entry::Occupied(e) => *e.get(),
+                    Entry::Vacant(v) => {
+                        let u = self.uniques.len() as u32;
+                        let set = fp.set(i);
+                        self.uniques.push(Unique {
+                            key: p.key,
+                            start: self.arena.len() as u64,
+                            len: set.len() as u32,
+                            tokens: p.tokens,
+                            template: false,
+                        });
+                        self.arena.extend_from_slice(set);
+                        v.insert(u);
+                        u
+                    }
+                }
+            } else {
+                u32::MAX
+            };
+            self.paragraphs.push(ParaMeta {
+                doc: d,
+                start: p.span.start as u32,
+                len: p.span.len() as u32,
+                tokens: p.tokens,
+                kind: p.kind,
+                unique,
+            });
+        }
+        self.text_bytes += doc.text.len() as u64;
+        let boxed = |s: &Option<std::borrow::Cow<'_, str>>| s.as_deref().map(Box::from);
+        self.docs.push(DocMeta {
+            id: doc.id.as_ref().into(),
+            outlet,
+            published: doc.published,
+            published_raw: boxed(&doc.published_raw),
+            lang: boxed(&doc.lang),
+            title: boxed(&doc.title),
+            url: boxed(&doc.url),
+            source,
+            paragraphs: first..self.paragraphs.len() as u32,
+        });
+        Ok(d)
+    }
+
+    /// The shingle set of unique paragraph `u`.
+    pub fn set(&self, u: u32) -> &[u32] {
+        let e = &self.uniques[u as usize];
+        &self.arena[e.start as usize..e.start as usize + e.len as usize]
+    }
+
+    /// Index of the document with id `id`.
+    pub fn doc_index(&self, id: &str) -> Option<u32> {
+        self.id_index.get(id).map(|e| e.0)
+    }
+
+    /// The paragraphs of document `d`.
+    pub fn doc_paragraphs(&self, d: u32) -> &[ParaMeta] {
+        let r = &self.docs[d as usize].paragraphs;
+        &self.paragraphs[r.start as usize..r.end as usize]
+    }
+
+    /// Outlet name of document `d`.
+    pub fn outlet_of(&self, d: u32) -> Option<&str> {
+        self.docs[d as usize].outlet.map(|o| &*self.outlets[o as usize])
+    }
+
+    /// Learns outlet templates (see [`TemplateFinder`]) and marks them as boilerplate.
+    /// Returns the number of template paragraphs (occurrences) marked.
+    pub fn mark_templates(&mut self, min_articles: usize) -> u64 {
+        let mut finder = TemplateFinder::new(min_articles);
+        for doc in &self.docs {
+            let Some(outlet) = doc.outlet else { continue };
+            let paras =
+                &self.paragraphs[doc.paragraphs.start as usize..doc.paragraphs.end as usize];
+            // Context of an article: its longest body paragraph other than the one asked
+            // about, so that re-sends of one story share a context.
+            let mut top: [(u32, u32); 2] = [(0, u32::MAX); 2];
+            for p in paras.iter().filter(|p| p.kind == Kind::Body) {
+                let cand = (p.tokens, p.unique);
+                if cand > top[0] || top[0].1 == u32::MAX {
+                    top[1] = top[0];
+                    top[0] = cand;
+                } else if cand > top[1] || top[1].1 == u32::MAX {
+                    top[1] = cand;
+                }
+            }
+            for p in paras.iter().filter(|p| p.kind == Kind::Body) {
+                let other = if p.unique == top[0].1 { top[1].1 } else { top[0].1 };
+                let context =
+                    if other == u32::MAX { 0 } else { self.uniques[other as usize].key as u64 | 1 };
+                finder.add(outlet, p.unique, context);
+            }
+        }
+        let templates = finder.finish();
+        for &u in &templates {
+            self.uniques[u as usize].template = true;
+        }
+        let mut marked = 0;
+        for p in &mut self.paragraphs {
+            if p.unique != u32::MAX && self.uniques[p.unique as usize].template {
+                p.kind = Kind::Boilerplate(Boilerplate::Template);
+                marked += 1;
+            }
+        }
+        marked
+    }
+
+    /// Counts of what the store holds.
+    pub fn stats(&self) -> StoreStats {
+        let mut by: AHashMap<Boilerplate, u64> = AHashMap::new();
+        let mut body = 0;
+        for p in &self.paragraphs {
+            match p.kind {
+                Kind::Body => body += 1,
+                Kind::Boilerplate(b) => *by.entry(b).or_default() += 1,
+            }
+        }
+        let boilerplate =
+            Boilerplate::ALL.iter().filter_map(|b| by.get(b).map(|&n| (*b, n))).collect();
+        StoreStats {
+            documents: self.docs.len() as u64,
+            paragraphs: self.paragraphs.len() as u64,
+            body_paragraphs: body,
+            boilerplate,
+            unique_paragraphs: self.uniques.iter().filter(|u| !u.template).count() as u64,
+            text_bytes: self.text_bytes,
+        }
+    }
+
+    /// For each unique paragraph, the sorted distinct documents it occurs in as body text
+    /// (compressed rows: `docs[offsets[u]..offsets[u + 1]]`).
+    pub fn occurrences(&self) -> Occurrences {
+        let mut rows: Vec<(u32, u32)> = self
+            .paragraphs
+            .iter()
+            .filter(|p| p.kind == Kind::Body)
+            .map(|p| (p.unique, p.doc))
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let mut offsets = vec![0u32; self.uniques.len() + 1];
+        for &(u, _) in &rows {
+            offsets[u as usize + 1] += 1;
+        }
+        for i in 0..self.uniques.len() {
+            offsets[i + 1] += offsets[i];
+        }
+        Occurrences { offsets, docs: rows.into_iter().map(|r| r.1).collect() }
+    }
+}
+
+/// Documents per unique paragraph (see [`Store::occurrences`]).
+#[derive(Debug, Clone, Default)]
+pub struct Occurrences {
+    offsets: Vec<u32>,
+    docs: Vec<u32>,
+}
+
+impl Occurrences {
+    /// Documents containing unique paragraph `u`.
+    pub fn of(&self, u: u32) -> &[u32] {
+        &self.docs[self.offsets[u as usize] as usize..self.offsets[u as usize + 1] as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::Fingerprinter;
+    use crate::shingle::Shingler;
+
+    fn add(store: &mut Store, id: &str, outlet: &str, text: &str) -> Result<u32, RecordProblem> {
+        let fp = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text);
+        let doc = Document::new(id, text).with_outlet(outlet);
+        let loc = Location { path: "t.jsonl".into(), line: store.docs.len() as u64 + 1 };
+        store.add(&doc, fp, SourceRef { input: 0, line: loc.line }, &loc)
+    }
+
+    const WIRE: &str =
+        "The central bank raised its main rate by half a point on Tuesday, citing inflation.";
+    const FOOTER: &str =
+        "The Daily Planet is published by Planet Media Group from its offices on Harbour Street.";
+
+    #[test]
+    fn identical_paragraphs_are_stored_once() {
+        let mut s = Store::new(vec![]);
+        add(&mut s, "a", "X", WIRE).unwrap();
+        add(
+            &mut s,
+            "b",
+            "Y",
+            &format!("Local lede about the town council meeting tonight.\n\n{WIRE}"),
+        )
+        .unwrap();
+        assert_eq!(s.uniques.len(), 2);
+        let occ = s.occurrences();
+        let wire_u = s.doc_paragraphs(0)[0].unique;
+        assert_eq!(occ.of(wire_u), &[0, 1]);
+        assert_eq!(s.doc_index("b"), Some(1));
+        assert_eq!(s.outlet_of(1), Some("Y"));
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused_with_first_location() {
+        let mut s = Store::new(vec![]);
+        add(&mut s, "a", "X", WIRE).unwrap();
+        let e = add(&mut s, "a", "X", "Another text entirely.").unwrap_err();
+        assert!(
+            matches!(e, RecordProblem::DuplicateId { ref first, .. } if first.line == 1),
+            "{e:?}"
+        );
+        assert_eq!(s.docs.len(), 1);
+    }
+
+    #[test]
+    fn outlet_templates_are_learned_but_resends_are_kept() {
+        let mut s = Store::new(vec![]);
+        for i in 0..3 {
+            let story = format!(
+                "Story number {i} is about a completely different subject than the others here."
+            );
+            add(&mut s, &format!("p{i}"), "Planet", &format!("{story}\n\n{FOOTER}")).unwrap();
+        }
+        // The wire re-sends one story three times: same paragraphs, same context.
+        for i in 0..3 {
+            add(
+                &mut s,
+                &format!("w{i}"),
+                "Wire",
+                &format!("{WIRE}\n\nSecond paragraph of the wire story, unchanged."),
+            )
+            .unwrap();
+        }
+        assert_eq!(s.mark_templates(3), 3);
+        let footer_kind = s.doc_paragraphs(0)[1].kind;
+        assert_eq!(footer_kind, Kind::Boilerplate(Boilerplate::Template));
+        assert!(s.doc_paragraphs(3).iter().all(|p| p.kind == Kind::Body));
+        let st = s.stats();
+        assert_eq!(st.boilerplate, vec![(Boilerplate::Template, 3)]);
+        assert_eq!(st.unique_paragraphs, 5);
+    }
+}
