@@ -85,12 +85,22 @@ pub struct ArticleMatch {
     pub paragraphs: Vec<ParagraphMatch>,
 }
 
+/// A body paragraph of a [`DocView`].
+#[derive(Debug, Clone, Copy)]
+struct LocalPara {
+    /// Index among all the document's paragraphs.
+    index: u32,
+    tokens: u32,
+    /// Shingle-set size.
+    size: u32,
+    unique: u32,
+}
+
 /// One document as sorted `(shingle, local paragraph)` entries.
 #[derive(Debug, Clone, Default)]
 pub struct DocView {
     entries: Vec<(u32, u32)>,
-    /// Per local body paragraph: (index in the document, tokens, shingle-set size).
-    paras: Vec<(u32, u32, u32)>,
+    paras: Vec<LocalPara>,
     body_tokens: u64,
 }
 
@@ -104,7 +114,12 @@ impl DocView {
             }
             let local = v.paras.len() as u32;
             let set = store.set(p.unique);
-            v.paras.push((i as u32, p.tokens, set.len() as u32));
+            v.paras.push(LocalPara {
+                index: i as u32,
+                tokens: p.tokens,
+                size: set.len() as u32,
+                unique: p.unique,
+            });
             v.body_tokens += p.tokens as u64;
             v.entries.extend(set.iter().map(|&h| (h, local)));
         }
@@ -114,8 +129,27 @@ impl DocView {
 
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * 8 + self.paras.capacity() * 12
+        self.entries.capacity() * 8 + self.paras.capacity() * std::mem::size_of::<LocalPara>()
     }
+}
+
+/// Whether two paragraphs state the same facts. Numbers and proper names are checked apart
+/// (agreeing names must not outvote disagreeing figures): for each kind that both
+/// paragraphs carry, at least `min_share` of the smaller side's must appear in the other.
+/// Same words with other facts is a template ("X Corp is raising 35 mln dlrs via…"), not
+/// reused copy.
+fn facts_agree(store: &Store, u: u32, v: u32, min_share: f64) -> bool {
+    if u == v {
+        return true;
+    }
+    let (nu, mu) = crate::anchors::split_facts(store.numbers_of(u));
+    let (nv, mv) = crate::anchors::split_facts(store.numbers_of(v));
+    let agree = |x: &[u32], y: &[u32]| {
+        x.is_empty()
+            || y.is_empty()
+            || crate::verify::intersection(x, y) as f64 >= min_share * x.len().min(y.len()) as f64
+    };
+    agree(nu, nv) && agree(mu, mv)
 }
 
 /// Per-thread scratch for [`align`].
@@ -167,10 +201,11 @@ pub fn align(
         let n = cells[k..].iter().take_while(|&&x| x == c).count() as u32;
         k += n as usize;
         let (p, q) = ((c >> 32) as usize, (c & 0xffff_ffff) as usize);
-        let o = Overlap { shared: n, len_a: va.paras[p].2, len_b: vb.paras[q].2 };
+        let o = Overlap { shared: n, len_a: va.paras[p].size, len_b: vb.paras[q].size };
         let identical_short = n == o.len_a && n == o.len_b;
-        if (n >= cfg.align_min_shared && o.containment() >= cfg.align_containment)
-            || identical_short
+        let similar = (n >= cfg.align_min_shared && o.containment() >= cfg.align_containment)
+            || identical_short;
+        if similar && facts_agree(store, va.paras[p].unique, vb.paras[q].unique, cfg.fact_agreement)
         {
             aligned.push((p as u32, q as u32, o));
         }
@@ -192,14 +227,14 @@ pub fn align(
     }
     // Shingles of each side's aligned paragraphs found in the other side (a shingle of p
     // shared with two aligned partners counts once per partner; min of both sides bounds it).
-    let side = |best: &[Option<Overlap>], paras: &[(u32, u32, u32)], total: u64| {
+    let side = |best: &[Option<Overlap>], paras: &[LocalPara], total: u64| {
         let (mut shared, mut num, mut den, mut tokens) = (0u32, 0u64, 0u64, 0u64);
         for (b, p) in best.iter().zip(paras) {
             if let Some(o) = b {
                 shared += o.shared;
                 num += o.shared as u64;
                 den += o.len_a.min(o.len_b) as u64;
-                tokens += p.1 as u64;
+                tokens += p.tokens as u64;
             }
         }
         let sim = if den == 0 { 0.0 } else { num as f64 / den as f64 };
@@ -223,8 +258,8 @@ pub fn align(
     let mut paragraphs: Vec<ParagraphMatch> = aligned
         .iter()
         .map(|&(p, q, o)| ParagraphMatch {
-            a: va.paras[p as usize].0,
-            b: vb.paras[q as usize].0,
+            a: va.paras[p as usize].index,
+            b: vb.paras[q as usize].index,
             similarity: o.jaccard() as f32,
         })
         .collect();
@@ -353,6 +388,18 @@ mod tests {
         assert_eq!(m.relation, Relation::Rewrite, "{m:?}");
         assert!(m.similarity < 0.78);
         assert_eq!(m.source, Some(0));
+    }
+
+    #[test]
+    fn same_words_with_other_numbers_are_a_template_not_a_copy() {
+        let a = "Rent-A-Center Inc is raising 35 mln dlrs via an offering of convertible subordinated debentures due 2012 with a 5-3/4 pct coupon and par pricing, said sole manager Morgan Stanley.";
+        let b = "Chicago Pacific Corp is raising 150 mln dlrs via an offering of convertible subordinated debentures due 2014 with a 6-1/2 pct coupon and par pricing, said sole manager Morgan Stanley.";
+        let s = store(&[("a", "2020-01-01", a), ("b", "2020-01-05", b)]);
+        assert!(run(&s, 0, 1).is_none());
+        // The same paragraph with one figure corrected is still the same copy.
+        let c = a.replace("35 mln", "36 mln");
+        let s = store(&[("a", "2020-01-01", a), ("c", "2020-01-05", &c)]);
+        assert!(run(&s, 0, 1).is_some());
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub struct Config {
     pub align_containment: f64,
     /// …and they share at least this many shingles.
     pub align_min_shared: u32,
+    /// Aligned paragraphs that both state facts (numbers, proper names) must share at least
+    /// this share of the smaller side's facts: same words with other facts is a template.
+    pub fact_agreement: f64,
     /// At or above this verbatim share the reuse is `copy`/`partial`; below, `rewrite`.
     pub copy_similarity: f64,
     /// `copy` when more than this share of one article is reused; `partial` otherwise.
@@ -69,6 +72,7 @@ impl Default for Config {
             min_shared: 10,
             align_containment: 0.2,
             align_min_shared: 3,
+            fact_agreement: 0.66,
             copy_similarity: 0.78,
             copy_coverage: 0.5,
             template_min_articles: 3,
@@ -100,6 +104,7 @@ impl Config {
             ("min_containment", self.min_containment),
             ("align_containment", self.align_containment),
             ("copy_similarity", self.copy_similarity),
+            ("fact_agreement", self.fact_agreement),
             ("copy_coverage", self.copy_coverage),
         ] {
             unit(n, v)?;

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_128_with_seed;
 
+use crate::anchors;
 use crate::boilerplate::{self, Boilerplate};
 use crate::normalize::{Normalizer, Tokens};
 use crate::segment;
@@ -44,6 +45,8 @@ pub struct Paragraph {
     /// Range of this paragraph's shingle set in [`DocFingerprint::shingles`] (empty for
     /// boilerplate).
     pub shingles: Range<u32>,
+    /// Range of this paragraph's fact keys (numbers and names) in [`DocFingerprint::numbers`].
+    pub numbers: Range<u32>,
 }
 
 /// A document's paragraphs and their shingle sets.
@@ -53,6 +56,8 @@ pub struct DocFingerprint {
     pub paragraphs: Vec<Paragraph>,
     /// Concatenated shingle sets (each sorted, de-duplicated) of the body paragraphs.
     pub shingles: Vec<u32>,
+    /// Concatenated fact keys (numbers and names, see [`crate::anchors`]) of the body paragraphs.
+    pub numbers: Vec<u32>,
 }
 
 impl DocFingerprint {
@@ -60,6 +65,12 @@ impl DocFingerprint {
     pub fn set(&self, i: usize) -> &[u32] {
         let r = &self.paragraphs[i].shingles;
         &self.shingles[r.start as usize..r.end as usize]
+    }
+
+    /// The number keys of paragraph `i`.
+    pub fn numbers(&self, i: usize) -> &[u32] {
+        let r = &self.paragraphs[i].numbers;
+        &self.numbers[r.start as usize..r.end as usize]
     }
 
     /// Total tokens of body paragraphs.
@@ -150,6 +161,7 @@ impl Fingerprinter {
                         kind: Kind::Boilerplate(b),
                         key: 0,
                         shingles: 0..0,
+                        numbers: 0..0,
                     }),
                     None => self.paragraph(text, span, toks, out),
                 }
@@ -172,12 +184,13 @@ impl Fingerprinter {
                 kind: Kind::Boilerplate(b),
                 key: 0,
                 shingles: 0..0,
+                numbers: 0..0,
             });
             return;
         }
         if toks.len() <= MAX_PARAGRAPH_WORDS {
             let tokens = std::mem::take(&mut self.tokens);
-            self.body(&tokens, toks, span, out);
+            self.body(&tokens, toks, &text[span.clone()], span, out);
             self.tokens = tokens;
             return;
         }
@@ -187,7 +200,7 @@ impl Fingerprinter {
             self.normalizer.tokenize_into(&text[piece.clone()], &mut pt);
             if !pt.is_empty() {
                 let n = pt.len();
-                self.body(&pt, 0..n, piece, out);
+                self.body(&pt, 0..n, &text[piece.clone()], piece, out);
             }
             self.piece_tokens = pt;
         }
@@ -197,6 +210,7 @@ impl Fingerprinter {
         &mut self,
         tokens: &Tokens,
         toks: Range<usize>,
+        raw: &str,
         span: Range<usize>,
         out: &mut DocFingerprint,
     ) {
@@ -210,6 +224,7 @@ impl Fingerprinter {
                 kind: Kind::Boilerplate(Boilerplate::Loop),
                 key: 0,
                 shingles: 0..0,
+                numbers: 0..0,
             });
             return;
         }
@@ -217,12 +232,15 @@ impl Fingerprinter {
         let start = out.shingles.len() as u32;
         out.shingles.extend_from_slice(&self.hashes);
         let key = xxh3_128_with_seed(tokens.run(toks.start, toks.end).as_bytes(), self.key_seed);
+        let nstart = out.numbers.len() as u32;
+        anchors::fact_keys(raw, &mut out.numbers);
         out.paragraphs.push(Paragraph {
             span,
             tokens: n_tokens,
             kind: Kind::Body,
             key,
             shingles: start..out.shingles.len() as u32,
+            numbers: nstart..out.numbers.len() as u32,
         });
     }
 }

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 pub mod align;
+pub mod anchors;
 pub mod atomic;
 pub mod boilerplate;
 pub mod cluster;

@@ -77,6 +77,10 @@ pub struct Unique {
     pub key: u128,
     /// Start of its shingle set in the arena.
     pub start: u64,
+    /// Start of its number keys in the number arena.
+    pub num_start: u64,
+    /// Number of number keys.
+    pub num_len: u32,
     /// Size of its shingle set.
     pub len: u32,
     /// Word tokens.
@@ -115,6 +119,8 @@ pub struct Store {
     pub uniques: Vec<Unique>,
     /// Shingle sets of unique paragraphs, concatenated.
     pub arena: Vec<u32>,
+    /// Number keys of unique paragraphs, concatenated.
+    pub numbers: Vec<u32>,
     /// Outlet names.
     pub outlets: Vec<Box<str>>,
     outlet_index: AHashMap<Box<str>, u32>,
@@ -167,14 +173,18 @@ impl Store {
                     Entry::Vacant(v) => {
                         let u = self.uniques.len() as u32;
                         let set = fp.set(i);
+                        let nums = fp.numbers(i);
                         self.uniques.push(Unique {
                             key: p.key,
                             start: self.arena.len() as u64,
+                            num_start: self.numbers.len() as u64,
+                            num_len: nums.len() as u32,
                             len: set.len() as u32,
                             tokens: p.tokens,
                             template: false,
                         });
                         self.arena.extend_from_slice(set);
+                        self.numbers.extend_from_slice(nums);
                         v.insert(u);
                         u
                     }
@@ -211,6 +221,12 @@ impl Store {
     pub fn set(&self, u: u32) -> &[u32] {
         let e = &self.uniques[u as usize];
         &self.arena[e.start as usize..e.start as usize + e.len as usize]
+    }
+
+    /// The number keys of unique paragraph `u`.
+    pub fn numbers_of(&self, u: u32) -> &[u32] {
+        let e = &self.uniques[u as usize];
+        &self.numbers[e.num_start as usize..e.num_start as usize + e.num_len as usize]
     }
 
     /// Index of the document with id `id`.

@@ -100,16 +100,29 @@ pub struct CorpusArgs {
     /// Print the LSH bands × rows and its S-curve on stderr before running.
     #[arg(long)]
     pub explain: bool,
+    /// Read every setting from a JSON file (any field of the library's `Config`, e.g.
+    /// {"threshold": 0.4, "copy_similarity": 0.8}); flags given here override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 impl CorpusArgs {
-    pub fn config(&self) -> Config {
-        let mut c = Config::default();
+    pub fn config(&self) -> anyhow::Result<Config> {
+        let mut c = match &self.config {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+                serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+            }
+            None => Config::default(),
+        };
         if let Some(v) = self.threshold {
             c.threshold = v;
         }
-        c.bands = self.bands;
-        c.rows = self.rows;
+        if self.bands.is_some() {
+            c.bands = self.bands;
+            c.rows = self.rows;
+        }
         if let Some(v) = self.num_perm {
             c.num_perm = v;
         }
@@ -122,7 +135,7 @@ impl CorpusArgs {
         if let Some(v) = self.min_shared {
             c.min_shared = v;
         }
-        c
+        Ok(c)
     }
 }
 

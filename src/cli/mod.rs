@@ -49,7 +49,7 @@ fn resolve_inputs(args: &CorpusArgs, reporter: &Reporter) -> Result<Vec<Input>> 
 
 /// Runs the matching pipeline with the CLI's reporting.
 fn run_match(args: &CorpusArgs, verbose: u8, quiet: bool) -> Result<(MatchRun, Reporter)> {
-    let config = args.config();
+    let config = args.config()?;
     let detector = Detector::new(config).context("invalid options")?;
     let mut read = ReadOptions::default();
     if let Some(m) = args.max_record_size {

@@ -1,0 +1,269 @@
+//! Anchors: facts of a paragraph that survive rewording and translation.
+//!
+//! A rewrite changes the words and keeps the facts; a wire *template* ("X Corp is raising
+//! 35 mln dlrs via an offering of convertible debentures…") keeps the words and changes the
+//! facts. Numbers tell the two apart, and they survive translation too, so they are
+//! extracted once, in a form that does not depend on the locale that wrote them:
+//!
+//! * `15000`, `15,000`, `15 000` (any space, incl. narrow no-break), `15.000` and `15'000`
+//!   are one number; `1,5` (decimal comma) is `1.5`; `1.5` stays `1.5`;
+//! * fractions `1-1/4`, `5/8` and percentages keep their value;
+//! * a number is identified by its value (rounded to 4 significant decimals) hashed to 32
+//!   bits, so comparing two paragraphs' numbers is a sorted-set intersection.
+//!
+//! Ambiguity is resolved the way news copy uses it: a separator followed by exactly three
+//! digits (and not then by another digit) groups thousands; any other single `,` or `.`
+//! between digits is a decimal mark.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::shingle::fold;
+
+/// Parsed numbers of a text, as values (in text order).
+pub fn number_values(text: &str) -> Vec<f64> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_'))
+        {
+            // Digits glued to letters ("M1", "B737") are names, not quantities.
+            if b[i].is_ascii_digit() {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let (value, end) = parse_number(b, i);
+        // "1-1/4", "5/8": a fraction after an optional whole part.
+        let (value, end) = match fraction(b, end) {
+            Some((frac, e)) if b[end] == b'-' || b[end] == b' ' => (value + frac, e),
+            _ => match (b.get(end), fraction(b, i)) {
+                (Some(b'/'), Some((frac, e))) => (frac, e),
+                _ => (value, end),
+            },
+        };
+        out.push(value);
+        i = end;
+    }
+    out
+}
+
+/// Parses digits with grouping and decimal marks starting at `start`; returns the value
+/// and the end offset.
+fn parse_number(b: &[u8], start: usize) -> (f64, usize) {
+    let mut int_part = String::new();
+    let mut frac_part = String::new();
+    let mut i = start;
+    let mut grouped = false;
+    let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let n = digits(i);
+    int_part.push_str(std::str::from_utf8(&b[i..i + n]).unwrap_or("0"));
+    i += n;
+    loop {
+        let (sep_len, is_space) = separator(b, i);
+        if sep_len == 0 {
+            break;
+        }
+        let after = i + sep_len;
+        let m = if after < b.len() { digits(after) } else { 0 };
+        if m == 0 {
+            break;
+        }
+        let sep = b[i];
+        if m == 3 && (grouped || int_part.len() <= 3) && int_part.len() <= 18 {
+            // Thousands group: only after a leading group of 1-3 digits ("2019 150" is two numbers).
+            grouped = true;
+            int_part.push_str(std::str::from_utf8(&b[after..after + 3]).unwrap_or("000"));
+            i = after + 3;
+            continue;
+        }
+        if (sep == b'.' || sep == b',') && !is_space && frac_part.is_empty() {
+            frac_part.push_str(std::str::from_utf8(&b[after..after + m]).unwrap_or("0"));
+            i = after + m;
+        }
+        break;
+    }
+    let s = if frac_part.is_empty() { int_part } else { format!("{int_part}.{frac_part}") };
+    (s.parse().unwrap_or(0.0), i)
+}
+
+/// Length of a digit-group separator at `i`: `,` `.` `'` `’`, a space, NBSP or narrow NBSP.
+fn separator(b: &[u8], i: usize) -> (usize, bool) {
+    match b.get(i) {
+        Some(b',' | b'.' | b'\'') => (1, false),
+        Some(b' ') => (1, true),
+        Some(0xC2) if b.get(i + 1) == Some(&0xA0) => (2, true),
+        Some(0xE2) if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xAF) => (3, true),
+        Some(0xE2) if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x99) => (3, false),
+        _ => (0, false),
+    }
+}
+
+/// A fraction `n/d` starting at `i` (after an optional `-` or space), if any.
+fn fraction(b: &[u8], i: usize) -> Option<(f64, usize)> {
+    let mut j = i;
+    if matches!(b.get(j), Some(b'-' | b' ')) {
+        j += 1;
+    }
+    let n = b[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 || n > 3 || b.get(j + n) != Some(&b'/') {
+        return None;
+    }
+    let d = b[j + n + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if d == 0 || d > 3 {
+        return None;
+    }
+    let num: f64 = std::str::from_utf8(&b[j..j + n]).ok()?.parse().ok()?;
+    let den: f64 = std::str::from_utf8(&b[j + n + 1..j + n + 1 + d]).ok()?.parse().ok()?;
+    (den > 0.0).then(|| (num / den, j + n + 1 + d))
+}
+
+/// The numbers of `text` as sorted, distinct 32-bit keys.
+pub fn number_keys(text: &str, out: &mut Vec<u32>) {
+    let start = out.len();
+    for v in number_values(text) {
+        out.push(number_key(v));
+    }
+    sort_tail(out, start);
+}
+
+fn sort_tail(out: &mut Vec<u32>, start: usize) {
+    out[start..].sort_unstable();
+    let mut tail = out.split_off(start);
+    tail.dedup();
+    out.extend(tail);
+}
+
+/// Fact keys of names have this bit set, number keys do not, so a sorted fact set holds
+/// its numbers first and its names after.
+pub const NAME_BIT: u32 = 1 << 31;
+
+/// The key of one number value.
+pub fn number_key(v: f64) -> u32 {
+    let canonical = format!("{:.4}", v);
+    fold(xxh3_64(canonical.trim_end_matches('0').trim_end_matches('.').as_bytes())) & !NAME_BIT
+}
+
+/// The key of one (lower-cased) name.
+pub fn name_key(name: &str) -> u32 {
+    fold(xxh3_64(name.as_bytes())) | NAME_BIT
+}
+
+/// Splits a sorted fact set into its numbers and its names.
+pub fn split_facts(facts: &[u32]) -> (&[u32], &[u32]) {
+    facts.split_at(facts.partition_point(|&k| k & NAME_BIT == 0))
+}
+
+/// Proper names of `text`: words written with a capital that do not start a sentence
+/// (sentence-initial capitals say nothing), and acronyms anywhere. Each name is its
+/// lower-cased letters; names shorter than two letters are ignored.
+pub fn names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut sentence_start = true;
+    for word in text.split_whitespace() {
+        let core = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if core.is_empty() {
+            continue; // a quote or dash standing alone
+        }
+        let opens_sentence = sentence_start;
+        // The next word starts a sentence if this one ends with . ! ? : (after closing
+        // quotes and brackets), unless it is a single-letter initial ("J. Smith", "U.S.").
+        let end =
+            word.trim_end_matches(|c: char| matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»'));
+        let last_word_len = end
+            .trim_end_matches(['.', '!', '?', ':'])
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .map_or(0, |w| w.chars().count());
+        sentence_start =
+            end.ends_with(['!', '?', ':']) || (end.ends_with('.') && last_word_len > 1);
+        for part in core.split(|c: char| !(c.is_alphanumeric())).filter(|p| p.chars().count() >= 2)
+        {
+            let mut chars = part.chars();
+            let first = chars.next().unwrap_or(' ');
+            if !first.is_uppercase() {
+                continue;
+            }
+            let acronym = part.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+                && part.chars().count() >= 2;
+            if opens_sentence && !acronym {
+                continue;
+            }
+            if part.chars().all(|c| c.is_numeric()) {
+                continue;
+            }
+            out.push(part.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The facts of `text` — numbers and proper names — as sorted, distinct 32-bit keys.
+pub fn fact_keys(text: &str, out: &mut Vec<u32>) {
+    let start = out.len();
+    for v in number_values(text) {
+        out.push(number_key(v));
+    }
+    for n in names(text) {
+        out.push(name_key(&n));
+    }
+    sort_tail(out, start);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<f64> {
+        number_values(s)
+    }
+
+    #[test]
+    fn locales_agree_on_the_same_number() {
+        for s in ["15000", "15,000", "15 000", "15\u{202f}000", "15\u{a0}000", "15.000", "15'000"] {
+            assert_eq!(v(s), vec![15000.0], "{s}");
+        }
+        assert_eq!(v("1,234,567 and 1 234 567"), vec![1234567.0, 1234567.0]);
+        assert_eq!(v("rose 1.9 billion to 738.5"), vec![1.9, 738.5]);
+        assert_eq!(v("hausse de 1,9 milliard, soit 3,25 %"), vec![1.9, 3.25]);
+        assert_eq!(v("a 5-3/4 pct coupon, pays 5/8 pct"), vec![5.75, 0.625]);
+        assert_eq!(v("1-1/4 pct"), vec![1.25]);
+    }
+
+    #[test]
+    fn digits_inside_names_are_not_numbers() {
+        assert_eq!(v("M1 and B737 rose, 24 pct"), vec![24.0]);
+        assert_eq!(v("no numbers here"), Vec::<f64>::new());
+        assert_eq!(v("in 1987, up 3."), vec![1987.0, 3.0]);
+        assert_eq!(v("in 2019 150 people"), vec![2019.0, 150.0]);
+        assert_eq!(v("300-307 head"), vec![300.0, 307.0]);
+    }
+
+    #[test]
+    fn names_skip_sentence_starts_but_keep_acronyms() {
+        let got = names(
+            "The Bank of England said. It gave KCNA a call, J. Smith said. U.S. Treasury bills rose",
+        );
+        assert_eq!(got, vec!["bank", "england", "kcna", "smith", "treasury"]);
+        assert_eq!(
+            names("« Vladimir Poutine » a rencontré Kim Jong Un à Pékin."),
+            vec!["poutine", "kim", "jong", "un", "pékin"]
+        );
+    }
+
+    #[test]
+    fn keys_are_sorted_distinct_and_value_based() {
+        let mut a = Vec::new();
+        number_keys("4,700 victimes, 600 décès, sur 15 000; 15 000 again", &mut a);
+        let mut b = Vec::new();
+        number_keys("15,000 troops, 4,700 casualties including 600 deaths", &mut b);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 3);
+        assert_eq!(number_key(1.5), number_key(1.50));
+        assert_ne!(number_key(1.5), number_key(15.0));
+    }
+}
