@@ -9,8 +9,10 @@
 //!   one's shingles (and `align_min_shared` of them). Many-to-many: a merged paragraph
 //!   aligns with both halves.
 //! * **evidence**: shingles shared through aligned paragraphs; a pair needs `min_shared`
-//!   (10 five-word shingles ≈ 14 consecutive words) to be a match at all. A share button
-//!   or one common phrase cannot make two articles related.
+//!   (10 five-word shingles ≈ 14 consecutive words) to be a match at all, and at least one
+//!   aligned pair as similar as the index looks for (`threshold` Jaccard or
+//!   `min_containment`). A share button or a stock phrase repeated in every paragraph cannot
+//!   make two articles related; the exhaustive mode applies the same rule.
 //! * **coverage** of each side: the share of its body words in aligned paragraphs.
 //! * **similarity**: how verbatim the reuse is — shared shingles over the smaller side of
 //!   each paragraph's best partner, summed. About 1 for copies, 0.3–0.7 for rewrites.
@@ -210,7 +212,13 @@ pub fn align(
             aligned.push((p as u32, q as u32, o));
         }
     }
-    if aligned.is_empty() {
+    // At least one paragraph pair must be as similar as the index is built to find: many
+    // weak overlaps (a stock phrase in every paragraph) do not make two articles one copy.
+    let strong = |o: &Overlap| {
+        o.jaccard() >= cfg.threshold
+            || (o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared)
+    };
+    if !aligned.iter().any(|(_, _, o)| strong(o)) {
         return None;
     }
     let mut best_a: Vec<Option<Overlap>> = vec![None; va.paras.len()];

@@ -172,8 +172,7 @@ pub fn names(text: &str) -> Vec<String> {
         let opens_sentence = sentence_start;
         // The next word starts a sentence if this one ends with . ! ? : (after closing
         // quotes and brackets), unless it is a single-letter initial ("J. Smith", "U.S.").
-        let end =
-            word.trim_end_matches(|c: char| matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»'));
+        let end = word.trim_end_matches(['"', '\'', ')', ']', '”', '’', '»']);
         let last_word_len = end
             .trim_end_matches(['.', '!', '?', ':'])
             .rsplit(|c: char| !c.is_alphanumeric())
@@ -202,8 +201,16 @@ pub fn names(text: &str) -> Vec<String> {
     out
 }
 
-/// The facts of `text` — numbers and proper names — as sorted, distinct 32-bit keys.
+/// The facts of `text` — numbers and proper names — as sorted, distinct 32-bit keys. HTML
+/// entities are decoded first (`&#8217;` is an apostrophe, not the number 8217).
 pub fn fact_keys(text: &str, out: &mut Vec<u32>) {
+    let decoded;
+    let text = if text.contains('&') {
+        decoded = html_escape::decode_html_entities(text);
+        &*decoded
+    } else {
+        text
+    };
     let start = out.len();
     for v in number_values(text) {
         out.push(number_key(v));
@@ -253,6 +260,14 @@ mod tests {
             names("« Vladimir Poutine » a rencontré Kim Jong Un à Pékin."),
             vec!["poutine", "kim", "jong", "un", "pékin"]
         );
+    }
+
+    #[test]
+    fn entities_are_not_numbers() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        fact_keys("The Commission&#8217;s 10.3 billion dlr saga", &mut a);
+        fact_keys("The Commission’s 10.3 billion dlr saga", &mut b);
+        assert_eq!(a, b);
     }
 
     #[test]

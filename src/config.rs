@@ -55,6 +55,9 @@ pub struct Config {
     /// A paragraph an outlet prints in at least this many different articles is that
     /// outlet's template (boilerplate).
     pub template_min_articles: usize,
+    /// Compare every pair of articles exactly instead of using the LSH index. O(n²):
+    /// for small corpora, and as the reference the index is tested against.
+    pub exhaustive: bool,
 }
 
 impl Default for Config {
@@ -63,7 +66,7 @@ impl Default for Config {
             shingle_size: 5,
             num_perm: 128,
             seed: 1,
-            threshold: 0.3,
+            threshold: 0.2,
             bands: None,
             rows: None,
             min_containment: 0.5,
@@ -76,6 +79,7 @@ impl Default for Config {
             copy_similarity: 0.78,
             copy_coverage: 0.5,
             template_min_articles: 3,
+            exhaustive: false,
         }
     }
 }

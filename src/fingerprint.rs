@@ -18,9 +18,9 @@ use crate::shingle::{self, Shingler};
 
 /// Paragraphs longer than this many words are cut into passages at sentence ends: no real
 /// paragraph is this long, so the text must have lost its line breaks.
-pub const MAX_PARAGRAPH_WORDS: usize = 220;
+pub const MAX_PARAGRAPH_WORDS: usize = 100;
 /// Target passage length when a long block is cut.
-const PASSAGE_WORDS: usize = 90;
+const PASSAGE_WORDS: usize = 40;
 
 /// What a paragraph is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -194,16 +194,58 @@ impl Fingerprinter {
             self.tokens = tokens;
             return;
         }
-        for piece in segment::split_long(text, span, PASSAGE_WORDS) {
+        // A block far longer than a paragraph lost its breaks: cut it into sentences, set
+        // aside boilerplate sentences glued into it, and group the rest into passages.
+        let mut group: Option<Range<usize>> = None;
+        let mut group_words = 0;
+        for sentence in segment::sentences(text, span) {
             let mut pt = std::mem::take(&mut self.piece_tokens);
             pt.clear();
-            self.normalizer.tokenize_into(&text[piece.clone()], &mut pt);
-            if !pt.is_empty() {
-                let n = pt.len();
-                self.body(&pt, 0..n, &text[piece.clone()], piece, out);
-            }
+            let n = self.normalizer.tokenize_into(&text[sentence.clone()], &mut pt);
             self.piece_tokens = pt;
+            if n == 0 {
+                continue;
+            }
+            if let Some(b) =
+                boilerplate::classify(&text[sentence.clone()], &self.piece_tokens, 0..n)
+            {
+                if let Some(g) = group.take() {
+                    self.passage(text, g, out);
+                    group_words = 0;
+                }
+                out.paragraphs.push(Paragraph {
+                    span: sentence,
+                    tokens: n as u32,
+                    kind: Kind::Boilerplate(b),
+                    key: 0,
+                    shingles: 0..0,
+                    numbers: 0..0,
+                });
+                continue;
+            }
+            group = Some(group.map_or(sentence.clone(), |g| g.start..sentence.end));
+            group_words += n;
+            if group_words >= PASSAGE_WORDS {
+                if let Some(g) = group.take() {
+                    self.passage(text, g, out);
+                }
+                group_words = 0;
+            }
         }
+        if let Some(g) = group {
+            self.passage(text, g, out);
+        }
+    }
+
+    fn passage(&mut self, text: &str, span: Range<usize>, out: &mut DocFingerprint) {
+        let mut pt = std::mem::take(&mut self.piece_tokens);
+        pt.clear();
+        self.normalizer.tokenize_into(&text[span.clone()], &mut pt);
+        if !pt.is_empty() {
+            let n = pt.len();
+            self.body(&pt, 0..n, &text[span.clone()], span, out);
+        }
+        self.piece_tokens = pt;
     }
 
     fn body(
@@ -284,7 +326,7 @@ mod tests {
     fn long_blocks_become_passages_and_loops_are_dropped() {
         let sentence =
             "The central bank raised its main interest rate by half a point on Tuesday. ";
-        let long = sentence.repeat(1).to_string()
+        let long = sentence.to_string()
             + &(0..40)
                 .map(|i| {
                     format!("Analyst {i} expects {} cuts by {}, not {i}. ", i * 7 % 13, 1990 + i)

@@ -220,7 +220,9 @@ pub fn candidates<R: Ord + Copy + Send + Sync>(
     max_bucket: usize,
     rank: impl Fn(u32) -> R + Sync,
 ) -> (Vec<(u32, u32)>, CandidateStats) {
-    let per_band: Vec<(Vec<(u32, u32)>, u64, u64)> = (0..keys.bands)
+    // Per band: its pairs, oversized buckets, largest bucket.
+    type BandOut = (Vec<(u32, u32)>, u64, u64);
+    let per_band: Vec<BandOut> = (0..keys.bands)
         .into_par_iter()
         .map(|b| {
             let mut col: Vec<(u64, u32)> =
@@ -318,7 +320,7 @@ mod tests {
                 *slot = params.band_key(&sigs[i], b);
             }
         });
-        let (pairs, stats) = candidates(&keys, 3, |i| std::cmp::Reverse(i));
+        let (pairs, stats) = candidates(&keys, 3, std::cmp::Reverse);
         // Hub of the oversized bucket is the item of smallest rank: 6 (reverse order).
         assert_eq!(pairs, vec![(0, 1), (2, 6), (3, 6), (4, 6), (5, 6)]);
         assert_eq!(stats.oversized_buckets, 1);

@@ -103,6 +103,10 @@ pub struct MatchRun {
     pub stats: RunStats,
 }
 
+/// One record after the parallel stage: the document and its fingerprint (unless skipped),
+/// its problems, and its size in bytes.
+type Fingerprinted<'a> = (Option<(Document<'a>, DocFingerprint)>, Vec<RecordError>, u64);
+
 /// Finds reused copy in a corpus.
 #[derive(Debug, Clone)]
 pub struct Detector {
@@ -173,25 +177,24 @@ impl Detector {
             input_of.entry(inp.path.clone()).or_insert(i as u32);
         }
         corpus::read_batches(inputs, &self.read, &mut |batch| {
-            let results: Vec<(Option<(Document<'_>, DocFingerprint)>, Vec<RecordError>, u64)> =
-                batch
-                    .par_iter()
-                    .map_init(
-                        || Fingerprinter::new(self.shingler),
-                        |fp, rec| {
-                            let parsed = rec.parse(max);
-                            let size = match &rec.payload {
-                                corpus::Payload::JsonLine(b) => b.len() as u64,
-                                _ => parsed.doc.as_ref().map_or(0, |d| d.text.len() as u64),
-                            };
-                            let out = parsed.doc.map(|d| {
-                                let f = fp.fingerprint(&d.text);
-                                (d, f)
-                            });
-                            (out, parsed.problems, size)
-                        },
-                    )
-                    .collect();
+            let results: Vec<Fingerprinted<'_>> = batch
+                .par_iter()
+                .map_init(
+                    || Fingerprinter::new(self.shingler),
+                    |fp, rec| {
+                        let parsed = rec.parse(max);
+                        let size = match &rec.payload {
+                            corpus::Payload::JsonLine(b) => b.len() as u64,
+                            _ => parsed.doc.as_ref().map_or(0, |d| d.text.len() as u64),
+                        };
+                        let out = parsed.doc.map(|d| {
+                            let f = fp.fingerprint(&d.text);
+                            (d, f)
+                        });
+                        (out, parsed.problems, size)
+                    },
+                )
+                .collect();
             for (rec, (out, problems, size)) in batch.iter().zip(results) {
                 bytes += size;
                 let mut skipped = out.is_none() && !problems.is_empty();
@@ -267,6 +270,40 @@ impl Detector {
         self.finish(store, stats, t, obs)
     }
 
+    /// Article pairs that share a unique paragraph or a verified paragraph pair: the
+    /// occurrences of each, crossed. Paragraphs printed in more than `max_occurrences`
+    /// documents are not expanded (their pairs would be quadratic) and are counted.
+    fn article_candidates(
+        &self,
+        store: &Store,
+        eligible: &[u32],
+        links: &[(u32, u32, f64)],
+        stats: &mut RunStats,
+    ) -> Vec<(u32, u32)> {
+        let occ = store.occurrences();
+        let max_occ = self.config.max_occurrences;
+        stats.frequent_paragraphs =
+            (0..store.uniques.len() as u32).filter(|&u| occ.of(u).len() > max_occ).count() as u64;
+        let capped = |u: u32| {
+            let docs = occ.of(u);
+            if docs.len() > max_occ { &[][..] } else { docs }
+        };
+        eligible
+            .par_iter()
+            .flat_map_iter(|&u| {
+                let docs = capped(u);
+                (0..docs.len())
+                    .flat_map(move |x| (x + 1..docs.len()).map(move |y| (docs[x], docs[y])))
+            })
+            .chain(links.par_iter().flat_map_iter(|&(u, v, _)| {
+                let (du, dv) = (capped(u), capped(v));
+                du.iter().flat_map(move |&x| {
+                    dv.iter().filter(move |&&y| y != x).map(move |&y| (x.min(y), x.max(y)))
+                })
+            }))
+            .collect()
+    }
+
     fn finish(
         &self,
         mut store: Store,
@@ -329,31 +366,12 @@ impl Detector {
         t.lap("verify");
 
         obs.stage("article pairs");
-        let occ = store.occurrences();
-        let max_occ = cfg.max_occurrences;
-        let frequent =
-            (0..store.uniques.len() as u32).filter(|&u| occ.of(u).len() > max_occ).count();
-        stats.frequent_paragraphs = frequent as u64;
-        let mut pairs: Vec<(u32, u32)> = eligible
-            .par_iter()
-            .flat_map_iter(|&u| {
-                let docs = occ.of(u);
-                let docs = if docs.len() > max_occ { &[][..] } else { docs };
-                (0..docs.len())
-                    .flat_map(move |x| (x + 1..docs.len()).map(move |y| (docs[x], docs[y])))
-            })
-            .chain(links.par_iter().flat_map_iter(|&(u, v, _)| {
-                let (du, dv) = (occ.of(u), occ.of(v));
-                let (du, dv) = if du.len() > max_occ || dv.len() > max_occ {
-                    (&[][..], &[][..])
-                } else {
-                    (du, dv)
-                };
-                du.iter().flat_map(move |&x| {
-                    dv.iter().filter(move |&&y| y != x).map(move |&y| (x.min(y), x.max(y)))
-                })
-            }))
-            .collect();
+        let mut pairs = if cfg.exhaustive {
+            let n = store.docs.len() as u32;
+            (0..n).flat_map(|x| (x + 1..n).map(move |y| (x, y))).collect()
+        } else {
+            self.article_candidates(&store, &eligible, &links, &mut stats)
+        };
         pairs.par_sort_unstable();
         pairs.dedup();
         stats.article_candidates = pairs.len() as u64;

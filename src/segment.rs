@@ -78,53 +78,75 @@ fn lines(text: &str) -> Vec<Line> {
     out
 }
 
-/// Cuts `span` of `text` at sentence ends into pieces of about `target` words, none much
-/// longer unless a single sentence is. Used for blocks longer than any real paragraph.
-pub fn split_long(text: &str, span: Range<usize>, target: usize) -> Vec<Range<usize>> {
+/// Abbreviations whose final period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "etc", "inc", "corp", "ltd", "gen",
+    "gov", "sen", "rep", "lt", "col", "sgt", "jan", "feb", "mar", "apr", "aug", "sept", "sep",
+    "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "mt", "ft", "fig",
+];
+
+/// Splits `span` of `text` into sentences (byte spans, whitespace between them dropped).
+/// A sentence ends at `.`, `!` or `?` (after closing quotes and brackets) followed by
+/// whitespace and an upper-case letter, digit or opening quote — unless the period closes
+/// an initial or a common abbreviation — and at every line break.
+pub fn sentences(text: &str, span: Range<usize>) -> Vec<Range<usize>> {
     let s = &text[span.clone()];
+    let b = s.as_bytes();
     let mut out = Vec::new();
-    let mut piece_start = 0usize;
-    let mut words = 0usize;
-    let mut in_word = false;
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let space = c.is_ascii_whitespace();
-        if !space && !in_word {
-            words += 1;
+    let mut start = 0usize;
+    let mut i = 0usize;
+    let push = |from: usize, to: usize, out: &mut Vec<Range<usize>>| {
+        let piece = &s[from..to];
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        if lead + trail < piece.len() {
+            out.push(span.start + from + lead..span.start + to - trail);
         }
-        in_word = !space;
-        if words >= target && matches!(c, b'.' | b'!' | b'?') {
-            // Skip closing quotes/brackets, then require whitespace and an upper-case or
-            // digit or quote start of the next sentence.
+    };
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\n' || c == b'\r' {
+            push(start, i, &mut out);
+            start = i + 1;
+            i += 1;
+            continue;
+        }
+        if matches!(c, b'.' | b'!' | b'?') {
             let mut j = i + 1;
-            while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
+            while j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
                 j += 1;
             }
-            if j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            // Closing curly quotes are multi-byte.
+            while s[j..].starts_with(['”', '’', '»']) {
+                j += s[j..].chars().next().map_or(1, char::len_utf8);
+            }
+            if j < b.len() && b[j].is_ascii_whitespace() {
                 let mut k = j;
-                while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+                while k < b.len() && b[k].is_ascii_whitespace() && b[k] != b'\n' {
                     k += 1;
                 }
                 let next = s[k..].chars().next();
-                if next.is_some_and(|ch| {
-                    ch.is_uppercase() || ch.is_numeric() || "\"'“‘«(".contains(ch)
-                }) {
-                    out.push(span.start + piece_start..span.start + j);
-                    piece_start = k;
-                    words = 0;
+                let word_before =
+                    s[start..i].rsplit(|ch: char| ch.is_whitespace()).next().unwrap_or("");
+                let word =
+                    word_before.trim_start_matches(|ch: char| !ch.is_alphanumeric()).to_lowercase();
+                let initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+                let abbreviation = c == b'.' && (initial || ABBREVIATIONS.contains(&word.as_str()));
+                if !abbreviation
+                    && next.is_some_and(|ch| {
+                        ch.is_uppercase() || ch.is_numeric() || "\"'“‘«(".contains(ch)
+                    })
+                {
+                    push(start, j, &mut out);
+                    start = k;
                     i = k;
-                    in_word = false;
                     continue;
                 }
             }
         }
         i += 1;
     }
-    if piece_start < s.len() {
-        out.push(span.start + piece_start..span.end);
-    }
+    push(start, b.len(), &mut out);
     out
 }
 
@@ -169,21 +191,24 @@ mod tests {
     }
 
     #[test]
-    fn long_blocks_are_cut_at_sentence_ends() {
-        let t =
-            "Alpha beta gamma. Delta epsilon zeta. \"Eta theta,\" he said. iota kappa. Lambda mu.";
-        let parts: Vec<&str> = split_long(t, 0..t.len(), 3).into_iter().map(|r| &t[r]).collect();
+    fn sentences_end_at_stops_and_line_breaks_but_not_abbreviations() {
+        let t = "Alpha beta. \"Gamma,\" he said. U.S. Treasury bills rose! Mr. Smith left? Up 4. 4 more.\nShare\nNext line";
+        let got: Vec<&str> = sentences(t, 0..t.len()).into_iter().map(|r| &t[r]).collect();
         assert_eq!(
-            parts,
+            got,
             vec![
-                "Alpha beta gamma.",
-                "Delta epsilon zeta.",
-                "\"Eta theta,\" he said. iota kappa.",
-                "Lambda mu."
+                "Alpha beta.",
+                "\"Gamma,\" he said.",
+                "U.S. Treasury bills rose!",
+                "Mr. Smith left?",
+                "Up 4.",
+                "4 more.",
+                "Share",
+                "Next line"
             ]
         );
-        // Nothing is lost: the pieces cover every word.
-        let joined: String = parts.join(" ");
-        assert_eq!(joined.split_whitespace().count(), t.split_whitespace().count());
+        let u = "Il a dit « oui ». Puis il est parti… fin";
+        assert_eq!(sentences(u, 0..u.len()).len(), 2);
+        assert!(sentences("   ", 0..3).is_empty());
     }
 }

@@ -67,7 +67,7 @@ pub struct CorpusArgs {
     /// outlet = first folder), or single .txt/.html files.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Paragraph Jaccard similarity the LSH index targets [default: 0.3]. Lower finds more
+    /// Paragraph Jaccard similarity the LSH index targets [default: 0.2]. Lower finds more
     /// heavily reworded copy at the cost of more candidates to verify.
     #[arg(long, value_name = "S")]
     pub threshold: Option<f64>,
@@ -97,6 +97,10 @@ pub struct CorpusArgs {
     /// Accepts K, M, G suffixes [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_record_size: Option<u64>,
+    /// Compare every pair of articles exactly instead of using the LSH index: O(n²), for
+    /// small corpora and as a reference for the index.
+    #[arg(long)]
+    pub exact: bool,
     /// Print the LSH bands × rows and its S-curve on stderr before running.
     #[arg(long)]
     pub explain: bool,
@@ -135,6 +139,7 @@ impl CorpusArgs {
         if let Some(v) = self.min_shared {
             c.min_shared = v;
         }
+        c.exhaustive |= self.exact;
         Ok(c)
     }
 }

@@ -186,6 +186,23 @@ pub fn html_to_text(html: &str) -> HtmlText {
     out
 }
 
+/// Whether a text field carries HTML paragraph markup (`<p>`, `<br>`, `<div>`), in which
+/// case it is read as HTML: tags give the paragraph breaks and entities are decoded. A
+/// stray `<PZL>` (a Reuters ticker) is not markup.
+pub fn looks_like_html(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'<', b).any(|i| {
+        let rest = &b[i + 1..b.len().min(i + 6)];
+        let lower: Vec<u8> = rest.iter().map(u8::to_ascii_lowercase).collect();
+        lower.starts_with(b"p>")
+            || lower.starts_with(b"p ")
+            || lower.starts_with(b"/p>")
+            || lower.starts_with(b"br")
+            || lower.starts_with(b"div")
+            || lower.starts_with(b"/div")
+    })
+}
+
 /// The charset a page declares in its first kilobytes (`<meta charset>` or the
 /// `http-equiv` content type), if any.
 pub fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
@@ -232,6 +249,18 @@ mod tests {
         assert_eq!(t.text, "one two\n\nthree\n\nfour");
         assert_eq!(html_to_text("").text, "");
         assert_eq!(html_to_text("plain text, no tags").text, "plain text, no tags");
+    }
+
+    #[test]
+    fn markup_in_text_fields_is_recognised() {
+        assert!(looks_like_html("<p>One.</p><p>Two.</p>"));
+        assert!(looks_like_html("One.<br/>Two."));
+        assert!(looks_like_html("<DIV class=x>One</DIV>"));
+        assert!(!looks_like_html("Pennzoil Co <PZL> said 3 < 4 and <b>"));
+        assert_eq!(
+            html_to_text("<p>One &amp; two.</p>\n<p>Three.</p>").text,
+            "One & two.\n\nThree."
+        );
     }
 
     #[test]

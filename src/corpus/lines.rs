@@ -229,10 +229,10 @@ where
                         break;
                     }
                 }
-                if batch.data.len() >= batch_bytes {
-                    if tx.send(std::mem::replace(&mut batch, new_batch())).is_err() {
-                        return; // the consumer stopped (strict mode)
-                    }
+                if batch.data.len() >= batch_bytes
+                    && tx.send(std::mem::replace(&mut batch, new_batch())).is_err()
+                {
+                    return; // the consumer stopped (strict mode)
                 }
             }
             let _ = tx.send(batch);

@@ -258,7 +258,10 @@ impl<'a> RawRecord<'a> {
         match &self.payload {
             Payload::Problem(p) => Parsed { doc: None, problems: vec![err(p.clone())] },
             Payload::JsonLine(bytes) => match jsonl::parse_json_record(bytes) {
-                Ok((doc, warnings)) => {
+                Ok((mut doc, warnings)) => {
+                    if html::looks_like_html(&doc.text) {
+                        doc.text = Cow::Owned(html::html_to_text(&doc.text).text);
+                    }
                     Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
                 }
                 Err(p) => Parsed { doc: None, problems: vec![err(p)] },

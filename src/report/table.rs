@@ -81,14 +81,13 @@ pub fn write_pairs_table(
     )?;
     writeln!(
         w,
-        "{}  {:>6}  {:>4}  {:>4} {:>4}  {}  {}",
+        "{}  {:>6}  {:>4}  {:>4} {:>4}  {}  b: outlet · date · id",
         cell("relation", 8),
         "shared",
         "sim",
         "cov.a",
         "b",
         cell("a (source when known): outlet · date · id", 46),
-        "b: outlet · date · id"
     )?;
     for &i in order.iter().take(top) {
         let m = &run.matches[i];
@@ -119,14 +118,13 @@ pub fn write_outlets_table(
     writeln!(w, "Outlets, most articles carrying earlier copy first")?;
     writeln!(
         w,
-        "{}  {:>8}  {:>7}  {:>13}  {:>10}  {:>5}  {}",
+        "{}  {:>8}  {:>7}  {:>13}  {:>10}  {:>5}  main sources (articles)",
         cell("outlet", 28),
         "articles",
         "reusing",
         "paras reused",
         "undirected",
         "first",
-        "main sources (articles)"
     )?;
     for o in outlets.iter().take(top) {
         let src: Vec<String> =
