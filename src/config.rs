@@ -55,6 +55,9 @@ pub struct Config {
     /// A paragraph an outlet prints in at least this many different articles is that
     /// outlet's template (boilerplate).
     pub template_min_articles: usize,
+    /// Two articles that each match a third are proposed as a pair too, unless that third
+    /// article matches more than this many others.
+    pub max_neighbours: usize,
     /// Compare every pair of articles exactly instead of using the LSH index. O(n²):
     /// for small corpora, and as the reference the index is tested against.
     pub exhaustive: bool,
@@ -79,6 +82,7 @@ impl Default for Config {
             copy_similarity: 0.78,
             copy_coverage: 0.5,
             template_min_articles: 3,
+            max_neighbours: 64,
             exhaustive: false,
         }
     }

@@ -71,6 +71,10 @@ pub struct RunStats {
     pub frequent_paragraphs: u64,
     /// Article pairs proposed for alignment.
     pub article_candidates: u64,
+    /// Article pairs proposed because both match a common third article.
+    pub neighbour_candidates: u64,
+    /// Of those, pairs that matched.
+    pub neighbour_pairs: u64,
     /// Article pairs matched.
     pub article_pairs: u64,
     /// Matched pairs per relation.
@@ -390,13 +394,29 @@ impl Detector {
                 |(d, &inv)| if inv { DocView::build(&store, d as u32) } else { DocView::default() },
             )
             .collect();
-        let mut matches: Vec<ArticleMatch> = pairs
-            .par_iter()
-            .map_init(AlignScratch::default, |s, &(x, y)| {
-                align::align(&store, cfg, (x, &views[x as usize]), (y, &views[y as usize]), s)
-            })
-            .flatten()
-            .collect();
+        let align_all = |pairs: &[(u32, u32)]| -> Vec<ArticleMatch> {
+            pairs
+                .par_iter()
+                .map_init(AlignScratch::default, |s, &(x, y)| {
+                    align::align(&store, cfg, (x, &views[x as usize]), (y, &views[y as usize]), s)
+                })
+                .flatten()
+                .collect()
+        };
+        let mut matches = align_all(&pairs);
+        t.lap("align");
+        if !cfg.exhaustive {
+            // Two articles that each match a third are likely one story: propose them too
+            // (decided by the same rule), so a pair the index missed by chance is recovered.
+            obs.stage("neighbours");
+            let extra =
+                neighbour_candidates(store.docs.len(), &matches, &pairs, cfg.max_neighbours);
+            stats.neighbour_candidates = extra.len() as u64;
+            let found = align_all(&extra);
+            stats.neighbour_pairs = found.len() as u64;
+            matches.extend(found);
+            t.lap("neighbours");
+        }
         drop(views);
         matches.par_sort_by(|m, n| {
             let id = |d: u32| &store.docs[d as usize].id;
@@ -409,7 +429,6 @@ impl Detector {
                 stats.relations.push((r, n));
             }
         }
-        t.lap("align");
 
         obs.stage("stories");
         let stories = cluster::stories(&store, &matches);
@@ -418,4 +437,34 @@ impl Detector {
         stats.seconds = t.0;
         Ok(MatchRun { config: self.config.clone(), store, matches, stories, stats })
     }
+}
+
+/// Pairs of articles that match a common third one and were not aligned yet (`done` is
+/// sorted). Articles matched with more than `cap` others do not propose their neighbours:
+/// a hub of a huge story would propose a quadratic number of pairs.
+fn neighbour_candidates(
+    n: usize,
+    matches: &[ArticleMatch],
+    done: &[(u32, u32)],
+    cap: usize,
+) -> Vec<(u32, u32)> {
+    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for m in matches {
+        adj[m.a as usize].push(m.b);
+        adj[m.b as usize].push(m.a);
+    }
+    for a in &mut adj {
+        a.sort_unstable();
+    }
+    let mut out: Vec<(u32, u32)> = adj
+        .par_iter()
+        .filter(|a| a.len() >= 2 && a.len() <= cap)
+        .flat_map_iter(|a| {
+            (0..a.len()).flat_map(move |i| (i + 1..a.len()).map(move |j| (a[i], a[j])))
+        })
+        .collect();
+    out.par_sort_unstable();
+    out.dedup();
+    out.retain(|p| done.binary_search(p).is_err());
+    out
 }

@@ -1,1 +1,8 @@
+//! One integration-test binary: the CLI end to end, the pipeline against its oracle,
+//! bad input, and (ignored by default) the shared development sets.
 
+mod bad_input;
+mod cli;
+mod dev_sets;
+mod pipeline;
+mod util;

@@ -136,11 +136,13 @@ impl Reporter {
         let rel: Vec<String> =
             s.relations.iter().map(|(r, n)| format!("{} {}", r.name(), t(*n))).collect();
         lines.push(format!(
-            "  matches: {} article pairs ({}) in {} stories, from {} candidates",
+            "  matches: {} article pairs ({}) in {} stories, from {} candidates (+{} through shared neighbours, {} matched)",
             t(s.article_pairs),
             if rel.is_empty() { "none".into() } else { rel.join(", ") },
             t(s.stories),
-            t(s.article_candidates)
+            t(s.article_candidates),
+            t(s.neighbour_candidates),
+            t(s.neighbour_pairs)
         ));
         if self.verbose > 0 {
             let st: Vec<String> = s.seconds.iter().map(|(n, x)| format!("{n} {x:.2}s")).collect();

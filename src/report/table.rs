@@ -72,6 +72,26 @@ pub fn write_pairs_table(
         let (mx, my) = (&run.matches[x], &run.matches[y]);
         my.shared.cmp(&mx.shared).then(x.cmp(&y))
     });
+    // Show the breadth of the corpus first: at most two pairs per story, then the rest.
+    let mut story_of = vec![usize::MAX; run.store.docs.len()];
+    for (i, s) in run.stories.iter().enumerate() {
+        for &d in &s.members {
+            story_of[d as usize] = i;
+        }
+    }
+    let mut shown = vec![0u8; run.stories.len()];
+    let (mut first, mut rest) = (Vec::new(), Vec::new());
+    for i in order {
+        let s = story_of[run.matches[i].a as usize];
+        if s < shown.len() && shown[s] < 2 {
+            shown[s] += 1;
+            first.push(i);
+        } else {
+            rest.push(i);
+        }
+    }
+    first.extend(rest);
+    let order = first;
     writeln!(w)?;
     writeln!(
         w,

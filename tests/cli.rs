@@ -1,0 +1,302 @@
+//! The command line, end to end through the built binary.
+
+use std::io::Write;
+
+use predicates::prelude::*;
+
+use crate::util::*;
+
+fn small_corpus(c: &TestCorpus) -> std::path::PathBuf {
+    c.jsonl(
+        "news.jsonl",
+        &[
+            ("wire-1", "Wire", "2024-05-07T09:00:00Z", &wire_text()),
+            ("gazette-7", "Harbour Gazette", "2024-05-07T11:30:00Z", &copy_text()),
+            ("courier-3", "Daily Courier", "2024-05-08", &partial_text()),
+            ("post-9", "Morning Post", "2024-05-07T10:00:00Z", unrelated_text()),
+        ],
+    )
+}
+
+#[test]
+fn jsonl_output_follows_the_contract() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    let out = wm()
+        .args(["match", "--format", "jsonl"])
+        .arg(&corpus)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let pairs = lines(&out);
+    let key = |p: &serde_json::Value| {
+        (p["a"].as_str().unwrap().to_string(), p["b"].as_str().unwrap().to_string())
+    };
+    let keys: Vec<(String, String)> = pairs.iter().map(key).collect();
+    assert_eq!(
+        keys,
+        vec![
+            ("gazette-7".into(), "courier-3".into()),
+            ("wire-1".into(), "courier-3".into()),
+            ("wire-1".into(), "gazette-7".into()),
+        ]
+    );
+    let copy = &pairs[2];
+    for field in [
+        "a",
+        "b",
+        "relation",
+        "source",
+        "similarity",
+        "coverage_a",
+        "coverage_b",
+        "outlet_a",
+        "outlet_b",
+        "published_a",
+        "published_b",
+        "paragraphs",
+    ] {
+        assert!(copy.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(copy["relation"], "copy");
+    assert_eq!(copy["source"], "wire-1");
+    assert_eq!(copy["outlet_b"], "Harbour Gazette");
+    assert_eq!(copy["published_a"], "2024-05-07T09:00:00Z");
+    // Paragraph indices count every paragraph of the text, boilerplate included:
+    // the copy's share buttons are paragraph 0 and its lede paragraph 1.
+    let paras: Vec<(u64, u64)> = copy["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["a"].as_u64().unwrap(), p["b"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(paras, vec![(0, 2), (1, 3), (2, 4)]);
+    // The partial: one paragraph, published a day later by date only, so direction is
+    // known against the wire (09:00 UTC is before any time zone's May 8).
+    assert_eq!(pairs[1]["relation"], "partial");
+    assert_eq!(pairs[1]["source"], "wire-1");
+    assert_eq!(pairs[1]["paragraphs"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn csv_table_stories_and_outlets_reports() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    wm().args(["match", "--format", "csv"]).arg(&corpus).assert().success().stdout(
+        predicate::str::starts_with("a,b,relation,source,similarity,coverage_a,coverage_b,shared,outlet_a,outlet_b,published_a,published_b,paragraphs\n")
+            .and(predicate::str::contains("wire-1,gazette-7,copy,wire-1")),
+    );
+    wm().args(["match", "--format", "table"]).arg(&corpus).assert().success().stdout(
+        predicate::str::contains("3 article pairs in 1 stories")
+            .and(predicate::str::contains("Harbour Gazette"))
+            .and(predicate::str::contains("Outlets")),
+    );
+    let stories = wm()
+        .args(["match", "--report", "stories", "--format", "jsonl"])
+        .arg(&corpus)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stories = lines(&stories);
+    assert_eq!(stories.len(), 1);
+    assert_eq!(stories[0]["id"], "courier-3", "canonical id is the smallest member id");
+    assert_eq!(stories[0]["origin"], "wire-1");
+    assert_eq!(stories[0]["articles"], 3);
+    let outlets = wm()
+        .args(["match", "--report", "outlets", "--format", "jsonl"])
+        .arg(&corpus)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let outlets = lines(&outlets);
+    let gazette = outlets.iter().find(|o| o["outlet"] == "Harbour Gazette").unwrap();
+    assert_eq!(gazette["articles_reusing"], 1);
+    assert_eq!(gazette["sources"][0]["outlet"], "Wire");
+    assert_eq!(gazette["paragraphs_reused"], 3);
+    let wire = outlets.iter().find(|o| o["outlet"] == "Wire").unwrap();
+    assert_eq!(wire["stories_first"], 1);
+}
+
+#[test]
+fn output_file_is_written_and_equals_stdout() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    let out = c.path("pairs.jsonl");
+    wm().args(["match", "-q", "-o"]).arg(&out).arg(&corpus).assert().success().stdout("");
+    let stdout = wm()
+        .args(["match", "--format", "jsonl"])
+        .arg(&corpus)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(std::fs::read(&out).unwrap(), stdout);
+    let csv = c.path("pairs.csv");
+    wm().args(["match", "-q", "-o"]).arg(&csv).arg(&corpus).assert().success();
+    assert!(std::fs::read_to_string(&csv).unwrap().starts_with("a,b,relation"));
+    // An output folder that does not exist fails before any work, with exit code 2.
+    wm().args(["match", "-o"])
+        .arg(c.path("no/such/dir/out.jsonl"))
+        .arg(&corpus)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
+}
+
+#[test]
+fn summary_explain_and_exit_codes() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    wm().args(["match", "--explain", "--format", "jsonl"]).arg(&corpus).assert().success().stderr(
+        predicate::str::contains("28 bands × 2 rows")
+            .and(predicate::str::contains("S-curve"))
+            .and(predicate::str::contains("pairs: "))
+            .and(predicate::str::contains("4 documents")),
+    );
+    wm().args(["match", "--bands", "16", "--rows", "4", "--format", "jsonl"])
+        .arg(&corpus)
+        .assert()
+        .success();
+    wm().args(["match", "--bands", "64", "--rows", "4"])
+        .arg(&corpus)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exceeds"));
+    wm().args(["match", "--threshold", "1.5"])
+        .arg(&corpus)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("threshold"));
+    let lonely = c.jsonl("one.jsonl", &[("x", "A", "2024-01-01", unrelated_text())]);
+    wm().args(["match", "--fail-if-none", "--format", "jsonl"])
+        .arg(&lonely)
+        .assert()
+        .code(1)
+        .stdout("");
+    wm().args(["match"])
+        .arg(c.path("missing.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+    wm().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
+}
+
+#[test]
+fn compressed_stdin_and_folder_inputs_give_the_same_pairs() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    let plain = std::fs::read(&corpus).unwrap();
+    let run = |arg: &std::path::Path| {
+        lines(
+            &wm()
+                .args(["match", "--format", "jsonl", "-q"])
+                .arg(arg)
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone(),
+        )
+    };
+    let want = run(&corpus);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    let gz_path = c.write("news.jsonl.gz", gz.finish().unwrap());
+    assert_eq!(run(&gz_path), want);
+    let zst_path = c.write("news.jsonl.zst", zstd::encode_all(&plain[..], 3).unwrap());
+    assert_eq!(run(&zst_path), want);
+    let stdin = wm()
+        .args(["match", "--format", "jsonl", "-q", "-"])
+        .write_stdin(plain)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(lines(&stdin), want);
+
+    // A folder: id = relative path, outlet = first folder; HTML reduced to its text.
+    let html: String = format!(
+        "<html><head><title>Rates</title></head><body><nav>Home</nav><article>{}</article><footer>© Gazette</footer></body></html>",
+        copy_text().split("\n\n").map(|p| format!("<p>{p}</p>")).collect::<String>()
+    );
+    c.write("site/wire/rates.txt", wire_text());
+    c.write("site/gazette/2024/rates.html", html);
+    c.write("site/post/mortgages.txt", unrelated_text());
+    c.write("site/post/photo.jpg", [0xffu8, 0xd8, 0xff]);
+    let out = wm()
+        .args(["match", "--format", "jsonl"])
+        .arg(c.path("site"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 file(s) not read"))
+        .get_output()
+        .stdout
+        .clone();
+    let pairs = lines(&out);
+    assert_eq!(pairs.len(), 1);
+    let ids = [pairs[0]["a"].as_str().unwrap(), pairs[0]["b"].as_str().unwrap()];
+    assert!(ids.contains(&"wire/rates.txt") && ids.contains(&"gazette/2024/rates.html"), "{ids:?}");
+    assert_eq!(pairs[0]["relation"], "copy");
+    assert_eq!(pairs[0]["source"], serde_json::Value::Null, "files have no dates");
+    let outlets = [pairs[0]["outlet_a"].as_str().unwrap(), pairs[0]["outlet_b"].as_str().unwrap()];
+    assert!(outlets.contains(&"wire") && outlets.contains(&"gazette"));
+}
+
+#[test]
+fn sample_runs_and_eval_reports_scores() {
+    // The README's first command, and the built-in scorer on the sample's labels.
+    let out = wm()
+        .args(["match", "--format", "jsonl", "-q"])
+        .arg(sample())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(lines(&out).len() > 400);
+    let json = wm()
+        .args(["eval", "-q", "--json", "--labels"])
+        .arg(sample_labels())
+        .arg(sample())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let score: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    for rel in ["copy", "partial", "rewrite"] {
+        let row = &score["per_relation"][rel];
+        assert!(row["F1"].as_f64().unwrap() >= 0.97, "{rel}: {row}");
+    }
+    assert!(score["direction_accuracy"]["acc"].as_f64().unwrap() >= 0.95);
+    // Scoring a predictions file gives the same figures as matching in the same run.
+    let c = TestCorpus::new();
+    let pred = c.path("pred.jsonl");
+    wm().args(["eval", "-q", "--json", "-o"])
+        .arg(&pred)
+        .arg("--labels")
+        .arg(sample_labels())
+        .arg(sample())
+        .assert()
+        .success();
+    let again = wm()
+        .args(["eval", "-q", "--json", "--pred"])
+        .arg(&pred)
+        .arg("--labels")
+        .arg(sample_labels())
+        .arg(sample())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&again).unwrap(), score);
+}

@@ -1,0 +1,93 @@
+//! The shared development sets (`../shared/corpora`), scored by the shared reference scorer.
+//! Ignored by default: they need the shared folder beside the repository and `python3`.
+//! Run with `cargo test --release -- --ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::*;
+
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// Runs `wirematch match` on a set and scores it with `score.py --json`.
+fn score(set: &str, extra: &[&str]) -> serde_json::Value {
+    let dir = shared().join("corpora").join(set);
+    let pred = tempfile::NamedTempFile::new().unwrap();
+    wm().args(["match", "-q", "--format", "jsonl", "-o"])
+        .arg(pred.path())
+        .arg(dir.join("docs.jsonl"))
+        .assert()
+        .success();
+    let out = Command::new("python3")
+        .arg(shared().join("eval/score.py"))
+        .args(["--json", "--docs"])
+        .arg(dir.join("docs.jsonl"))
+        .arg("--labels")
+        .arg(dir.join("labels.jsonl"))
+        .arg("--pred")
+        .arg(pred.path())
+        .args(extra)
+        .output()
+        .expect("python3 runs the scorer");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn f1(s: &serde_json::Value, rel: &str) -> f64 {
+    s["per_relation"][rel]["F1"].as_f64().unwrap_or(0.0)
+}
+
+#[test]
+#[ignore = "needs ../shared and python3"]
+fn synth_dev_meets_the_engine_targets() {
+    let s = score("synth-dev", &[]);
+    assert!(f1(&s, "copy") >= 0.97, "{s}");
+    assert!(f1(&s, "partial") >= 0.97, "{s}");
+    let rw = &s["per_relation"]["rewrite"];
+    assert!(rw["R"].as_f64().unwrap() >= 0.8 && rw["P"].as_f64().unwrap() >= 0.95, "{rw}");
+    assert!(s["direction_accuracy"]["acc"].as_f64().unwrap() >= 0.95, "{s}");
+}
+
+#[test]
+#[ignore = "needs ../shared and python3"]
+fn every_identical_body_pair_of_the_reuters_pool_is_found() {
+    let s = score("reuters", &[]);
+    let copy = &s["per_relation"]["copy"];
+    assert_eq!(copy["FN"], 0, "{copy}");
+    assert_eq!(copy["TP"], copy["gold"]);
+}
+
+#[test]
+#[ignore = "needs ../shared and python3"]
+fn builtin_eval_agrees_with_the_reference_scorer() {
+    for set in ["synth-dev", "reuters"] {
+        let dir = shared().join("corpora").join(set);
+        let pred = tempfile::NamedTempFile::new().unwrap();
+        let ours = wm()
+            .args(["eval", "-q", "--json", "-o"])
+            .arg(pred.path())
+            .arg("--labels")
+            .arg(dir.join("labels.jsonl"))
+            .arg(dir.join("docs.jsonl"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let ours: serde_json::Value = serde_json::from_slice(&ours).unwrap();
+        let out = Command::new("python3")
+            .arg(shared().join("eval/score.py"))
+            .args(["--json", "--docs"])
+            .arg(dir.join("docs.jsonl"))
+            .arg("--labels")
+            .arg(dir.join("labels.jsonl"))
+            .arg("--pred")
+            .arg(pred.path())
+            .output()
+            .expect("python3");
+        let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(ours, theirs, "{set}");
+    }
+}
