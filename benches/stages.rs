@@ -1,1 +1,131 @@
-fn main() {}
+//! Per-stage benchmarks on the repository sample (`corpora/sample`).
+//!
+//! `cargo bench` runs them; CI compiles them (`cargo bench --no-run`). Throughput is in
+//! bytes of article text for the text stages and in elements (shingles, items) for the
+//! hashing and index stages. The end-to-end case checks its answer (the number of matched
+//! pairs) so that a change in behaviour cannot pass for a change in speed.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use wirematch::fingerprint::Fingerprinter;
+use wirematch::lsh::{self, BandKeys, LshParams};
+use wirematch::minhash::MinHasher;
+use wirematch::normalize::Normalizer;
+use wirematch::shingle::Shingler;
+use wirematch::{Config, Detector, Document, Quiet};
+
+/// Expected article pairs on the sample with default settings (see tests/pipeline.rs).
+const SAMPLE_PAIRS: usize = 544;
+
+fn sample_docs() -> Vec<Document<'static>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/sample/docs.jsonl");
+    let text = std::fs::read_to_string(path).expect("sample corpus");
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            Document::new(s("id"), s("text"))
+                .with_outlet(s("outlet"))
+                .with_published(s("published"))
+        })
+        .collect()
+}
+
+/// Deterministic pseudo-random u32s.
+fn randoms(n: usize, seed: u64) -> Vec<u32> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (s >> 32) as u32
+        })
+        .collect()
+}
+
+fn text_stages(c: &mut Criterion) {
+    let docs = sample_docs();
+    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    let mut g = c.benchmark_group("text");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("tokenize", |b| {
+        let mut n = Normalizer::new();
+        b.iter(|| docs.iter().map(|d| n.tokenize(&d.text).len()).sum::<usize>())
+    });
+    g.bench_function("fingerprint", |b| {
+        let mut f = Fingerprinter::new(Shingler::new(5, 1));
+        b.iter(|| docs.iter().map(|d| f.fingerprint(&d.text).shingles.len()).sum::<usize>())
+    });
+    g.finish();
+}
+
+fn minhash(c: &mut Criterion) {
+    let mut g = c.benchmark_group("minhash");
+    for &k in &[64usize, 128, 256] {
+        let h = MinHasher::new(k, 1);
+        let sets: Vec<Vec<u32>> = (0..1000).map(|i| randoms(40, i)).collect();
+        g.throughput(Throughput::Elements(40 * 1000));
+        g.bench_with_input(BenchmarkId::new("sign_40_shingles", k), &k, |b, _| {
+            let mut out = vec![0u32; k];
+            b.iter(|| {
+                for s in &sets {
+                    h.sign_into(black_box(s), &mut out);
+                }
+                out[0]
+            })
+        });
+    }
+    g.finish();
+}
+
+fn lsh_stage(c: &mut Criterion) {
+    let params = LshParams { bands: 28, rows: 2 };
+    let h = MinHasher::new(128, 1);
+    let n = 20_000;
+    // Half the items are near-duplicates of another so that buckets are not all singletons.
+    let sigs: Vec<Vec<u32>> = (0..n)
+        .map(|i| {
+            let mut s = randoms(40, (i / 2) as u64);
+            if i % 2 == 1 {
+                s[0] ^= 1;
+            }
+            h.sign(&s)
+        })
+        .collect();
+    let mut g = c.benchmark_group("lsh");
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("band_keys", |b| {
+        b.iter(|| {
+            BandKeys::build(n, params, |i, out| {
+                for (band, k) in out.iter_mut().enumerate() {
+                    *k = params.band_key(&sigs[i], band);
+                }
+            })
+            .len()
+        })
+    });
+    let keys = BandKeys::build(n, params, |i, out| {
+        for (band, k) in out.iter_mut().enumerate() {
+            *k = params.band_key(&sigs[i], band);
+        }
+    });
+    g.bench_function("candidates", |b| b.iter(|| lsh::candidates(&keys, 500, |i| i).0.len()));
+    g.finish();
+}
+
+fn end_to_end(c: &mut Criterion) {
+    let docs = sample_docs();
+    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    let det = Detector::new(Config::default()).expect("config");
+    let run = det.run_documents(docs.clone(), &Quiet).expect("run");
+    assert_eq!(run.matches.len(), SAMPLE_PAIRS, "the sample's answer changed");
+    let mut g = c.benchmark_group("end_to_end");
+    g.throughput(Throughput::Bytes(bytes));
+    g.sample_size(20);
+    g.bench_function("sample", |b| {
+        b.iter(|| det.run_documents(docs.clone(), &Quiet).expect("run").matches.len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, text_stages, minhash, lsh_stage, end_to_end);
+criterion_main!(benches);

@@ -1,17 +1,19 @@
 //! MinHash signatures.
 //!
-//! Scheme, chosen by measurement (see `BENCHMARKS.md` and the `minhash` bench): `num_perm`
-//! independent hash functions `h_i(x) = a_i·x + b_i mod 2³²` (a_i odd, so each is a
-//! permutation of the 32-bit shingle hashes), the signature being the minimum of each over
-//! the set. Paragraphs are small sets (20–100 shingles), and that decides it:
+//! Scheme, chosen by measurement (`cargo bench --bench minhash_schemes`, figures in
+//! `BENCHMARKS.md`): `num_perm` independent hash functions `h_i(x) = a_i·x + b_i mod 2³²`
+//! (a_i odd, so each is a permutation of the 32-bit shingle hashes), the signature being the
+//! minimum of each over the set. Paragraphs are small sets (20–100 shingles), and that
+//! decides it:
 //!
-//! * One-permutation hashing with densification costs one hash per shingle, but a set of
-//!   40 shingles fills only ~35 of 128 bins; the other bins are copies, and the estimator's
-//!   error on such sets is about twice the ideal `sqrt(J(1-J)/k)`.
-//! * k independent permutations reach the ideal error at any set size. Written as one
-//!   multiply-add-min per lane over blocks of 32 lanes, the loop compiles to 8-wide AVX2
-//!   (selected at run time) and costs about 2 ns per shingle for 128 values — less than
-//!   tokenising the words in the first place.
+//! * One-permutation hashing with optimal densification costs one hash per shingle, but a
+//!   40-shingle paragraph fills only ~34 of 128 bins and the ~94 empty ones each need a few
+//!   hashed probes: measured, it is 10× *slower* than the loop below on paragraph-sized sets,
+//!   and its error there is 8–18 % above the ideal (it wins only on sets far larger than k,
+//!   which wirematch never signs).
+//! * k independent functions reach the ideal error `sqrt(J(1-J)/k)` at every set size. As
+//!   one multiply-add-min per lane over blocks of 32 lanes, the loop compiles to 8-wide AVX2
+//!   (selected at run time) and costs about 3.8 ns per shingle for 128 values.
 //!
 //! The inputs are already xxh3 hashes, i.e. uniformly spread; a bijective affine map of
 //! uniform values keeps the min of each function uniform over the set, and the statistical
