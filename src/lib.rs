@@ -38,6 +38,7 @@ pub mod cluster;
 pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod encoder;
 pub mod eval;
 pub mod fingerprint;
 pub mod lsh;
