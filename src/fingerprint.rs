@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::xxh3_128_with_seed;
 
 use crate::anchors;
 use crate::boilerplate::{self, Boilerplate};
+use crate::lang::{self, Lang};
 use crate::normalize::{Normalizer, Tokens};
 use crate::segment;
 use crate::shingle::{self, Shingler};
@@ -47,6 +48,8 @@ pub struct Paragraph {
     pub shingles: Range<u32>,
     /// Range of this paragraph's fact keys (numbers and names) in [`DocFingerprint::numbers`].
     pub numbers: Range<u32>,
+    /// Language (the document's when the paragraph alone does not tell).
+    pub lang: Lang,
 }
 
 /// A document's paragraphs and their shingle sets.
@@ -58,6 +61,8 @@ pub struct DocFingerprint {
     pub shingles: Vec<u32>,
     /// Concatenated fact keys (numbers and names, see [`crate::anchors`]) of the body paragraphs.
     pub numbers: Vec<u32>,
+    /// Language of the document: the declared one, else the one most of its words are in.
+    pub lang: Lang,
 }
 
 impl DocFingerprint {
@@ -91,6 +96,7 @@ pub struct Fingerprinter {
     scratch: Vec<u32>,
     line_tokens: Vec<Range<usize>>,
     line_kind: Vec<Option<Boilerplate>>,
+    declared: Lang,
 }
 
 impl Fingerprinter {
@@ -106,14 +112,27 @@ impl Fingerprinter {
             scratch: Vec::new(),
             line_tokens: Vec::new(),
             line_kind: Vec::new(),
+            declared: Lang::UNKNOWN,
         }
     }
 
     /// Fingerprints one document's text.
     pub fn fingerprint(&mut self, text: &str) -> DocFingerprint {
+        self.fingerprint_lang(text, None)
+    }
+
+    /// Fingerprints one document whose record may declare its language (which then wins).
+    pub fn fingerprint_lang(&mut self, text: &str, declared: Option<&str>) -> DocFingerprint {
+        self.declared = declared.map_or(Lang::UNKNOWN, Lang::from_tag);
         let mut out = DocFingerprint::default();
         for block in segment::blocks(text) {
             self.block(text, &block, &mut out);
+        }
+        out.lang = if self.declared.is_known() { self.declared } else { majority_lang(&out, text) };
+        for p in &mut out.paragraphs {
+            if p.kind == Kind::Body && !p.lang.is_known() {
+                p.lang = out.lang;
+            }
         }
         out
     }
@@ -162,6 +181,7 @@ impl Fingerprinter {
                         key: 0,
                         shingles: 0..0,
                         numbers: 0..0,
+                        lang: Lang::UNKNOWN,
                     }),
                     None => self.paragraph(text, span, toks, out),
                 }
@@ -185,6 +205,7 @@ impl Fingerprinter {
                 key: 0,
                 shingles: 0..0,
                 numbers: 0..0,
+                lang: Lang::UNKNOWN,
             });
             return;
         }
@@ -220,6 +241,7 @@ impl Fingerprinter {
                     key: 0,
                     shingles: 0..0,
                     numbers: 0..0,
+                    lang: Lang::UNKNOWN,
                 });
                 continue;
             }
@@ -267,6 +289,7 @@ impl Fingerprinter {
                 key: 0,
                 shingles: 0..0,
                 numbers: 0..0,
+                lang: Lang::UNKNOWN,
             });
             return;
         }
@@ -283,7 +306,30 @@ impl Fingerprinter {
             key,
             shingles: start..out.shingles.len() as u32,
             numbers: nstart..out.numbers.len() as u32,
+            lang: if self.declared.is_known() {
+                self.declared
+            } else {
+                lang::detect(tokens, toks).unwrap_or(Lang::UNKNOWN)
+            },
         });
+    }
+}
+
+/// The language most body words are in; whatlang on the text when no paragraph tells.
+fn majority_lang(fp: &DocFingerprint, text: &str) -> Lang {
+    let mut tally: Vec<(Lang, u64)> = Vec::new();
+    for p in fp.paragraphs.iter().filter(|p| p.kind == Kind::Body && p.lang.is_known()) {
+        match tally.iter_mut().find(|t| t.0 == p.lang) {
+            Some(t) => t.1 += p.tokens as u64,
+            None => tally.push((p.lang, p.tokens as u64)),
+        }
+    }
+    match tally.iter().max_by_key(|t| (t.1, std::cmp::Reverse(t.0))) {
+        Some(t) => t.0,
+        None if fp.paragraphs.iter().any(|p| p.kind == Kind::Body) => {
+            lang::detect_text(text).unwrap_or(Lang::UNKNOWN)
+        }
+        None => Lang::UNKNOWN,
     }
 }
 
@@ -342,6 +388,22 @@ mod tests {
         let looped =
             "de la guerre de la résistance, et de la fin de la guerre mondiale, ".repeat(6);
         assert_eq!(fp(&looped).paragraphs[0].kind, Kind::Boilerplate(Boilerplate::Loop));
+    }
+
+    #[test]
+    fn paragraphs_get_a_language_and_the_field_wins() {
+        let text = "Les deux dirigeants se sont rencontrés mercredi à Pékin pour parler de la guerre.\n\n\
+                    The two leaders met on Wednesday in Beijing to talk about the war and its costs.\n\n\
+                    Kim Jong Un";
+        let d = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text);
+        let langs: Vec<String> = d.paragraphs.iter().map(|p| p.lang.to_string()).collect();
+        // The short name-only paragraph takes the document's language (a tie: the French
+        // paragraph has fewer words, so English wins).
+        assert_eq!(langs, vec!["fr", "en", "en"]);
+        assert_eq!(d.lang.to_string(), "en");
+        let declared =
+            Fingerprinter::new(Shingler::new(5, 1)).fingerprint_lang(text, Some("fr-FR"));
+        assert!(declared.paragraphs.iter().all(|p| p.lang.to_string() == "fr"));
     }
 
     #[test]

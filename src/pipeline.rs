@@ -192,7 +192,7 @@ impl Detector {
                             _ => parsed.doc.as_ref().map_or(0, |d| d.text.len() as u64),
                         };
                         let out = parsed.doc.map(|d| {
-                            let f = fp.fingerprint(&d.text);
+                            let f = fp.fingerprint_lang(&d.text, d.lang.as_deref());
                             (d, f)
                         });
                         (out, parsed.problems, size)
@@ -260,7 +260,10 @@ impl Detector {
         let docs: Vec<Document<'a>> = docs.into_iter().collect();
         let fps: Vec<DocFingerprint> = docs
             .par_iter()
-            .map_init(|| Fingerprinter::new(self.shingler), |fp, d| fp.fingerprint(&d.text))
+            .map_init(
+                || Fingerprinter::new(self.shingler),
+                |fp, d| fp.fingerprint_lang(&d.text, d.lang.as_deref()),
+            )
             .collect();
         let mut store = Store::new(Vec::new());
         for (i, (d, fp)) in docs.iter().zip(fps).enumerate() {

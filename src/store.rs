@@ -19,6 +19,7 @@ use crate::boilerplate::{Boilerplate, TemplateFinder};
 use crate::corpus::Document;
 use crate::error::{Location, RecordProblem};
 use crate::fingerprint::{DocFingerprint, Kind};
+use crate::lang::Lang;
 use crate::published::Published;
 
 /// Where a document's record is: index of the input in the run, and line (0 for files).
@@ -47,6 +48,8 @@ pub struct DocMeta {
     pub title: Option<Box<str>>,
     /// URL as given.
     pub url: Option<Box<str>>,
+    /// Language of the document (declared, else detected).
+    pub language: Lang,
     /// Where the record is.
     pub source: SourceRef,
     /// The document's paragraphs in [`Store::paragraphs`].
@@ -68,6 +71,8 @@ pub struct ParaMeta {
     pub kind: Kind,
     /// Unique paragraph, or `u32::MAX` for rule boilerplate.
     pub unique: u32,
+    /// Language of the paragraph.
+    pub lang: Lang,
 }
 
 /// A distinct paragraph text.
@@ -199,6 +204,7 @@ impl Store {
                 tokens: p.tokens,
                 kind: p.kind,
                 unique,
+                lang: p.lang,
             });
         }
         self.text_bytes += doc.text.len() as u64;
@@ -211,6 +217,7 @@ impl Store {
             lang: boxed(&doc.lang),
             title: boxed(&doc.title),
             url: boxed(&doc.url),
+            language: fp.lang,
             source,
             paragraphs: first..self.paragraphs.len() as u32,
         });

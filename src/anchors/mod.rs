@@ -15,6 +15,8 @@
 //! digits (and not then by another digit) groups thousands; any other single `,` or `.`
 //! between digits is a decimal mark.
 
+pub mod cross;
+
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::shingle::fold;

@@ -1,0 +1,270 @@
+//! Language of documents and paragraphs.
+//!
+//! Translated copy is looked for only between paragraphs of different languages, so every
+//! paragraph needs one — cheaply, because same-language corpora must not pay for it. The
+//! `lang` field wins when a record has one. Otherwise the tokens the fingerprint stage has
+//! already made are scored against short lists of function words (Latin-script languages),
+//! or the letters' script decides (Cyrillic, Greek, Arabic, Hebrew, CJK, Hangul, Thai,
+//! Devanagari). This costs one hash lookup per short token; a general detector (whatlang)
+//! runs at ~5 MB/s here and is kept for the document-level fallback only.
+
+use ahash::AHashMap;
+use std::sync::OnceLock;
+
+use crate::normalize::Tokens;
+
+/// An ISO 639-1 (or 639-3) code packed in four bytes; `Lang::UNKNOWN` when not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Lang([u8; 4]);
+
+impl Lang {
+    /// Not known.
+    pub const UNKNOWN: Lang = Lang([0; 4]);
+
+    /// Parses a language tag (`fr`, `FR`, `fr-CA`, `pt_BR`, `eng`): its primary subtag,
+    /// lower-cased, 2–3 ASCII letters. Anything else is unknown.
+    pub fn from_tag(tag: &str) -> Lang {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Lang::UNKNOWN;
+        }
+        let mut b = [0u8; 4];
+        for (i, c) in primary.bytes().enumerate() {
+            b[i] = c.to_ascii_lowercase();
+        }
+        // Three-letter codes of the languages we know map to their two-letter form.
+        let l = Lang(b);
+        match l.as_str() {
+            "eng" => Lang::from_tag("en"),
+            "fra" | "fre" => Lang::from_tag("fr"),
+            "deu" | "ger" => Lang::from_tag("de"),
+            "spa" => Lang::from_tag("es"),
+            "ita" => Lang::from_tag("it"),
+            "por" => Lang::from_tag("pt"),
+            "nld" | "dut" => Lang::from_tag("nl"),
+            "rus" => Lang::from_tag("ru"),
+            "pol" => Lang::from_tag("pl"),
+            "tur" => Lang::from_tag("tr"),
+            "cmn" | "zho" | "chi" => Lang::from_tag("zh"),
+            "jpn" => Lang::from_tag("ja"),
+            "kor" => Lang::from_tag("ko"),
+            "ara" => Lang::from_tag("ar"),
+            _ => l,
+        }
+    }
+
+    /// The code (`""` when unknown).
+    pub fn as_str(&self) -> &str {
+        let n = self.0.iter().position(|&b| b == 0).unwrap_or(4);
+        std::str::from_utf8(&self.0[..n]).unwrap_or("")
+    }
+
+    /// Whether the language is known.
+    pub fn is_known(&self) -> bool {
+        self.0[0] != 0
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_known() { self.as_str() } else { "?" })
+    }
+}
+
+/// Function words per language: frequent, short, and together distinctive.
+const STOPWORDS: &[(&str, &str)] = &[
+    (
+        "en",
+        "the of and to in is that for it with was on as he by at from his an were are which this be has have had not but they their its been would will said who",
+    ),
+    (
+        "fr",
+        "le la les de des du et en un une est que qui dans pour pas au aux sur par il elle ont sont avec ce cette ses son sa mais plus été l d qu n s été aussi leur selon",
+    ),
+    (
+        "de",
+        "der die das und den dem des ein eine einen ist nicht mit von zu im auf für sich auch es sie er wird wurde werden dass bei aus nach hat haben sind war noch wie über",
+    ),
+    (
+        "es",
+        "el la los las de del y en un una que es por con para se su sus al lo como más pero fue ha han este esta son sobre entre sin también",
+    ),
+    (
+        "it",
+        "il lo la gli le di del della dei delle e è in un una che per con non da al alla si sono ha hanno come più ma anche questo nel nella",
+    ),
+    (
+        "pt",
+        "o a os as de do da dos das e em no na nos um uma que é para com não por se ao foi mais mas como sua seu são pelo pela",
+    ),
+    (
+        "nl",
+        "de het een en van in is op te dat die voor met zijn niet aan er ook als bij door naar om wordt werd heeft hebben maar uit over nog",
+    ),
+    (
+        "pl",
+        "i w z na się nie do to że jest o jak po od za przez dla są był była ale tak może jego już",
+    ),
+    (
+        "tr",
+        "ve bir bu da de için ile olarak çok daha gibi olan ama sonra kadar ise değil her ne mi var yok",
+    ),
+];
+
+/// Token → bit set of the languages listing it.
+fn stopword_table() -> &'static (Vec<Lang>, AHashMap<&'static str, u16>) {
+    static T: OnceLock<(Vec<Lang>, AHashMap<&'static str, u16>)> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut langs = Vec::new();
+        let mut map: AHashMap<&'static str, u16> = AHashMap::new();
+        for (i, (code, words)) in STOPWORDS.iter().enumerate() {
+            langs.push(Lang::from_tag(code));
+            for w in words.split_whitespace() {
+                *map.entry(w).or_default() |= 1 << i;
+            }
+        }
+        (langs, map)
+    })
+}
+
+/// The script of a letter, for languages that a script identifies.
+fn script_lang(c: char) -> Option<&'static str> {
+    Some(match c as u32 {
+        0x0400..=0x04FF => "ru",
+        0x0370..=0x03FF => "el",
+        0x0590..=0x05FF => "he",
+        0x0600..=0x06FF | 0x0750..=0x077F => "ar",
+        0x0900..=0x097F => "hi",
+        0x0E00..=0x0E7F => "th",
+        0x3040..=0x30FF => "ja",
+        0xAC00..=0xD7AF | 0x1100..=0x11FF => "ko",
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF => "zh",
+        _ => return None,
+    })
+}
+
+/// Guesses the language of tokens `range` of `toks`. Returns `None` when the evidence is
+/// too thin (few function words, no distinctive script).
+pub fn detect(toks: &Tokens, range: std::ops::Range<usize>) -> Option<Lang> {
+    let (langs, table) = stopword_table();
+    let mut score = [0f32; 16];
+    let mut scripts: AHashMap<&'static str, u32> = AHashMap::new();
+    let mut latin = 0u32;
+    for i in range.clone() {
+        let t = toks.get(i);
+        if let Some(c) = t.chars().next() {
+            if c.is_ascii() {
+                latin += 1;
+            } else if let Some(s) = script_lang(c) {
+                *scripts.entry(s).or_default() += 1;
+            } else {
+                latin += 1;
+            }
+        }
+        if t.len() <= 8 {
+            if let Some(&mask) = table.get(t) {
+                let w = 1.0 / mask.count_ones() as f32;
+                for (b, s) in score.iter_mut().enumerate().take(langs.len()) {
+                    if mask & (1 << b) != 0 {
+                        *s += w;
+                    }
+                }
+            }
+        }
+    }
+    // A non-Latin script in most tokens decides; kana beats Han (Japanese writes both).
+    let total = (range.len() as u32).max(1);
+    if let Some((&s, &n)) = scripts.iter().max_by_key(|(s, n)| (**n, **s)) {
+        let kana = scripts.get("ja").copied().unwrap_or(0);
+        if n * 2 > total || (s == "zh" && kana > 0) {
+            let s = if s == "zh" && kana > 0 { "ja" } else { s };
+            return Some(Lang::from_tag(s));
+        }
+    }
+    if latin * 2 < total {
+        return None;
+    }
+    let mut order: Vec<(f32, usize)> = score[..langs.len()].iter().copied().zip(0..).collect();
+    order.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (best, second) = (order[0], order[1]);
+    (best.0 >= 2.5 && best.0 >= 1.5 * second.0).then(|| langs[best.1])
+}
+
+/// Document-level fallback when neither a field nor the paragraphs tell: whatlang on a
+/// sample of the text (it supports ~70 languages).
+pub fn detect_text(text: &str) -> Option<Lang> {
+    let sample: String = text.chars().take(600).collect();
+    let info = whatlang::detect(&sample)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    let code = match info.lang() {
+        whatlang::Lang::Eng => "en",
+        whatlang::Lang::Fra => "fr",
+        whatlang::Lang::Deu => "de",
+        whatlang::Lang::Spa => "es",
+        whatlang::Lang::Ita => "it",
+        whatlang::Lang::Por => "pt",
+        whatlang::Lang::Nld => "nl",
+        whatlang::Lang::Rus => "ru",
+        whatlang::Lang::Pol => "pl",
+        whatlang::Lang::Tur => "tr",
+        whatlang::Lang::Ara => "ar",
+        whatlang::Lang::Cmn => "zh",
+        whatlang::Lang::Jpn => "ja",
+        whatlang::Lang::Kor => "ko",
+        whatlang::Lang::Tha => "th",
+        other => return Some(Lang::from_tag(other.code())),
+    };
+    Some(Lang::from_tag(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Normalizer;
+
+    fn d(s: &str) -> Option<String> {
+        let t = Normalizer::new().tokenize(s);
+        detect(&t, 0..t.len()).map(|l| l.to_string())
+    }
+
+    #[test]
+    fn tags_are_normalised() {
+        assert_eq!(Lang::from_tag("FR-ca").as_str(), "fr");
+        assert_eq!(Lang::from_tag("pt_BR").as_str(), "pt");
+        assert_eq!(Lang::from_tag("eng").as_str(), "en");
+        assert_eq!(Lang::from_tag("x"), Lang::UNKNOWN);
+        assert_eq!(Lang::from_tag("english"), Lang::UNKNOWN);
+        assert_eq!(Lang::UNKNOWN.to_string(), "?");
+    }
+
+    #[test]
+    fn paragraphs_in_the_common_languages() {
+        assert_eq!(d("The two leaders met on Wednesday in Beijing as China held one of its largest ever military parades.").as_deref(), Some("en"));
+        assert_eq!(d("Les deux dirigeants se sont rencontrés mercredi à Pékin alors que la Chine a organisé un défilé.").as_deref(), Some("fr"));
+        assert_eq!(d("Die beiden Politiker trafen sich am Mittwoch in Peking, wo China eine der größten Paraden abhielt.").as_deref(), Some("de"));
+        assert_eq!(d("Los dos líderes se reunieron el miércoles en Pekín mientras China celebraba uno de sus mayores desfiles.").as_deref(), Some("es"));
+        assert_eq!(d("I due leader si sono incontrati mercoledì a Pechino, mentre la Cina teneva una delle più grandi parate.").as_deref(), Some("it"));
+        assert_eq!(
+            d("Путин поблагодарил Ким Чен Ына за мужество его солдат").as_deref(),
+            Some("ru")
+        );
+        assert_eq!(d("金正恩在北京会见了普京").as_deref(), Some("zh"));
+        assert_eq!(d("プーチン大統領は北京で金正恩氏と会談した").as_deref(), Some("ja"));
+        assert_eq!(d("푸틴 대통령은 베이징에서 김정은 위원장을 만났다").as_deref(), Some("ko"));
+    }
+
+    #[test]
+    fn thin_evidence_gives_no_answer() {
+        assert_eq!(d("Reuters"), None);
+        assert_eq!(d("Shr 10 cts vs 12 cts"), None);
+        assert_eq!(d("Kim Jong Un"), None);
+    }
+
+    #[test]
+    fn whole_text_fallback() {
+        assert_eq!(detect_text("Dies ist ein längerer deutscher Text über die Wirtschaft und die Politik des Landes, der eindeutig erkannt werden sollte.").map(|l| l.to_string()).as_deref(), Some("de"));
+        assert_eq!(detect_text("12 34"), None);
+    }
+}
