@@ -39,6 +39,8 @@ pub enum Relation {
     Partial,
     /// The shared copy is reworded.
     Rewrite,
+    /// One article translates the other, or both translate one original.
+    Translation,
 }
 
 impl Relation {
@@ -48,6 +50,7 @@ impl Relation {
             Relation::Copy => "copy",
             Relation::Partial => "partial",
             Relation::Rewrite => "rewrite",
+            Relation::Translation => "translation",
         }
     }
 }

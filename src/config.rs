@@ -58,6 +58,18 @@ pub struct Config {
     /// Two articles that each match a third are proposed as a pair too, unless that third
     /// article matches more than this many others.
     pub max_neighbours: usize,
+    /// Look for translated copy between paragraphs of different languages.
+    pub translation: bool,
+    /// Translated copy is looked for between articles published at most this many days apart
+    /// (undated articles are compared with every other).
+    pub translation_window_days: f64,
+    /// Pairs of anchors shared by more paragraphs than this are too common to propose
+    /// candidates (Russia + Ukraine).
+    pub translation_max_posting: usize,
+    /// A translated pair needs this many aligned paragraphs (or all of the smaller article)…
+    pub translation_min_paragraphs: usize,
+    /// …and this share of the smaller article's paragraphs aligned.
+    pub translation_min_share: f64,
     /// Compare every pair of articles exactly instead of using the LSH index. O(n²):
     /// for small corpora, and as the reference the index is tested against.
     pub exhaustive: bool,
@@ -83,6 +95,11 @@ impl Default for Config {
             copy_coverage: 0.5,
             template_min_articles: 3,
             max_neighbours: 64,
+            translation: true,
+            translation_window_days: 3.0,
+            translation_max_posting: 300,
+            translation_min_paragraphs: 2,
+            translation_min_share: 0.25,
             exhaustive: false,
         }
     }
@@ -120,6 +137,13 @@ impl Config {
         if self.max_bucket < 2 {
             return Err(Error::Config("max_bucket must be at least 2".into()));
         }
+        if !(self.translation_window_days >= 0.0 && self.translation_window_days.is_finite()) {
+            return Err(Error::Config(format!(
+                "the translation window must be a number of days ≥ 0, got {}",
+                self.translation_window_days
+            )));
+        }
+        unit("translation_min_share", self.translation_min_share)?;
         if self.template_min_articles < 2 {
             return Err(Error::Config("template_min_articles must be at least 2".into()));
         }

@@ -51,6 +51,8 @@ pub mod report;
 pub mod segment;
 pub mod shingle;
 pub mod store;
+pub mod texts;
+pub mod translate;
 pub mod verify;
 
 pub use align::{ArticleMatch, ParagraphMatch, Relation};

@@ -30,7 +30,13 @@ use crate::lsh::{self, BandKeys, CandidateStats, LshParams};
 use crate::minhash::MinHasher;
 use crate::shingle::Shingler;
 use crate::store::{SourceRef, Store, StoreStats};
+use crate::texts::{self, TextSource};
+use crate::translate::{
+    self, TranslationStats,
+    embed::{Embedder, TrigramEmbedder},
+};
 use crate::verify::Overlap;
+use std::sync::Arc;
 
 /// Receives what happens during a run (the library never prints).
 pub trait Observer: Sync {
@@ -81,6 +87,8 @@ pub struct RunStats {
     pub relations: Vec<(Relation, u64)>,
     /// Stories (connected groups of matched articles).
     pub stories: u64,
+    /// The translation stage.
+    pub translation: TranslationStats,
     /// Wall seconds per stage.
     pub seconds: Vec<(&'static str, f64)>,
 }
@@ -105,6 +113,37 @@ pub struct MatchRun {
     pub stories: Vec<Story>,
     /// Figures.
     pub stats: RunStats,
+    /// Where the documents' texts can be read again (for quoting paragraphs).
+    pub(crate) text_origin: TextOrigin,
+}
+
+/// How a finished run can get its documents' texts back.
+#[derive(Debug, Clone)]
+pub(crate) enum TextOrigin {
+    Inputs(Vec<Input>, ReadOptions),
+    Memory(Vec<Option<String>>),
+}
+
+impl MatchRun {
+    /// The texts of documents `docs`, read again from the inputs (or from memory when the
+    /// input could not be read twice). Documents whose text is unavailable are absent.
+    pub fn texts(&self, docs: &[u32]) -> Result<ahash::AHashMap<u32, String>> {
+        let mut wanted = vec![false; self.store.docs.len()];
+        for &d in docs {
+            if let Some(w) = wanted.get_mut(d as usize) {
+                *w = true;
+            }
+        }
+        let out = std::sync::Mutex::new(ahash::AHashMap::new());
+        let source = match &self.text_origin {
+            TextOrigin::Inputs(inputs, read) => TextSource::Inputs(inputs, *read),
+            TextOrigin::Memory(t) => TextSource::Memory(t),
+        };
+        source.for_each(&self.store, &wanted, |d, t| {
+            out.lock().unwrap_or_else(|e| e.into_inner()).insert(d, t.to_string());
+        })?;
+        Ok(out.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 /// One record after the parallel stage: the document and its fingerprint (unless skipped),
@@ -112,7 +151,7 @@ pub struct MatchRun {
 type Fingerprinted<'a> = (Option<(Document<'a>, DocFingerprint)>, Vec<RecordError>, u64);
 
 /// Finds reused copy in a corpus.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Detector {
     config: Config,
     lsh: LshParams,
@@ -120,6 +159,17 @@ pub struct Detector {
     hasher: MinHasher,
     read: ReadOptions,
     strict: bool,
+    embedder: Arc<dyn Embedder + Send + Sync>,
+}
+
+impl std::fmt::Debug for Detector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detector")
+            .field("config", &self.config)
+            .field("lsh", &self.lsh)
+            .field("embedder", &self.embedder.name())
+            .finish_non_exhaustive()
+    }
 }
 
 struct Timer(Vec<(&'static str, f64)>, Instant);
@@ -143,6 +193,7 @@ impl Detector {
             config,
             read: ReadOptions::default(),
             strict: false,
+            embedder: Arc::new(TrigramEmbedder),
         })
     }
 
@@ -150,6 +201,18 @@ impl Detector {
     pub fn with_read_options(mut self, read: ReadOptions) -> Self {
         self.read = read;
         self
+    }
+
+    /// Verifies translated copy with `embedder` (the multilingual encoder) instead of the
+    /// character-trigram fallback.
+    pub fn with_embedder(mut self, embedder: Arc<dyn Embedder + Send + Sync>) -> Self {
+        self.embedder = embedder;
+        self
+    }
+
+    /// The embedder translated copy is verified with.
+    pub fn embedder_name(&self) -> &'static str {
+        self.embedder.name()
     }
 
     /// In strict mode the first skipped record fails the run.
@@ -176,6 +239,9 @@ impl Detector {
         obs.stage("read");
         let mut bytes = 0u64;
         let max = self.read.max_record_bytes;
+        // Standard input cannot be read twice: keep its texts for the stages that need them.
+        let keep_texts = !texts::rereadable(inputs);
+        let mut kept: Vec<Option<String>> = Vec::new();
         let mut input_of = ahash::AHashMap::new();
         for (i, inp) in inputs.iter().enumerate() {
             input_of.entry(inp.path.clone()).or_insert(i as u32);
@@ -208,10 +274,14 @@ impl Detector {
                 if let Some((doc, fp)) = out {
                     let input = self.input_index(&input_of, &rec.location.path);
                     let src = SourceRef { input, line: rec.location.line };
-                    if let Err(problem) = store.add(&doc, fp, src, &rec.location) {
-                        let e = RecordError { location: rec.location.clone(), problem };
-                        self.note(&e, &mut stats, obs)?;
-                        skipped = true;
+                    match store.add(&doc, fp, src, &rec.location) {
+                        Ok(_) if keep_texts => kept.push(Some(doc.text.into_owned())),
+                        Ok(_) => {}
+                        Err(problem) => {
+                            let e = RecordError { location: rec.location.clone(), problem };
+                            self.note(&e, &mut stats, obs)?;
+                            skipped = true;
+                        }
                     }
                 }
                 if skipped {
@@ -222,7 +292,18 @@ impl Detector {
             Ok(())
         })?;
         t.lap("read+fingerprint");
-        self.finish(store, stats, t, obs)
+        let source = if keep_texts {
+            TextSource::Memory(&kept)
+        } else {
+            TextSource::Inputs(inputs, self.read)
+        };
+        let mut run = self.finish(store, stats, t, obs, source)?;
+        run.text_origin = if keep_texts {
+            TextOrigin::Memory(kept)
+        } else {
+            TextOrigin::Inputs(inputs.to_vec(), self.read)
+        };
+        Ok(run)
     }
 
     /// Looks up which input a record came from (folder files carry their own path).
@@ -274,7 +355,10 @@ impl Detector {
             }
         }
         t.lap("read+fingerprint");
-        self.finish(store, stats, t, obs)
+        let texts: Vec<Option<String>> = docs.iter().map(|d| Some(d.text.to_string())).collect();
+        let mut run = self.finish(store, stats, t, obs, TextSource::Memory(&texts))?;
+        run.text_origin = TextOrigin::Memory(texts);
+        Ok(run)
     }
 
     /// Article pairs that share a unique paragraph or a verified paragraph pair: the
@@ -317,6 +401,7 @@ impl Detector {
         mut stats: RunStats,
         mut t: Timer,
         obs: &dyn Observer,
+        texts: TextSource<'_>,
     ) -> Result<MatchRun> {
         let cfg = &self.config;
         obs.stage("templates");
@@ -433,12 +518,33 @@ impl Detector {
             }
         }
 
+        obs.stage("translations");
+        let (found, tstats) = translate::find(&store, &texts, cfg, self.embedder.as_ref())?;
+        if !found.is_empty() {
+            stats.relations.push((Relation::Translation, found.len() as u64));
+        }
+        stats.article_pairs += found.len() as u64;
+        matches.extend(found);
+        matches.par_sort_by(|m, n| {
+            let id = |d: u32| &store.docs[d as usize].id;
+            (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
+        });
+        stats.translation = tstats;
+        t.lap("translations");
+
         obs.stage("stories");
         let stories = cluster::stories(&store, &matches);
         stats.stories = stories.len() as u64;
         t.lap("stories");
         stats.seconds = t.0;
-        Ok(MatchRun { config: self.config.clone(), store, matches, stories, stats })
+        Ok(MatchRun {
+            config: self.config.clone(),
+            store,
+            matches,
+            stories,
+            stats,
+            text_origin: TextOrigin::Memory(Vec::new()),
+        })
     }
 }
 

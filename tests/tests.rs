@@ -5,4 +5,5 @@ mod bad_input;
 mod cli;
 mod dev_sets;
 mod pipeline;
+mod translation;
 mod util;

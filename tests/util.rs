@@ -95,3 +95,10 @@ pub fn partial_text() -> String {
 pub fn unrelated_text() -> &'static str {
     "Mortgage lenders in the north reported a fall in new applications for the third month running, according to an industry survey published on Wednesday.\n\nThe survey's authors blamed higher borrowing costs and said first-time buyers were the most affected group across all regions."
 }
+
+/// The hand-written bilingual sample: an English wire story, its French, Spanish and
+/// German translations, an English copy, a same-day French article on the same event that
+/// is not a translation, and an unrelated article.
+pub fn bilingual() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/bilingual/docs.jsonl")
+}

@@ -97,6 +97,12 @@ pub struct CorpusArgs {
     /// Accepts K, M, G suffixes [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_record_size: Option<u64>,
+    /// Do not look for translated copy (articles in other languages).
+    #[arg(long)]
+    pub no_translation: bool,
+    /// Look for translated copy between articles published at most DAYS apart [default: 3].
+    #[arg(long, value_name = "DAYS")]
+    pub window: Option<f64>,
     /// Compare every pair of articles exactly instead of using the LSH index: O(n²), for
     /// small corpora and as a reference for the index.
     #[arg(long)]
@@ -140,6 +146,12 @@ impl CorpusArgs {
             c.min_shared = v;
         }
         c.exhaustive |= self.exact;
+        if self.no_translation {
+            c.translation = false;
+        }
+        if let Some(d) = self.window {
+            c.translation_window_days = d;
+        }
         Ok(c)
     }
 }

@@ -144,6 +144,25 @@ impl Reporter {
             t(s.neighbour_candidates),
             t(s.neighbour_pairs)
         ));
+        let tr = &s.translation;
+        let langs: Vec<String> =
+            tr.languages.iter().take(5).map(|(l, n)| format!("{l} {}", t(*n))).collect();
+        match &tr.skipped {
+            Some(why) if self.verbose > 0 || why != "one language in the corpus" => {
+                lines.push(format!("  translations: not looked for ({why}); paragraphs by language: {}", langs.join(", ")))
+            }
+            Some(_) => {}
+            None => lines.push(format!(
+                "  translations: {} pairs; languages {}; {} anchor-pair candidates → {} confirmed paragraph pairs, {} article candidates; {} paragraphs embedded with {}",
+                t(tr.matches),
+                langs.join(", "),
+                t(tr.index.paragraph_candidates),
+                t(tr.paragraph_links),
+                t(tr.article_candidates),
+                t(tr.embedded),
+                tr.embedder
+            )),
+        }
         if self.verbose > 0 {
             let st: Vec<String> = s.seconds.iter().map(|(n, x)| format!("{n} {x:.2}s")).collect();
             lines.push(format!("  stages: {}", st.join(", ")));

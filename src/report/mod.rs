@@ -265,14 +265,18 @@ pub fn write_outlets_csv(report: &[OutletReport], w: &mut dyn Write) -> io::Resu
         "articles_undirected",
         "stories_first",
         "sources",
+        "articles_translated",
+        "paragraphs_translated",
+        "translated_from",
     ])
     .map_err(csv_err)?;
-    for o in report {
-        let src: Vec<String> = o
-            .sources
-            .iter()
+    let fmt = |v: &[SourceShare]| -> String {
+        v.iter()
             .map(|s| format!("{}:{}/{}", s.outlet, s.articles, s.paragraphs))
-            .collect();
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    for o in report {
         c.write_record([
             o.outlet.as_str(),
             &o.articles.to_string(),
@@ -281,7 +285,10 @@ pub fn write_outlets_csv(report: &[OutletReport], w: &mut dyn Write) -> io::Resu
             &o.paragraphs_reused.to_string(),
             &o.articles_undirected.to_string(),
             &o.stories_first.to_string(),
-            &src.join(";"),
+            &fmt(&o.sources),
+            &o.articles_translated.to_string(),
+            &o.paragraphs_translated.to_string(),
+            &fmt(&o.translated_from),
         ])
         .map_err(csv_err)?;
     }

@@ -126,7 +126,100 @@ pub fn write_pairs_table(
         )?;
     }
     writeln!(w)?;
+    write_translations(run, 3, 3, w)?;
     write_outlets_table(outlets, 15, w)
+}
+
+/// Wraps `text` (whitespace collapsed) into lines of at most `width` characters.
+fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+            *last = format!("{keep}…");
+        }
+    }
+    lines.iter().map(|l| cell(l, width)).collect()
+}
+
+/// The best translated pairs, their aligned paragraphs side by side: source | translation.
+fn write_translations(
+    run: &MatchRun,
+    pairs: usize,
+    paras: usize,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let mut tr: Vec<&crate::align::ArticleMatch> =
+        run.matches.iter().filter(|m| m.relation == crate::align::Relation::Translation).collect();
+    if tr.is_empty() {
+        return Ok(());
+    }
+    tr.sort_by(|x, y| {
+        let s =
+            |m: &crate::align::ArticleMatch| m.paragraphs.iter().map(|p| p.similarity).sum::<f32>();
+        s(y).total_cmp(&s(x))
+            .then_with(|| run.store.docs[x.a as usize].id.cmp(&run.store.docs[y.a as usize].id))
+    });
+    tr.truncate(pairs);
+    let docs: Vec<u32> = tr.iter().flat_map(|m| [m.a, m.b]).collect();
+    let texts = run.texts(&docs).unwrap_or_default();
+    let para = |d: u32, i: u32| -> String {
+        let Some(t) = texts.get(&d) else { return "(text not available)".into() };
+        let p = &run.store.doc_paragraphs(d)[i as usize];
+        t.get(p.start as usize..(p.start + p.len) as usize).unwrap_or("").to_string()
+    };
+    let lang = |d: u32| run.store.docs[d as usize].language.to_string();
+    writeln!(
+        w,
+        "Translated copy, side by side ({} of {} pairs)",
+        tr.len(),
+        thousands(
+            run.matches.iter().filter(|m| m.relation == crate::align::Relation::Translation).count()
+                as u64
+        )
+    )?;
+    const W: usize = 56;
+    for m in tr {
+        writeln!(
+            w,
+            "  {} [{}] {} {} [{}]   similarity {:.2}, {} paragraphs aligned",
+            doc_label(run, m.a),
+            lang(m.a),
+            if m.source.is_some() { "→" } else { "↔" },
+            doc_label(run, m.b),
+            lang(m.b),
+            m.similarity,
+            m.paragraphs.len()
+        )?;
+        for p in m.paragraphs.iter().take(paras) {
+            let (left, right) = (wrap(&para(m.a, p.a), W, 3), wrap(&para(m.b, p.b), W, 3));
+            for k in 0..left.len().max(right.len()) {
+                let l = left.get(k).cloned().unwrap_or_else(|| " ".repeat(W));
+                let r = right.get(k).map(String::as_str).unwrap_or("").trim_end();
+                let tag =
+                    if k == 0 { format!("{:>3}|{:<3}", p.a, p.b) } else { "       ".to_string() };
+                writeln!(w, "  {tag} {l} │ {r}")?;
+            }
+        }
+        if m.paragraphs.len() > paras {
+            writeln!(w, "          … {} more aligned paragraphs", m.paragraphs.len() - paras)?;
+        }
+    }
+    writeln!(w)
 }
 
 /// The outlet report as a table (`top` outlets).
@@ -138,24 +231,32 @@ pub fn write_outlets_table(
     writeln!(w, "Outlets, most articles carrying earlier copy first")?;
     writeln!(
         w,
-        "{}  {:>8}  {:>7}  {:>13}  {:>10}  {:>5}  main sources (articles)",
+        "{}  {:>8}  {:>7}  {:>13}  {:>10}  {:>10}  {:>5}  main sources (articles)",
         cell("outlet", 28),
         "articles",
         "reusing",
         "paras reused",
+        "translated",
         "undirected",
         "first",
     )?;
     for o in outlets.iter().take(top) {
-        let src: Vec<String> =
+        let mut src: Vec<String> =
             o.sources.iter().take(3).map(|s| format!("{} {}", s.outlet, s.articles)).collect();
+        src.extend(
+            o.translated_from
+                .iter()
+                .take(2)
+                .map(|s| format!("{} {} (translated)", s.outlet, s.articles)),
+        );
         writeln!(
             w,
-            "{}  {:>8}  {:>7}  {:>13}  {:>10}  {:>5}  {}",
+            "{}  {:>8}  {:>7}  {:>13}  {:>10}  {:>10}  {:>5}  {}",
             cell(&o.outlet, 28),
             thousands(o.articles),
             thousands(o.articles_reusing),
             format!("{}/{}", thousands(o.paragraphs_reused), thousands(o.body_paragraphs)),
+            thousands(o.articles_translated),
             thousands(o.articles_undirected),
             thousands(o.stories_first),
             src.join(", ")

@@ -1,0 +1,394 @@
+//! Translated copy: articles in different languages that carry one text.
+//!
+//! Runs beside the same-language path and joins it at the article level:
+//!
+//! 1. **Languages**: paragraphs already carry one; with a single language in the corpus
+//!    this stage does nothing (a same-language corpus pays only for language detection).
+//! 2. **Texts and anchors**: the inputs are read a second time (the store keeps spans, not
+//!    texts) and every unique body paragraph gets its cross-language anchors
+//!    ([`crate::anchors::cross`]).
+//! 3. **Candidates**: paragraph pairs sharing a rare pair of anchors, and article pairs
+//!    sharing many anchors (the recall backstop), in other languages, within the
+//!    publication-time window.
+//! 4. **Verification**: the embedder (the multilingual encoder, or character trigrams
+//!    without it) embeds the paragraphs of candidate articles; two articles are aligned
+//!    paragraph by paragraph, one to one, best cosine first, pairs whose numbers disagree
+//!    excluded. Enough aligned paragraphs make the pair a `translation`.
+
+pub mod candidates;
+pub mod embed;
+
+use std::cmp::Ordering;
+use std::sync::Mutex;
+
+use ahash::AHashMap;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::align::{ArticleMatch, ParagraphMatch, Relation};
+use crate::anchors::{self, cross};
+use crate::config::Config;
+use crate::error::Result;
+use crate::fingerprint::Kind;
+use crate::lang::Lang;
+use crate::store::Store;
+use crate::texts::TextSource;
+use candidates::{IndexStats, Span};
+use embed::{DIM, Embedder, cosine};
+
+/// Figures of the translation stage.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TranslationStats {
+    /// Body paragraphs per language.
+    pub languages: Vec<(String, u64)>,
+    /// Why the stage did not run, if it did not.
+    pub skipped: Option<String>,
+    /// The embedder used.
+    pub embedder: String,
+    /// Candidate generation.
+    pub index: IndexStats,
+    /// Paragraph candidate pairs confirmed by the embedder.
+    pub paragraph_links: u64,
+    /// Article pairs aligned.
+    pub article_candidates: u64,
+    /// Unique paragraphs embedded.
+    pub embedded: u64,
+    /// Translated article pairs found.
+    pub matches: u64,
+}
+
+/// Finds translated article pairs. `same_language` holds the pairs already matched in one
+/// language, which are not looked at again.
+pub fn find(
+    store: &Store,
+    source: &TextSource<'_>,
+    cfg: &Config,
+    embedder: &dyn Embedder,
+) -> Result<(Vec<ArticleMatch>, TranslationStats)> {
+    let mut stats =
+        TranslationStats { embedder: embedder.name().to_string(), ..Default::default() };
+    // Languages of body paragraphs; per unique paragraph, the language of its first use.
+    let mut by_lang: AHashMap<Lang, u64> = AHashMap::new();
+    let mut unique_lang = vec![Lang::UNKNOWN; store.uniques.len()];
+    for p in store.paragraphs.iter().filter(|p| p.kind == Kind::Body) {
+        *by_lang.entry(p.lang).or_default() += 1;
+        if !unique_lang[p.unique as usize].is_known() {
+            unique_lang[p.unique as usize] = p.lang;
+        }
+    }
+    let mut langs: Vec<(Lang, u64)> = by_lang.into_iter().collect();
+    langs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    stats.languages = langs.iter().map(|(l, n)| (l.to_string(), *n)).collect();
+    let known = langs.iter().filter(|(l, _)| l.is_known()).count();
+    if !cfg.translation {
+        stats.skipped = Some("disabled".into());
+        return Ok((Vec::new(), stats));
+    }
+    if known < 2 {
+        stats.skipped = Some("one language in the corpus".into());
+        return Ok((Vec::new(), stats));
+    }
+
+    // Pass 2: texts and anchors of every unique body paragraph.
+    let n_uniques = store.uniques.len();
+    let texts: Mutex<Vec<Option<Box<str>>>> = Mutex::new(vec![None; n_uniques]);
+    let anchor_of: Mutex<Vec<Vec<u32>>> = Mutex::new(vec![Vec::new(); n_uniques]);
+    let wanted: Vec<bool> = store.docs.iter().map(|d| d.language.is_known()).collect();
+    source.for_each(store, &wanted, |d, text| {
+        let mut local: Vec<(u32, Box<str>, Vec<u32>)> = Vec::new();
+        for p in store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body) {
+            let span = p.start as usize..(p.start + p.len) as usize;
+            let Some(t) = text.get(span) else { continue };
+            let mut a = Vec::new();
+            cross::anchor_keys(t, &mut a);
+            local.push((p.unique, t.into(), a));
+        }
+        let (mut tx, mut an) = (
+            texts.lock().unwrap_or_else(|e| e.into_inner()),
+            anchor_of.lock().unwrap_or_else(|e| e.into_inner()),
+        );
+        for (u, t, a) in local {
+            if tx[u as usize].is_none() {
+                tx[u as usize] = Some(t);
+                an[u as usize] = a;
+            }
+        }
+    })?;
+    let texts = texts.into_inner().unwrap_or_else(|e| e.into_inner());
+    let anchor_of = anchor_of.into_inner().unwrap_or_else(|e| e.into_inner());
+
+    // Time spans: of each document, and of each unique paragraph over its documents.
+    let doc_span: Vec<Span> = store.docs.iter().map(|d| d.published.map(|p| p.bounds())).collect();
+    let mut unique_span: Vec<Option<Span>> = vec![None; n_uniques];
+    for p in store.paragraphs.iter().filter(|p| p.kind == Kind::Body) {
+        let s = doc_span[p.doc as usize];
+        let slot = &mut unique_span[p.unique as usize];
+        *slot = Some(match (*slot, s) {
+            (None, s) => s,
+            (Some(Some((a, b))), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (Some(_), _) => None,
+        });
+    }
+    let unique_span: Vec<Span> = unique_span.into_iter().map(|s| s.flatten()).collect();
+    let window = (cfg.translation_window_days * 86_400.0) as i64;
+    let usable: Vec<Lang> = (0..n_uniques)
+        .map(|u| {
+            if store.uniques[u].template || texts[u].is_none() {
+                Lang::UNKNOWN
+            } else {
+                unique_lang[u]
+            }
+        })
+        .collect();
+
+    // Candidates: paragraph pairs, then the article pairs they imply, plus article anchors.
+    let para_cands = candidates::paragraph_pairs(
+        &anchor_of,
+        &usable,
+        &unique_span,
+        window,
+        cfg.translation_max_posting,
+        &mut stats.index,
+    );
+    let doc_anchors: Vec<Vec<u32>> = (0..store.docs.len() as u32)
+        .into_par_iter()
+        .map(|d| {
+            let mut a: Vec<u32> = store
+                .doc_paragraphs(d)
+                .iter()
+                .filter(|p| p.kind == Kind::Body)
+                .flat_map(|p| anchor_of[p.unique as usize].iter().copied())
+                .collect();
+            a.sort_unstable();
+            a.dedup();
+            a
+        })
+        .collect();
+    let doc_langs: Vec<Lang> = store.docs.iter().map(|d| d.language).collect();
+    let doc_cands = candidates::article_pairs(
+        &doc_anchors,
+        &doc_langs,
+        &doc_span,
+        window,
+        cfg.translation_max_posting,
+        3,
+        3,
+        &mut stats.index,
+    );
+
+    // Embed every paragraph that a candidate involves (article candidates: all of theirs).
+    let occ = store.occurrences();
+    let mut need = vec![false; n_uniques];
+    let mut doc_need = vec![false; store.docs.len()];
+    for &(u, v) in &para_cands {
+        need[u as usize] = true;
+        need[v as usize] = true;
+    }
+    for &(a, b) in &doc_cands {
+        doc_need[a as usize] = true;
+        doc_need[b as usize] = true;
+    }
+    for (d, &n) in doc_need.iter().enumerate() {
+        if n {
+            for p in store.doc_paragraphs(d as u32).iter().filter(|p| p.kind == Kind::Body) {
+                need[p.unique as usize] = true;
+            }
+        }
+    }
+    let order: Vec<u32> = (0..n_uniques as u32)
+        .filter(|&u| need[u as usize] && texts[u as usize].is_some())
+        .collect();
+    let mut vectors: Vec<Option<Box<[f32; DIM]>>> = vec![None; n_uniques];
+    let chunks: Vec<Vec<[f32; DIM]>> = order
+        .par_chunks(64)
+        .map(|c| {
+            let t: Vec<&str> =
+                c.iter().map(|&u| texts[u as usize].as_deref().unwrap_or("")).collect();
+            embedder.embed(&t)
+        })
+        .collect();
+    for (u, v) in order.iter().zip(chunks.into_iter().flatten()) {
+        vectors[*u as usize] = Some(Box::new(v));
+    }
+    stats.embedded = order.len() as u64;
+
+    // Confirmed paragraph links imply article candidates.
+    let threshold = embedder.paragraph_threshold();
+    let links: Vec<(u32, u32)> = para_cands
+        .par_iter()
+        .copied()
+        .filter(|&(u, v)| match (&vectors[u as usize], &vectors[v as usize]) {
+            (Some(a), Some(b)) => cosine(a, b) >= threshold && numbers_agree(store, u, v),
+            _ => false,
+        })
+        .collect();
+    stats.paragraph_links = links.len() as u64;
+    let mut pairs: Vec<(u32, u32)> = links
+        .par_iter()
+        .flat_map_iter(|&(u, v)| {
+            let (du, dv) = (occ.of(u), occ.of(v));
+            du.iter().flat_map(move |&x| {
+                dv.iter().filter(move |&&y| y != x).map(move |&y| (x.min(y), x.max(y)))
+            })
+        })
+        .chain(doc_cands.par_iter().copied())
+        .filter(|&(a, b)| {
+            doc_langs[a as usize] != doc_langs[b as usize]
+                && in_window_docs(&doc_span, a, b, window)
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    stats.article_candidates = pairs.len() as u64;
+
+    let matches: Vec<ArticleMatch> = pairs
+        .par_iter()
+        .filter_map(|&(a, b)| align_pair(store, cfg, &vectors, &anchor_of, threshold, a, b))
+        .collect();
+    let matches = best_partners(store, matches);
+    stats.matches = matches.len() as u64;
+    Ok((matches, stats))
+}
+
+/// Keeps a translated pair only when it is, for at least one of its two articles, the best
+/// partner in the other article's language (by summed cosine of aligned paragraphs, then
+/// id). A translation has one original per language, while one wire story may be
+/// translated by many outlets: each of those keeps its own best pair.
+fn best_partners(store: &Store, matches: Vec<ArticleMatch>) -> Vec<ArticleMatch> {
+    let score = |m: &ArticleMatch| m.paragraphs.iter().map(|p| p.similarity).sum::<f32>();
+    let mut best: AHashMap<(u32, Lang), (f32, &str, usize)> = AHashMap::new();
+    for (i, m) in matches.iter().enumerate() {
+        for (d, other) in [(m.a, m.b), (m.b, m.a)] {
+            let key = (d, store.docs[other as usize].language);
+            let cand = (score(m), &*store.docs[other as usize].id, i);
+            let slot = best.entry(key).or_insert(cand);
+            if cand.0 > slot.0 || (cand.0 == slot.0 && cand.1 < slot.1) {
+                *slot = cand;
+            }
+        }
+    }
+    let keep: ahash::AHashSet<usize> = best.values().map(|v| v.2).collect();
+    matches.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, m)| m).collect()
+}
+
+fn in_window_docs(spans: &[Span], a: u32, b: u32, window: i64) -> bool {
+    candidates::in_window(spans[a as usize], spans[b as usize], window)
+}
+
+/// Numbers present in both paragraphs must agree (half of the smaller side's at least).
+fn numbers_agree(store: &Store, u: u32, v: u32) -> bool {
+    let (nu, _) = anchors::split_facts(store.numbers_of(u));
+    let (nv, _) = anchors::split_facts(store.numbers_of(v));
+    nu.is_empty()
+        || nv.is_empty()
+        || crate::verify::intersection(nu, nv) * 2 >= nu.len().min(nv.len())
+}
+
+/// Aligns two articles in different languages; a `translation` match or nothing.
+fn align_pair(
+    store: &Store,
+    cfg: &Config,
+    vectors: &[Option<Box<[f32; DIM]>>],
+    anchor_of: &[Vec<u32>],
+    threshold: f32,
+    a: u32,
+    b: u32,
+) -> Option<ArticleMatch> {
+    let body = |d: u32| -> Vec<(u32, u32, u32)> {
+        store
+            .doc_paragraphs(d)
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == Kind::Body && vectors[p.unique as usize].is_some())
+            .map(|(i, p)| (i as u32, p.unique, p.tokens))
+            .collect()
+    };
+    let (pa, pb) = (body(a), body(b));
+    if pa.is_empty() || pb.is_empty() {
+        return None;
+    }
+    let mut cells: Vec<(f32, usize, usize)> = Vec::new();
+    for (i, &(_, ua, _)) in pa.iter().enumerate() {
+        let va = vectors[ua as usize].as_deref()?;
+        for (j, &(_, ub, _)) in pb.iter().enumerate() {
+            let vb = vectors[ub as usize].as_deref()?;
+            let c = cosine(va, vb);
+            if c >= threshold && numbers_agree(store, ua, ub) {
+                cells.push((c, i, j));
+            }
+        }
+    }
+    cells.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    let (mut used_a, mut used_b) = (vec![false; pa.len()], vec![false; pb.len()]);
+    let mut aligned: Vec<(f32, usize, usize)> = Vec::new();
+    for c in cells {
+        if !used_a[c.1] && !used_b[c.2] {
+            used_a[c.1] = true;
+            used_b[c.2] = true;
+            aligned.push(c);
+        }
+    }
+    let n = aligned.len();
+    let smaller = pa.len().min(pb.len());
+    // Enough aligned paragraphs: a share of the smaller article, and more than one unless
+    // it has a single paragraph.
+    if n == 0
+        || (n < cfg.translation_min_paragraphs && n < smaller)
+        || (n as f64) < cfg.translation_min_share * smaller as f64
+    {
+        return None;
+    }
+    let tokens = |ps: &[(u32, u32, u32)], used: &[bool]| -> (u64, u64) {
+        ps.iter()
+            .zip(used)
+            .fold((0, 0), |(t, u), (p, &k)| (t + p.2 as u64, u + if k { p.2 as u64 } else { 0 }))
+    };
+    let (ta, ua) = tokens(&pa, &used_a);
+    let (tb, ub) = tokens(&pb, &used_b);
+    let similarity = aligned.iter().map(|c| c.0).sum::<f32>() / n as f32;
+    let shared: u32 = aligned
+        .iter()
+        .map(|c| {
+            crate::verify::intersection(
+                &anchor_of[pa[c.1].1 as usize],
+                &anchor_of[pb[c.2].1 as usize],
+            ) as u32
+        })
+        .sum();
+    let (da, db) = (&store.docs[a as usize], &store.docs[b as usize]);
+    let order = match (da.published, db.published) {
+        (Some(x), Some(y)) => x.surely_cmp(y),
+        _ => None,
+    };
+    let cov_a = if ta == 0 { 0.0 } else { ua as f32 / ta as f32 };
+    let cov_b = if tb == 0 { 0.0 } else { ub as f32 / tb as f32 };
+    let swap = match order {
+        Some(Ordering::Greater) => true,
+        Some(_) => false,
+        None => (cov_a, &*da.id) > (cov_b, &*db.id),
+    };
+    let mut paragraphs: Vec<ParagraphMatch> = aligned
+        .iter()
+        .map(|c| ParagraphMatch { a: pa[c.1].0, b: pb[c.2].0, similarity: c.0 })
+        .collect();
+    let (a, b, cov_a, cov_b) = if swap {
+        for m in &mut paragraphs {
+            std::mem::swap(&mut m.a, &mut m.b);
+        }
+        (b, a, cov_b, cov_a)
+    } else {
+        (a, b, cov_a, cov_b)
+    };
+    paragraphs.sort_by_key(|m| (m.a, m.b));
+    Some(ArticleMatch {
+        a,
+        b,
+        relation: Relation::Translation,
+        source: order.map(|_| a),
+        similarity,
+        coverage_a: cov_a,
+        coverage_b: cov_b,
+        shared,
+        paragraphs,
+    })
+}

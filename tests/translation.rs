@@ -1,0 +1,133 @@
+//! Translated copy, end to end, with the resource-free fallback (no model on a bare clone).
+
+use predicates::prelude::*;
+
+use crate::util::*;
+
+fn pairs_of(out: &[u8]) -> Vec<(String, String, String, Option<String>)> {
+    lines(out)
+        .iter()
+        .map(|p| {
+            (
+                p["a"].as_str().unwrap().to_string(),
+                p["b"].as_str().unwrap().to_string(),
+                p["relation"].as_str().unwrap().to_string(),
+                p["source"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn translations_are_found_with_their_source_and_the_fallback_is_named() {
+    let out = wm()
+        .args(["match", "--format", "jsonl"])
+        .arg(bilingual())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("character trigrams (fallback"))
+        .get_output()
+        .clone();
+    let pairs = pairs_of(&out.stdout);
+    let has =
+        |a: &str, b: &str, rel: &str| pairs.iter().any(|p| p.0 == a && p.1 == b && p.2 == rel);
+    // The wire is the source of its French and Spanish translations (published later).
+    assert!(has("wire-ecb-en", "monde-ecb-fr", "translation"), "{pairs:?}");
+    assert!(has("wire-ecb-en", "diario-ecb-es", "translation"), "{pairs:?}");
+    let fr = pairs.iter().find(|p| p.0 == "wire-ecb-en" && p.1 == "monde-ecb-fr").unwrap();
+    assert_eq!(fr.3.as_deref(), Some("wire-ecb-en"));
+    // The same-language copy is a copy; the same-day French article on the protest is not
+    // a translation of anything, nor is the unrelated one.
+    assert!(has("wire-ecb-en", "ledger-ecb-en", "copy"));
+    assert!(
+        !pairs.iter().any(|p| p.0.contains("demo")
+            || p.1.contains("demo")
+            || p.0.contains("cycle")
+            || p.1.contains("cycle")),
+        "{pairs:?}"
+    );
+    // Aligned paragraphs are listed in order: the translation keeps the wire's structure.
+    let v = lines(&out.stdout);
+    let p = v.iter().find(|p| p["a"] == "wire-ecb-en" && p["b"] == "monde-ecb-fr").unwrap();
+    for m in p["paragraphs"].as_array().unwrap() {
+        assert_eq!(
+            m["a"], m["b"],
+            "paragraph i of the wire aligns with paragraph i of its translation"
+        );
+    }
+}
+
+#[test]
+fn translation_can_be_switched_off_and_the_table_shows_pairs_side_by_side() {
+    let out = wm()
+        .args(["match", "--format", "jsonl", "--no-translation"])
+        .arg(bilingual())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(pairs_of(&out).iter().all(|p| p.2 != "translation"));
+    wm().args(["match", "--format", "table"]).arg(bilingual()).assert().success().stdout(
+        predicate::str::contains("Translated copy, side by side")
+            .and(predicate::str::contains("Anna Kowalski told reporters"))
+            .and(predicate::str::contains("Anna Kowalski, a déclaré"))
+            .and(predicate::str::contains("translated")),
+    );
+    let outlets = wm()
+        .args(["match", "--report", "outlets", "--format", "jsonl"])
+        .arg(bilingual())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let outlets = lines(&outlets);
+    let diario = outlets.iter().find(|o| o["outlet"] == "El Diario").unwrap();
+    assert_eq!(diario["articles_translated"], 1);
+    assert_eq!(
+        diario["translated_from"][0]["outlet"], "Wire",
+        "attributed to the earliest original"
+    );
+    assert_eq!(diario["articles_reusing"], 0, "translated copy is counted apart");
+}
+
+#[test]
+fn translations_need_the_time_window() {
+    // The same texts published a month apart are not proposed as translations.
+    let text = std::fs::read_to_string(bilingual()).unwrap();
+    let moved: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            if v["lang"] == "fr" {
+                v["published"] = serde_json::json!("2023-04-10T10:00:00Z");
+            }
+            v.to_string()
+        })
+        .collect();
+    let c = TestCorpus::new();
+    let p = c.write("moved.jsonl", moved.join("\n"));
+    let out = wm()
+        .args(["match", "--format", "jsonl"])
+        .arg(&p)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        !pairs_of(&out)
+            .iter()
+            .any(|p| p.2 == "translation" && (p.0.ends_with("-fr") || p.1.ends_with("-fr")))
+    );
+    let out = wm()
+        .args(["match", "--format", "jsonl", "--window", "60"])
+        .arg(&p)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(pairs_of(&out).iter().any(|p| p.2 == "translation" && p.1 == "monde-ecb-fr"));
+}
