@@ -4,5 +4,6 @@
 mod bad_input;
 mod cli;
 mod dev_sets;
+mod encoder;
 mod pipeline;
 mod util;

@@ -262,7 +262,7 @@ fn layernorm(x: &mut [f32], width: usize, gamma: &[f32], beta: &[f32], eps: f32)
 
 /// `f64` sum of `xs` over 8 independent lanes (vectorizable, and more exact than `f32`).
 fn sum(xs: &[f32]) -> f64 {
-    lanes(xs, |v| f64::from(v))
+    lanes(xs, f64::from)
 }
 
 /// `f64` sum of squares of `xs` over 8 lanes.
