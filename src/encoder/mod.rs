@@ -130,7 +130,7 @@ impl Encoder {
                 ids
             })
             .collect();
-        let jobs = micro_batches(&ids);
+        let jobs = jobs(&ids);
         let parts: Vec<Vec<[f32; DIM]>> = jobs
             .par_iter()
             .map_init(network::Scratch::default, |scratch, r| {
@@ -156,14 +156,15 @@ impl Encoder {
     }
 }
 
-/// Groups consecutive sentences into micro-batches of at most
-/// [`network::TOKEN_BUDGET`] tokens, as the reference does (a longer sentence forms a
-/// batch of its own).
-fn micro_batches(ids: &[Vec<u32>]) -> Vec<Range<usize>> {
+/// Splits the batch into jobs for the rayon pool: consecutive sentences, at most
+/// [`network::HEAD_BATCH`] of them and at most four micro-batches' worth of tokens, so
+/// that the head's products get many rows and two cores still get several jobs each.
+fn jobs(ids: &[Vec<u32>]) -> Vec<Range<usize>> {
+    let max_tokens = 4 * network::TOKEN_BUDGET;
     let mut jobs = Vec::new();
     let (mut start, mut tokens) = (0, 0);
     for (i, v) in ids.iter().enumerate() {
-        if i > start && tokens + v.len() > network::TOKEN_BUDGET {
+        if i > start && (i - start == network::HEAD_BATCH || tokens + v.len() > max_tokens) {
             jobs.push(start..i);
             (start, tokens) = (i, 0);
         }
@@ -196,12 +197,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn micro_batches_follow_the_token_budget() {
+    fn jobs_bound_sentences_and_tokens() {
+        let short: Vec<Vec<u32>> = vec![vec![5; 3]; 150];
+        assert_eq!(jobs(&short), vec![0..64, 64..128, 128..150]);
         let b = network::TOKEN_BUDGET;
-        let lens = [10, b - 10, 1, b + 50, 3, 4];
-        let ids: Vec<Vec<u32>> = lens.iter().map(|&n| vec![5; n]).collect();
-        assert_eq!(micro_batches(&ids), vec![0..2, 2..3, 3..4, 4..6]);
-        assert!(micro_batches(&[]).is_empty());
+        let long: Vec<Vec<u32>> = [b, b, b, b, 1, 5 * b, 2].iter().map(|&n| vec![5; n]).collect();
+        assert_eq!(jobs(&long), vec![0..4, 4..5, 5..6, 6..7]);
+        assert!(jobs(&[]).is_empty());
     }
 
     /// A model folder with a toy vocabulary and all-zero weights, installed by `fetch`.

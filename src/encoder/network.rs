@@ -18,6 +18,8 @@
 //! [`HALO`] tokens on each side, enough for the two stacked convolutions, so memory stays
 //! bounded and the result is the same as in one piece.
 
+use std::ops::Range;
+
 use super::gemm::gemm;
 use super::weights::{CHUNKS, CNN_DIM, EMB_DIM, FEAT_DIM, HIDDEN, ORDERS, PROJ_DIM, Weights};
 
@@ -48,36 +50,46 @@ pub(crate) struct Scratch {
     z: Vec<f32>,
 }
 
-/// Embeds `sentences` (token ids including BOS/EOS, each non-empty). Sentences longer
-/// than [`TOKEN_BUDGET`] are processed alone in chunks; callers group the others into
-/// micro-batches of about [`TOKEN_BUDGET`] tokens.
+/// Sentences per call of the dense head: its products have one row per sentence, and
+/// matrixmultiply packs the 3.4 MB of head weights on every call, so sentences of several
+/// micro-batches share one call (up to its 64-row block).
+pub(crate) const HEAD_BATCH: usize = 64;
+
+/// Embeds `sentences` (token ids including BOS/EOS, each non-empty). The token part runs
+/// on micro-batches of consecutive sentences of at most [`TOKEN_BUDGET`] tokens (a longer
+/// sentence is processed alone, in chunks); the head runs once for all of `sentences`.
 pub(crate) fn encode(w: &Weights, sentences: &[Vec<u32>], s: &mut Scratch) -> Vec<[f32; EMB_DIM]> {
-    let mut out = vec![[0f32; EMB_DIM]; sentences.len()];
-    let mut lens = Vec::with_capacity(sentences.len());
     s.sums.clear();
-    let mut group_start = 0;
-    // Short sentences are batched; a long one flushes the batch and goes alone.
-    let mut i = 0;
-    while i <= sentences.len() {
-        let long = sentences.get(i).is_some_and(|v| v.len() > TOKEN_BUDGET);
-        if i == sentences.len() || long {
-            if group_start < i {
-                sum_group(w, &sentences[group_start..i], s);
-            }
-            if long {
-                sum_long(w, &sentences[i], s);
-            }
-            group_start = i + 1;
+    for batch in micro_batches(sentences) {
+        match &sentences[batch.clone()] {
+            [long] if long.len() > TOKEN_BUDGET => sum_long(w, long, s),
+            group => sum_group(w, group, s),
         }
-        if let Some(v) = sentences.get(i) {
-            lens.push(v.len());
-        }
-        i += 1;
     }
+    let lens: Vec<usize> = sentences.iter().map(Vec::len).collect();
+    let mut out = vec![[0f32; EMB_DIM]; sentences.len()];
     let sums = std::mem::take(&mut s.sums);
     head(w, &sums, &lens, s, &mut out);
     s.sums = sums;
     out
+}
+
+/// Splits consecutive sentences into micro-batches of at most [`TOKEN_BUDGET`] tokens,
+/// as the reference does (a longer sentence forms a batch of its own).
+pub(crate) fn micro_batches(sentences: &[Vec<u32>]) -> Vec<Range<usize>> {
+    let mut batches = Vec::new();
+    let (mut start, mut tokens) = (0, 0);
+    for (i, v) in sentences.iter().enumerate() {
+        if i > start && tokens + v.len() > TOKEN_BUDGET {
+            batches.push(start..i);
+            (start, tokens) = (i, 0);
+        }
+        tokens += v.len();
+    }
+    if start < sentences.len() {
+        batches.push(start..sentences.len());
+    }
+    batches
 }
 
 /// Appends to `s.sums` the token-feature sums of short sentences, computed together.
@@ -310,6 +322,15 @@ fn relu_add(x: &mut [f32], r: &[f32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn micro_batches_follow_the_token_budget() {
+        let b = TOKEN_BUDGET;
+        let lens = [10, b - 10, 1, b + 50, 3, 4];
+        let ids: Vec<Vec<u32>> = lens.iter().map(|&n| vec![5; n]).collect();
+        assert_eq!(micro_batches(&ids), vec![0..2, 2..3, 3..4, 4..6]);
+        assert!(micro_batches(&[]).is_empty());
+    }
 
     #[test]
     fn im2col_clamps_to_segments() {
