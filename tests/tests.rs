@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod dev_sets;
+mod encoder;
 mod pipeline;
 mod translation;
 mod util;
