@@ -329,7 +329,7 @@ mod tests {
             let fp = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text);
             let d = Document::new(*id, *text).with_published(*published);
             let loc = Location { path: "t".into(), line: i as u64 + 1 };
-            s.add(&d, fp, SourceRef { input: 0, line: loc.line }, &loc).unwrap();
+            s.add(&d, fp, SourceRef { input: 0, line: loc.line, offset: 0 }, &loc).unwrap();
         }
         s
     }

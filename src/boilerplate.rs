@@ -346,7 +346,7 @@ pub fn classify(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<Boilerp
     if n <= 10 && is_byline(raw, &v) {
         return Some(Boilerplate::Byline);
     }
-    if n <= 80 && is_credit(raw, &v) {
+    if is_credit(raw, &v) {
         return Some(Boilerplate::Credit);
     }
     None
@@ -445,6 +445,16 @@ const CREDIT_MARKERS: &[&str] = &[
 
 fn is_credit(raw: &str, v: &View<'_>) -> bool {
     let t = raw.trim();
+    if v.len() > 80 {
+        // A long block opening with a credit list ("Sputnik / Kremlin Pool / EPA / …").
+        let head: String = t.chars().take(100).collect();
+        return head.matches(" / ").count() >= 2
+            && head
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| AGENCIES.contains(&w.to_lowercase().as_str()))
+                .count()
+                >= 2;
+    }
     if CREDIT_PREFIXES.iter().any(|p| t.starts_with(p)) {
         return true;
     }
@@ -496,9 +506,23 @@ pub fn is_loop(shingles: &[u32], scratch: &mut Vec<u32>) -> bool {
     scratch.clear();
     scratch.extend_from_slice(shingles);
     scratch.sort_unstable();
-    scratch.dedup();
-    // Ordinary prose repeats almost no 5-word sequence; a loop repeats most of them.
-    scratch.len() * 5 < shingles.len() * 3
+    // Ordinary prose repeats almost no 5-word sequence. A loop either repeats most of them,
+    // or repeats a long phrase (many different shingles occurring again) even after a
+    // unique opening; a stutter ("according to the report, according to the report")
+    // repeats only a handful.
+    let (mut distinct, mut repeated_distinct, mut repeated) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < scratch.len() {
+        let j = i + scratch[i..].iter().take_while(|&&x| x == scratch[i]).count();
+        distinct += 1;
+        if j - i > 1 {
+            repeated_distinct += 1;
+            repeated += j - i;
+        }
+        i = j;
+    }
+    distinct * 5 < shingles.len() * 3
+        || (repeated * 5 >= shingles.len() * 2 && repeated_distinct >= 10)
 }
 
 /// Learns outlet templates from the whole corpus.
@@ -554,6 +578,7 @@ impl TemplateFinder {
 mod tests {
     use super::*;
     use crate::normalize::Normalizer;
+    use crate::shingle::Shingler;
 
     fn c(raw: &str) -> Option<Boilerplate> {
         let t = Normalizer::new().tokenize(raw);
@@ -648,6 +673,22 @@ mod tests {
         assert!(is_loop(&looped, &mut s));
         assert!(!is_loop(&prose, &mut s));
         assert!(!is_loop(&looped[..10], &mut s), "short paragraphs are never loops");
+    }
+
+    #[test]
+    fn a_long_looping_caption_is_a_loop_but_a_stutter_is_not() {
+        let s = Shingler::new(5, 1);
+        let hashes = |t: &str| {
+            let toks = Normalizer::new().tokenize(t);
+            let mut h = Vec::new();
+            s.hashes(&toks, 0..toks.len(), &mut h);
+            h
+        };
+        let caption = "Président russe Vladimir Poutine, président chinois Xi Jinping, leader nord-coréen Kim Jong Un et les chefs de délégations étrangères arrivent pour assister à un défilé militaire marquant le 80e anniversaire de la fin de la deuxième guerre mondiale sino-japonaise, connu en Chine sous la guerre de l'agression japonaise et de la fin de la guerre mondiale, de Tianmen, de la guerre de la résistance, et de la fin de la guerre mondiale, de Tianman, de la guerre de la résistance, et de la fin de la guerre mondiale, de Tianmen de Tianmen, de l'agression japonaise, et de la fin de la guerre mondiale, de Tianmen, de la guerre de la résistance, et de la fin de la Guerre mondiale, de Tianmen, de Trianmen, de l'agression japonai";
+        let stutter = "According to the report, according to the report, according to the report, Cyclops has reportedly 4.1 million shares outstanding, and its board will meet next week to consider the offer from the investor group.";
+        let mut sc = Vec::new();
+        assert!(is_loop(&hashes(caption), &mut sc));
+        assert!(!is_loop(&hashes(stutter), &mut sc));
     }
 
     #[test]

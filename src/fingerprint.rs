@@ -97,6 +97,7 @@ pub struct Fingerprinter {
     line_tokens: Vec<Range<usize>>,
     line_kind: Vec<Option<Boilerplate>>,
     declared: Lang,
+    weak: Vec<usize>,
 }
 
 impl Fingerprinter {
@@ -113,6 +114,20 @@ impl Fingerprinter {
             line_tokens: Vec::new(),
             line_kind: Vec::new(),
             declared: Lang::UNKNOWN,
+            weak: Vec::new(),
+        }
+    }
+
+    /// Detects a body paragraph's language and remembers whether the evidence was weak.
+    fn detect(&mut self, tokens: &Tokens, toks: Range<usize>, index: usize) -> Lang {
+        match lang::detect_scored(tokens, toks) {
+            Some(d) => {
+                if !d.strong {
+                    self.weak.push(index);
+                }
+                d.lang
+            }
+            None => Lang::UNKNOWN,
         }
     }
 
@@ -124,11 +139,18 @@ impl Fingerprinter {
     /// Fingerprints one document whose record may declare its language (which then wins).
     pub fn fingerprint_lang(&mut self, text: &str, declared: Option<&str>) -> DocFingerprint {
         self.declared = declared.map_or(Lang::UNKNOWN, Lang::from_tag);
+        self.weak.clear();
         let mut out = DocFingerprint::default();
         for block in segment::blocks(text) {
             self.block(text, &block, &mut out);
         }
         out.lang = if self.declared.is_known() { self.declared } else { majority_lang(&out, text) };
+        // A paragraph contradicting its document on weak evidence takes the document's.
+        for &i in &self.weak {
+            if out.paragraphs[i].lang != out.lang {
+                out.paragraphs[i].lang = Lang::UNKNOWN;
+            }
+        }
         for p in &mut out.paragraphs {
             if p.kind == Kind::Body && !p.lang.is_known() {
                 p.lang = out.lang;
@@ -299,6 +321,11 @@ impl Fingerprinter {
         let key = xxh3_128_with_seed(tokens.run(toks.start, toks.end).as_bytes(), self.key_seed);
         let nstart = out.numbers.len() as u32;
         anchors::fact_keys(raw, &mut out.numbers);
+        let lang = if self.declared.is_known() {
+            self.declared
+        } else {
+            self.detect(tokens, toks, out.paragraphs.len())
+        };
         out.paragraphs.push(Paragraph {
             span,
             tokens: n_tokens,
@@ -306,11 +333,7 @@ impl Fingerprinter {
             key,
             shingles: start..out.shingles.len() as u32,
             numbers: nstart..out.numbers.len() as u32,
-            lang: if self.declared.is_known() {
-                self.declared
-            } else {
-                lang::detect(tokens, toks).unwrap_or(Lang::UNKNOWN)
-            },
+            lang,
         });
     }
 }

@@ -31,12 +31,8 @@ use crate::minhash::MinHasher;
 use crate::shingle::Shingler;
 use crate::store::{SourceRef, Store, StoreStats};
 use crate::texts::{self, TextSource};
-use crate::translate::{
-    self, TranslationStats,
-    embed::{Embedder, TrigramEmbedder},
-};
+use crate::translate::{self, TranslationStats, embed::EmbedderChoice};
 use crate::verify::Overlap;
-use std::sync::Arc;
 
 /// Receives what happens during a run (the library never prints).
 pub trait Observer: Sync {
@@ -159,7 +155,7 @@ pub struct Detector {
     hasher: MinHasher,
     read: ReadOptions,
     strict: bool,
-    embedder: Arc<dyn Embedder + Send + Sync>,
+    embedder: EmbedderChoice,
 }
 
 impl std::fmt::Debug for Detector {
@@ -167,7 +163,7 @@ impl std::fmt::Debug for Detector {
         f.debug_struct("Detector")
             .field("config", &self.config)
             .field("lsh", &self.lsh)
-            .field("embedder", &self.embedder.name())
+            .field("embedder", &self.embedder)
             .finish_non_exhaustive()
     }
 }
@@ -193,7 +189,7 @@ impl Detector {
             config,
             read: ReadOptions::default(),
             strict: false,
-            embedder: Arc::new(TrigramEmbedder),
+            embedder: EmbedderChoice::Fallback,
         })
     }
 
@@ -203,16 +199,11 @@ impl Detector {
         self
     }
 
-    /// Verifies translated copy with `embedder` (the multilingual encoder) instead of the
-    /// character-trigram fallback.
-    pub fn with_embedder(mut self, embedder: Arc<dyn Embedder + Send + Sync>) -> Self {
+    /// Chooses how translated copy is verified (the multilingual model, the fallback, or an
+    /// embedder of the caller's). Default: the fallback.
+    pub fn with_embedder(mut self, embedder: EmbedderChoice) -> Self {
         self.embedder = embedder;
         self
-    }
-
-    /// The embedder translated copy is verified with.
-    pub fn embedder_name(&self) -> &'static str {
-        self.embedder.name()
     }
 
     /// In strict mode the first skipped record fails the run.
@@ -273,7 +264,7 @@ impl Detector {
                 }
                 if let Some((doc, fp)) = out {
                     let input = self.input_index(&input_of, &rec.location.path);
-                    let src = SourceRef { input, line: rec.location.line };
+                    let src = SourceRef { input, line: rec.location.line, offset: rec.offset };
                     match store.add(&doc, fp, src, &rec.location) {
                         Ok(_) if keep_texts => kept.push(Some(doc.text.into_owned())),
                         Ok(_) => {}
@@ -349,7 +340,9 @@ impl Detector {
         let mut store = Store::new(Vec::new());
         for (i, (d, fp)) in docs.iter().zip(fps).enumerate() {
             let loc = crate::error::Location { path: "<memory>".into(), line: i as u64 + 1 };
-            if let Err(problem) = store.add(d, fp, SourceRef { input: 0, line: loc.line }, &loc) {
+            if let Err(problem) =
+                store.add(d, fp, SourceRef { input: 0, line: loc.line, offset: 0 }, &loc)
+            {
                 self.note(&RecordError { location: loc, problem }, &mut stats, obs)?;
                 stats.records_skipped += 1;
             }
@@ -519,7 +512,7 @@ impl Detector {
         }
 
         obs.stage("translations");
-        let (found, tstats) = translate::find(&store, &texts, cfg, self.embedder.as_ref())?;
+        let (found, tstats) = translate::find(&store, &texts, cfg, &self.embedder)?;
         if !found.is_empty() {
             stats.relations.push((Relation::Translation, found.len() as u64));
         }

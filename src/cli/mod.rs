@@ -3,6 +3,8 @@
 pub mod args;
 mod eval_cmd;
 mod match_cmd;
+mod model_cmd;
+mod paragraphs_cmd;
 mod progress;
 
 use std::io::IsTerminal;
@@ -11,6 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use wirematch::corpus::{Input, ReadOptions};
+use wirematch::translate::embed::EmbedderChoice;
 use wirematch::{Detector, MatchRun};
 
 use args::{Cli, Command, CorpusArgs};
@@ -27,6 +30,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Match(a) => match_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Eval(a) => eval_cmd::run(&a, cli.verbose, cli.quiet),
+        Command::Model(m) => model_cmd::run(m, cli.quiet),
+        Command::Paragraphs(a) => paragraphs_cmd::run(&a),
     }
 }
 
@@ -55,7 +60,19 @@ fn run_match(args: &CorpusArgs, verbose: u8, quiet: bool) -> Result<(MatchRun, R
     if let Some(m) = args.max_record_size {
         read.max_record_bytes = m;
     }
-    let detector = detector.with_read_options(read).strict(args.strict);
+    let embedder = match (&args.model, args.no_model) {
+        (_, true) => EmbedderChoice::Fallback,
+        (Some(dir), _) => {
+            anyhow::ensure!(
+                dir.join("weights.npz").exists(),
+                "{}: no model there (wirematch model fetch --dir …)",
+                dir.display()
+            );
+            EmbedderChoice::Model(dir.clone())
+        }
+        (None, false) => EmbedderChoice::default_model(),
+    };
+    let detector = detector.with_read_options(read).strict(args.strict).with_embedder(embedder);
     if let Some(w) = detector.config().lsh_warning(detector.lsh_params()) {
         eprintln!("wirematch: warning: {w}");
     }

@@ -43,6 +43,7 @@ pub(super) fn read_folder(
                 let outlet = id.split_once('/').map(|(o, _)| o.to_string());
                 RawRecord {
                     location: Location { path: path.clone(), line: 0 },
+                    offset: 0,
                     payload: Payload::File { path: path.clone(), id: id.clone(), outlet },
                 }
             })
@@ -60,6 +61,7 @@ fn walk(
 ) {
     let problem = |path: &Path, p: RecordProblem| RawRecord {
         location: Location { path: path.to_path_buf(), line: 0 },
+        offset: 0,
         payload: Payload::Problem(p),
     };
     let entries = match std::fs::read_dir(dir) {

@@ -14,8 +14,8 @@ use std::path::Path;
 use super::{Compression, Payload, RawRecord, ReadOptions};
 use crate::error::{Location, RecordProblem, Result};
 
-fn record<'a>(path: &Path, line: u64, payload: Payload<'a>) -> RawRecord<'a> {
-    RawRecord { location: Location { path: path.to_path_buf(), line }, payload }
+fn record<'a>(path: &Path, line: u64, offset: u64, payload: Payload<'a>) -> RawRecord<'a> {
+    RawRecord { location: Location { path: path.to_path_buf(), line }, offset, payload }
 }
 
 fn is_blank(line: &[u8]) -> bool {
@@ -38,6 +38,7 @@ pub(super) fn read_mapped(
             return f(&[record(
                 path,
                 0,
+                0,
                 Payload::Problem(RecordProblem::Unreadable(e.to_string())),
             )]);
         }
@@ -54,6 +55,7 @@ pub(super) fn read_mapped(
         Err(e) => {
             return f(&[record(
                 path,
+                0,
                 0,
                 Payload::Problem(RecordProblem::Unreadable(e.to_string())),
             )]);
@@ -74,13 +76,14 @@ pub(super) fn read_mapped(
             batch.push(record(
                 path,
                 line_no,
+                start as u64,
                 Payload::Problem(RecordProblem::TooLarge {
                     bytes: line.len() as u64,
                     limit: opts.max_record_bytes,
                 }),
             ));
         } else if !is_blank(line) {
-            batch.push(record(path, line_no, Payload::JsonLine(line)));
+            batch.push(record(path, line_no, start as u64, Payload::JsonLine(line)));
             batch_bytes += line.len();
         }
         start = end + 1;
@@ -245,16 +248,16 @@ where
             for (no, range) in &batch.lines {
                 while let Some((pno, p)) = pi.peek() {
                     if pno < no {
-                        recs.push(record(path, *pno, Payload::Problem(p.clone())));
+                        recs.push(record(path, *pno, 0, Payload::Problem(p.clone())));
                         pi.next();
                     } else {
                         break;
                     }
                 }
-                recs.push(record(path, *no, Payload::JsonLine(&batch.data[range.clone()])));
+                recs.push(record(path, *no, 0, Payload::JsonLine(&batch.data[range.clone()])));
             }
             for (pno, p) in pi {
-                recs.push(record(path, *pno, Payload::Problem(p.clone())));
+                recs.push(record(path, *pno, 0, Payload::Problem(p.clone())));
             }
             f(&recs)?;
         }

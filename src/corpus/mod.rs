@@ -219,6 +219,8 @@ impl Default for ReadOptions {
 pub struct RawRecord<'a> {
     /// Where it is.
     pub location: Location,
+    /// Byte offset of the record in its (uncompressed) input; 0 for a whole file.
+    pub offset: u64,
     /// What it is.
     pub payload: Payload<'a>,
 }
@@ -310,6 +312,7 @@ pub fn read_batches(
                     .unwrap_or_else(|| input.path.display().to_string());
                 f(&[RawRecord {
                     location: Location { path: input.path.clone(), line: 0 },
+                    offset: 0,
                     payload: Payload::File { path: input.path.clone(), id, outlet: None },
                 }])?
             }
@@ -321,6 +324,7 @@ pub fn read_batches(
 fn unreadable(path: &Path, why: &str) -> RawRecord<'static> {
     RawRecord {
         location: Location { path: path.to_path_buf(), line: 0 },
+        offset: 0,
         payload: Payload::Problem(RecordProblem::Unreadable(why.to_string())),
     }
 }

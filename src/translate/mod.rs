@@ -34,7 +34,7 @@ use crate::lang::Lang;
 use crate::store::Store;
 use crate::texts::TextSource;
 use candidates::{IndexStats, Span};
-use embed::{DIM, Embedder, cosine};
+use embed::{DIM, Embedder, EmbedderChoice, cosine};
 
 /// Figures of the translation stage.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -45,6 +45,8 @@ pub struct TranslationStats {
     pub skipped: Option<String>,
     /// The embedder used.
     pub embedder: String,
+    /// Why the multilingual model was not used, when it was asked for and failed.
+    pub note: Option<String>,
     /// Candidate generation.
     pub index: IndexStats,
     /// Paragraph candidate pairs confirmed by the embedder.
@@ -53,6 +55,8 @@ pub struct TranslationStats {
     pub article_candidates: u64,
     /// Unique paragraphs embedded.
     pub embedded: u64,
+    /// Documents read a second time.
+    pub documents_read: u64,
     /// Translated article pairs found.
     pub matches: u64,
 }
@@ -63,10 +67,9 @@ pub fn find(
     store: &Store,
     source: &TextSource<'_>,
     cfg: &Config,
-    embedder: &dyn Embedder,
+    choice: &EmbedderChoice,
 ) -> Result<(Vec<ArticleMatch>, TranslationStats)> {
-    let mut stats =
-        TranslationStats { embedder: embedder.name().to_string(), ..Default::default() };
+    let mut stats = TranslationStats::default();
     // Languages of body paragraphs; per unique paragraph, the language of its first use.
     let mut by_lang: AHashMap<Lang, u64> = AHashMap::new();
     let mut unique_lang = vec![Lang::UNKNOWN; store.uniques.len()];
@@ -89,11 +92,15 @@ pub fn find(
         return Ok((Vec::new(), stats));
     }
 
-    // Pass 2: texts and anchors of every unique body paragraph.
+    // Pass 2: texts and anchors of the unique body paragraphs of the documents that can
+    // take part (all of them in a multilingual corpus; around a small minority language,
+    // only its documents and their likely partners).
     let n_uniques = store.uniques.len();
     let texts: Mutex<Vec<Option<Box<str>>>> = Mutex::new(vec![None; n_uniques]);
     let anchor_of: Mutex<Vec<Vec<u32>>> = Mutex::new(vec![Vec::new(); n_uniques]);
-    let wanted: Vec<bool> = store.docs.iter().map(|d| d.language.is_known()).collect();
+    let window = (cfg.translation_window_days * 86_400.0) as i64;
+    let wanted = documents_to_read(store, &langs, window);
+    stats.documents_read = wanted.iter().filter(|&&w| w).count() as u64;
     source.for_each(store, &wanted, |d, text| {
         let mut local: Vec<(u32, Box<str>, Vec<u32>)> = Vec::new();
         for p in store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body) {
@@ -130,7 +137,6 @@ pub fn find(
         });
     }
     let unique_span: Vec<Span> = unique_span.into_iter().map(|s| s.flatten()).collect();
-    let window = (cfg.translation_window_days * 86_400.0) as i64;
     let usable: Vec<Lang> = (0..n_uniques)
         .map(|u| {
             if store.uniques[u].template || texts[u].is_none() {
@@ -198,6 +204,19 @@ pub fn find(
     let order: Vec<u32> = (0..n_uniques as u32)
         .filter(|&u| need[u as usize] && texts[u as usize].is_some())
         .collect();
+    // The model is loaded only now, and only if there is something to embed.
+    let (embedder, note) = if order.is_empty() {
+        (
+            std::sync::Arc::new(embed::TrigramEmbedder)
+                as std::sync::Arc<dyn Embedder + Send + Sync>,
+            None,
+        )
+    } else {
+        choice.get()
+    };
+    let embedder = embedder.as_ref();
+    stats.embedder = embedder.name().to_string();
+    stats.note = note;
     let mut vectors: Vec<Option<Box<[f32; DIM]>>> = vec![None; n_uniques];
     let chunks: Vec<Vec<[f32; DIM]>> = order
         .par_chunks(64)
@@ -269,6 +288,114 @@ fn best_partners(store: &Store, matches: Vec<ArticleMatch>) -> Vec<ArticleMatch>
     }
     let keep: ahash::AHashSet<usize> = best.values().map(|v| v.2).collect();
     matches.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, m)| m).collect()
+}
+
+/// Share of body paragraphs outside the main language under which the corpus counts as
+/// monolingual with a minority: then only the minority and its likely partners are read again.
+const MINORITY_SHARE: f64 = 0.2;
+
+/// Which documents the second pass reads. In a corpus where other languages are a small
+/// minority, the main-language documents in the window of a minority document are read if
+/// they are few (at most 20 per minority document, plus 200); otherwise a document of the
+/// main language is read only if it also shares at least three facts
+/// (numbers by value, names — known from the first pass; none found in more than 1 % of
+/// documents) with a minority document in the window: a translation's partner shares many.
+fn documents_to_read(store: &Store, langs: &[(Lang, u64)], window: i64) -> Vec<bool> {
+    let all: Vec<bool> = store.docs.iter().map(|d| d.language.is_known()).collect();
+    let known: u64 = langs.iter().filter(|(l, _)| l.is_known()).map(|(_, n)| n).sum();
+    let Some(&(main, main_n)) = langs.iter().find(|(l, _)| l.is_known()) else { return all };
+    if known == 0 || (known - main_n) as f64 > MINORITY_SHARE * known as f64 {
+        return all;
+    }
+    let facts_of = |d: u32| -> Vec<u32> {
+        let mut f: Vec<u32> = store
+            .doc_paragraphs(d)
+            .iter()
+            .filter(|p| p.kind == Kind::Body)
+            .flat_map(|p| store.numbers_of(p.unique).iter().copied())
+            .collect();
+        f.sort_unstable();
+        f.dedup();
+        f
+    };
+    let minority: Vec<u32> = (0..store.docs.len() as u32)
+        .filter(|&d| {
+            store
+                .doc_paragraphs(d)
+                .iter()
+                .any(|p| p.kind == Kind::Body && p.lang.is_known() && p.lang != main)
+        })
+        .collect();
+    // Facts in more than 1 % of documents ("Jan", "15") say nothing about a partner.
+    let mut df: AHashMap<u32, u32> = AHashMap::new();
+    for d in 0..store.docs.len() as u32 {
+        for k in facts_of(d) {
+            *df.entry(k).or_default() += 1;
+        }
+    }
+    let common = (store.docs.len() / 100).max(5) as u32;
+    let mut index: AHashMap<u32, Vec<u32>> = AHashMap::new();
+    for &d in &minority {
+        for k in facts_of(d) {
+            if df.get(&k).copied().unwrap_or(0) <= common {
+                index.entry(k).or_default().push(d);
+            }
+        }
+    }
+    let spans: Vec<Span> = store.docs.iter().map(|d| d.published.map(|p| p.bounds())).collect();
+    let mut wanted = vec![false; store.docs.len()];
+    for &d in &minority {
+        wanted[d as usize] = true;
+    }
+    // When the window alone leaves few partners per dated minority document (a minority
+    // from other dates, or a real bilingual collection), read them all; only a minority
+    // inside a large same-time corpus, and undated documents (in everybody's window), need
+    // the facts filter.
+    let dated: Vec<Span> =
+        minority.iter().map(|&d| spans[d as usize]).filter(Option::is_some).collect();
+    let in_window: Vec<u32> = (0..store.docs.len() as u32)
+        .into_par_iter()
+        .filter(|&d| {
+            all[d as usize]
+                && !wanted[d as usize]
+                && spans[d as usize].is_some()
+                && dated.iter().any(|&m| candidates::in_window(spans[d as usize], m, window))
+        })
+        .collect();
+    let window_only = in_window.len() <= 20 * dated.len() + 200;
+    if window_only {
+        for &d in &in_window {
+            wanted[d as usize] = true;
+        }
+        if dated.len() == minority.len() {
+            return wanted;
+        }
+    }
+    let partners: Vec<u32> = (0..store.docs.len() as u32)
+        .into_par_iter()
+        .filter(|&d| {
+            if wanted[d as usize] || !all[d as usize] {
+                return false;
+            }
+            let mut shared: AHashMap<u32, u32> = AHashMap::new();
+            for k in facts_of(d) {
+                for &m in index.get(&k).map_or(&[][..], |v| v.as_slice()) {
+                    let n = shared.entry(m).or_default();
+                    *n += 1;
+                    if *n >= 3
+                        && candidates::in_window(spans[d as usize], spans[m as usize], window)
+                    {
+                        return true;
+                    }
+                }
+            }
+            false
+        })
+        .collect();
+    for d in partners {
+        wanted[d as usize] = true;
+    }
+    wanted
 }
 
 fn in_window_docs(spans: &[Span], a: u32, b: u32, window: i64) -> bool {
