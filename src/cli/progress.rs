@@ -153,13 +153,14 @@ impl Reporter {
             }
             Some(_) => {}
             None => lines.push(format!(
-                "  translations: {} pairs; languages {}; {} documents read again; {} anchor-pair candidates → {} confirmed paragraph pairs, {} article candidates; {} paragraphs embedded with {}{}",
+                "  translations: {} pairs; languages {}; {} documents read again; {} anchor-pair candidates → {} confirmed paragraph pairs, {} article candidates (+{} by article vectors); {} paragraphs embedded with {}{}",
                 t(tr.matches),
                 langs.join(", "),
                 t(tr.documents_read),
                 t(tr.index.paragraph_candidates),
                 t(tr.paragraph_links),
                 t(tr.article_candidates),
+                t(tr.vector_candidates),
                 t(tr.embedded),
                 tr.embedder,
                 tr.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()

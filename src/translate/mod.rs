@@ -53,6 +53,8 @@ pub struct TranslationStats {
     pub paragraph_links: u64,
     /// Article pairs aligned.
     pub article_candidates: u64,
+    /// Further article pairs proposed by article vectors (the recall backstop).
+    pub vector_candidates: u64,
     /// Unique paragraphs embedded.
     pub embedded: u64,
     /// Documents read a second time.
@@ -194,8 +196,11 @@ pub fn find(
         doc_need[a as usize] = true;
         doc_need[b as usize] = true;
     }
+    // Every article read again is embedded in full: those with candidates for alignment,
+    // the others so that the article-vector backstop can still find them (an essay with no
+    // numbers or names has no anchors).
     for (d, &n) in doc_need.iter().enumerate() {
-        if n {
+        if n || wanted[d] {
             for p in store.doc_paragraphs(d as u32).iter().filter(|p| p.kind == Kind::Body) {
                 need[p.unique as usize] = true;
             }
@@ -260,10 +265,26 @@ pub fn find(
     pairs.dedup();
     stats.article_candidates = pairs.len() as u64;
 
-    let matches: Vec<ArticleMatch> = pairs
+    let mut matches: Vec<ArticleMatch> = pairs
         .par_iter()
         .filter_map(|&(a, b)| align_pair(store, cfg, &vectors, &anchor_of, threshold, a, b))
         .collect();
+
+    // Recall backstop: an embedded article still without a translation looks for its
+    // nearest articles in other languages (mean paragraph vectors) within the window.
+    let doc_vecs = article_vectors(store, &vectors);
+    let mut matched = vec![false; store.docs.len()];
+    for m in &matches {
+        matched[m.a as usize] = true;
+        matched[m.b as usize] = true;
+    }
+    let extra = nearest_articles(store, &doc_vecs, &matched, &doc_span, window, &pairs);
+    stats.vector_candidates = extra.len() as u64;
+    matches.par_extend(
+        extra
+            .par_iter()
+            .filter_map(|&(a, b)| align_pair(store, cfg, &vectors, &anchor_of, threshold, a, b)),
+    );
     let matches = best_partners(store, matches);
     stats.matches = matches.len() as u64;
     Ok((matches, stats))
@@ -288,6 +309,88 @@ fn best_partners(store: &Store, matches: Vec<ArticleMatch>) -> Vec<ArticleMatch>
     }
     let keep: ahash::AHashSet<usize> = best.values().map(|v| v.2).collect();
     matches.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, m)| m).collect()
+}
+
+/// Cosine of two articles' mean paragraph vectors from which they are aligned as a possible
+/// translation by the recall backstop.
+const ARTICLE_COSINE: f32 = 0.5;
+/// Nearest articles in time compared by the backstop, per article.
+const NEAREST_IN_TIME: usize = 2000;
+/// Partners aligned per article by the backstop.
+const BACKSTOP_PARTNERS: usize = 2;
+
+/// Mean of each article's embedded body paragraphs, normalised; `None` when none of its
+/// paragraphs was embedded.
+fn article_vectors(
+    store: &Store,
+    vectors: &[Option<Box<[f32; DIM]>>],
+) -> Vec<Option<Box<[f32; DIM]>>> {
+    (0..store.docs.len() as u32)
+        .into_par_iter()
+        .map(|d| {
+            let mut sum = [0f32; DIM];
+            let mut n = 0;
+            for p in store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body) {
+                if let Some(v) = &vectors[p.unique as usize] {
+                    sum.iter_mut().zip(v.iter()).for_each(|(s, x)| *s += x);
+                    n += 1;
+                }
+            }
+            (n > 0).then(|| {
+                embed::normalize(&mut sum);
+                Box::new(sum)
+            })
+        })
+        .collect()
+}
+
+/// For every article with a vector and no translation yet: its best partners in other
+/// languages by article cosine, among the `NEAREST_IN_TIME` articles closest in time
+/// within the window, not already aligned (`done`, sorted).
+fn nearest_articles(
+    store: &Store,
+    vecs: &[Option<Box<[f32; DIM]>>],
+    matched: &[bool],
+    spans: &[Span],
+    window: i64,
+    done: &[(u32, u32)],
+) -> Vec<(u32, u32)> {
+    let mut by_time: Vec<(i64, u32)> = (0..store.docs.len() as u32)
+        .filter(|&d| vecs[d as usize].is_some())
+        .map(|d| (spans[d as usize].map_or(i64::MIN, |s| s.0), d))
+        .collect();
+    by_time.sort_unstable();
+    let pos: AHashMap<u32, usize> = by_time.iter().enumerate().map(|(i, &(_, d))| (d, i)).collect();
+    let lang = |d: u32| store.docs[d as usize].language;
+    let mut out: Vec<(u32, u32)> = by_time
+        .par_iter()
+        .filter(|(_, d)| !matched[*d as usize])
+        .flat_map_iter(|&(_, d)| {
+            let i = pos[&d];
+            let lo = i.saturating_sub(NEAREST_IN_TIME / 2);
+            let hi = (i + NEAREST_IN_TIME / 2).min(by_time.len());
+            let Some(vd) = vecs[d as usize].as_deref() else { return Vec::new() };
+            let mut best: Vec<(f32, u32)> = by_time[lo..hi]
+                .iter()
+                .filter(|&&(_, e)| {
+                    e != d
+                        && lang(e) != lang(d)
+                        && candidates::in_window(spans[d as usize], spans[e as usize], window)
+                })
+                .filter_map(|&(_, e)| {
+                    let c = cosine(vd, vecs[e as usize].as_deref()?);
+                    (c >= ARTICLE_COSINE).then_some((c, e))
+                })
+                .collect();
+            best.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            best.truncate(BACKSTOP_PARTNERS);
+            best.into_iter().map(|(_, e)| (d.min(e), d.max(e))).collect::<Vec<_>>()
+        })
+        .collect();
+    out.par_sort_unstable();
+    out.dedup();
+    out.retain(|p| done.binary_search(p).is_err());
+    out
 }
 
 /// Share of body paragraphs outside the main language under which the corpus counts as
