@@ -91,3 +91,37 @@ fn builtin_eval_agrees_with_the_reference_scorer() {
         assert_eq!(ours, theirs, "{set}");
     }
 }
+
+#[test]
+#[ignore = "needs ../shared, python3 and the model (wirematch model fetch)"]
+fn wmt_translations_mixed_with_the_reuters_pool_meet_the_targets() {
+    // WMT en-fr documents and the Reuters background in one corpus, labels of WMT only.
+    let corpora = shared().join("corpora");
+    let tmp = tempfile::tempdir().unwrap();
+    let mixed = tmp.path().join("docs.jsonl");
+    let mut all = std::fs::read(corpora.join("wmt-enfr-dev/docs.jsonl")).unwrap();
+    all.extend(std::fs::read(corpora.join("reuters/docs.jsonl")).unwrap());
+    std::fs::write(&mixed, all).unwrap();
+    std::fs::copy(corpora.join("wmt-enfr-dev/labels.jsonl"), tmp.path().join("labels.jsonl"))
+        .unwrap();
+    let pred = tmp.path().join("pred.jsonl");
+    wm().args(["match", "--format", "jsonl", "-o"])
+        .arg(&pred)
+        .arg(&mixed)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("multilingual Universal Sentence Encoder v3"));
+    let out = Command::new("python3")
+        .arg(shared().join("eval/score.py"))
+        .args(["--json", "--relations", "translation", "--docs"])
+        .arg(&mixed)
+        .arg("--labels")
+        .arg(tmp.path().join("labels.jsonl"))
+        .arg("--pred")
+        .arg(&pred)
+        .output()
+        .expect("python3 runs the scorer");
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &s["per_relation"]["translation"];
+    assert!(t["P"].as_f64().unwrap() >= 0.95 && t["R"].as_f64().unwrap() >= 0.95, "{t}");
+}
