@@ -97,22 +97,6 @@ impl<'a> View<'a> {
     fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.range.clone().map(move |i| self.toks.get(i))
     }
-    fn starts_with(&self, phrase: &[&str]) -> bool {
-        phrase.len() <= self.len() && phrase.iter().enumerate().all(|(i, w)| self.get(i) == *w)
-    }
-    fn is(&self, phrase: &[&str]) -> bool {
-        phrase.len() == self.len() && self.starts_with(phrase)
-    }
-    fn contains(&self, phrase: &[&str]) -> bool {
-        let n = phrase.len();
-        if n == 0 || n > self.len() {
-            return false;
-        }
-        (0..=self.len() - n).any(|s| phrase.iter().enumerate().all(|(i, w)| self.get(s + i) == *w))
-    }
-    fn contains_any(&self, phrases: &[&[&str]]) -> bool {
-        phrases.iter().any(|p| self.contains(p))
-    }
 }
 
 /// Words a share-button line is made of.
@@ -312,6 +296,94 @@ const BYLINE_WORDS: &[&[&str]] = &[
     &["with", "agencies"],
 ];
 
+/// Phrase groups looked for in a paragraph's token string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Navigation = 0,
+    Continuation = 1,
+    NewsletterAction = 2,
+    NewsletterObject = 3,
+    FooterAnywhere = 4,
+    FooterStart = 5,
+    Byline = 6,
+}
+
+/// What one pass of the phrase automaton found in a paragraph.
+#[derive(Debug, Default, Clone, Copy)]
+struct Found {
+    /// Groups with a phrase anywhere.
+    anywhere: u8,
+    /// Groups with a phrase at the start.
+    at_start: u8,
+    /// Navigation: an exact phrase, or a phrase of ≥ 2 words at the start leaving at most
+    /// two more words.
+    navigation: bool,
+}
+
+struct PhraseMatcher {
+    ac: aho_corasick::AhoCorasick,
+    /// Per pattern: its group and its length in words.
+    meta: Vec<(Group, usize)>,
+}
+
+fn phrase_matcher() -> &'static PhraseMatcher {
+    static M: std::sync::OnceLock<PhraseMatcher> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let groups: [(Group, &[&[&str]]); 7] = [
+            (Group::Navigation, NAVIGATION),
+            (Group::Continuation, CONTINUATION_START),
+            (Group::NewsletterAction, NEWSLETTER_ACTION),
+            (Group::NewsletterObject, NEWSLETTER_OBJECT),
+            (Group::FooterAnywhere, FOOTER_ANYWHERE),
+            (Group::FooterStart, FOOTER_START),
+            (Group::Byline, BYLINE_WORDS),
+        ];
+        let mut patterns = Vec::new();
+        let mut meta = Vec::new();
+        for (g, phrases) in groups {
+            for p in phrases {
+                patterns.push(p.join(" "));
+                meta.push((g, p.len()));
+            }
+        }
+        // Built from constants: it cannot fail (a failure would be a programming error
+        // caught by every test of this module).
+        let ac = aho_corasick::AhoCorasick::new(&patterns).expect("phrase patterns are valid");
+        PhraseMatcher { ac, meta }
+    })
+}
+
+impl View<'_> {
+    /// One pass over the token string: which phrase groups occur, and where.
+    fn find(&self) -> Found {
+        let text = self.toks.run(self.range.start, self.range.end);
+        let m = phrase_matcher();
+        let n = self.len();
+        let mut f = Found::default();
+        for hit in m.ac.find_overlapping_iter(text) {
+            let (s, e) = (hit.start(), hit.end());
+            let bounded = (s == 0 || text.as_bytes()[s - 1] == b' ')
+                && (e == text.len() || text.as_bytes()[e] == b' ');
+            if !bounded {
+                continue;
+            }
+            let (g, words) = m.meta[hit.pattern().as_usize()];
+            f.anywhere |= 1 << g as u8;
+            if s == 0 {
+                f.at_start |= 1 << g as u8;
+                if g == Group::Navigation && (e == text.len() || (words >= 2 && n <= words + 2)) {
+                    f.navigation = true;
+                }
+            }
+        }
+        f
+    }
+}
+
+fn has(bits: u8, g: Group) -> bool {
+    bits & (1 << g as u8) != 0
+}
+
 /// Classifies one line or paragraph. `raw` is its original text, `range` the span of its
 /// tokens in `toks`.
 pub fn classify(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<Boilerplate> {
@@ -323,27 +395,28 @@ pub fn classify(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<Boilerp
     if n <= 6 && is_share(&v) {
         return Some(Boilerplate::Share);
     }
-    if n <= 6
-        && NAVIGATION
-            .iter()
-            .any(|p| v.is(p) || (p.len() >= 2 && v.starts_with(p) && n <= p.len() + 2))
-    {
+    // Every phrase rule below looks at paragraphs of at most 60 words: longer ones skip
+    // the automaton.
+    let f = if n <= 60 { v.find() } else { Found::default() };
+    if n <= 6 && f.navigation {
         return Some(Boilerplate::Navigation);
     }
-    if n <= 14 && CONTINUATION_START.iter().any(|p| v.starts_with(p)) {
+    if n <= 14 && has(f.at_start, Group::Continuation) {
         return Some(Boilerplate::Continuation);
     }
-    if n <= 40 && v.contains_any(NEWSLETTER_ACTION) && v.contains_any(NEWSLETTER_OBJECT) {
+    if n <= 40
+        && has(f.anywhere, Group::NewsletterAction)
+        && has(f.anywhere, Group::NewsletterObject)
+    {
         return Some(Boilerplate::Newsletter);
     }
-    if n <= 60 && (v.contains_any(FOOTER_ANYWHERE) || FOOTER_START.iter().any(|p| v.starts_with(p)))
-    {
+    if n <= 60 && (has(f.anywhere, Group::FooterAnywhere) || has(f.at_start, Group::FooterStart)) {
         return Some(Boilerplate::Footer);
     }
     if n <= 60 && (is_footer_raw(raw) || is_copyright_line(&v)) {
         return Some(Boilerplate::Footer);
     }
-    if n <= 10 && is_byline(raw, &v) {
+    if n <= 10 && is_byline(raw, &v, has(f.anywhere, Group::Byline)) {
         return Some(Boilerplate::Byline);
     }
     if is_credit(raw, &v) {
@@ -382,7 +455,7 @@ fn is_footer_raw(raw: &str) -> bool {
         || (t.contains('©') && t.split_whitespace().count() <= 12)
 }
 
-fn is_byline(raw: &str, v: &View<'_>) -> bool {
+fn is_byline(raw: &str, v: &View<'_>, byline_words: bool) -> bool {
     let first = v.get(0);
     if matches!(first, "by" | "par" | "von" | "por" | "di") && v.len() >= 2 && v.len() <= 8 {
         // "By Ruth Reid, Reuters": the word after "by" must be a capitalised name.
@@ -392,7 +465,7 @@ fn is_byline(raw: &str, v: &View<'_>) -> bool {
             return true;
         }
     }
-    if v.contains_any(BYLINE_WORDS) {
+    if byline_words {
         return true;
     }
     if v.len() == 1 && AGENCIES.contains(&first) {
@@ -455,11 +528,12 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
                 .count()
                 >= 2;
     }
-    if CREDIT_PREFIXES.iter().any(|p| t.starts_with(p)) {
-        return true;
-    }
-    if v.len() <= 40 && CREDIT_MARKERS.iter().any(|m| t.contains(m)) {
-        return true;
+    let markers = credit_matcher();
+    for hit in markers.find_overlapping_iter(t) {
+        let is_prefix = hit.pattern().as_usize() < CREDIT_PREFIXES.len();
+        if (is_prefix && hit.start() == 0) || (!is_prefix && v.len() <= 40) {
+            return true;
+        }
     }
     // "Sputnik / Kremlin Pool / EPA / Shutterstock": slash-separated agency list.
     let slashes = t.matches(" / ").count();
@@ -468,6 +542,15 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
     }
     // A caption with its credit glued to the last word: "… à PékinReuters".
     glued_credit(t)
+}
+
+/// Credit prefixes (patterns `0..CREDIT_PREFIXES.len()`) and markers, in one automaton.
+fn credit_matcher() -> &'static aho_corasick::AhoCorasick {
+    static M: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let patterns: Vec<&str> = CREDIT_PREFIXES.iter().chain(CREDIT_MARKERS).copied().collect();
+        aho_corasick::AhoCorasick::new(patterns).expect("credit patterns are valid")
+    })
 }
 
 fn glued_credit(t: &str) -> bool {

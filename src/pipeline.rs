@@ -550,19 +550,35 @@ fn neighbour_candidates(
     done: &[(u32, u32)],
     cap: usize,
 ) -> Vec<(u32, u32)> {
-    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
+    // For each article: its matched neighbours, with the article's own paragraphs that
+    // each match aligned. Two neighbours are worth aligning only if they reuse some of
+    // the same paragraphs of the common article: one that took paragraphs 1-2 and one that
+    // took 5-6 share nothing through it.
+    let mut adj: Vec<Vec<(u32, Vec<u32>)>> = vec![Vec::new(); n];
     for m in matches {
-        adj[m.a as usize].push(m.b);
-        adj[m.b as usize].push(m.a);
-    }
-    for a in &mut adj {
-        a.sort_unstable();
+        let mut on_a: Vec<u32> = m.paragraphs.iter().map(|p| p.a).collect();
+        let mut on_b: Vec<u32> = m.paragraphs.iter().map(|p| p.b).collect();
+        on_a.sort_unstable();
+        on_a.dedup();
+        on_b.sort_unstable();
+        on_b.dedup();
+        adj[m.a as usize].push((m.b, on_a));
+        adj[m.b as usize].push((m.a, on_b));
     }
     let mut out: Vec<(u32, u32)> = adj
         .par_iter()
         .filter(|a| a.len() >= 2 && a.len() <= cap)
         .flat_map_iter(|a| {
-            (0..a.len()).flat_map(move |i| (i + 1..a.len()).map(move |j| (a[i], a[j])))
+            let mut pairs = Vec::new();
+            for i in 0..a.len() {
+                for j in i + 1..a.len() {
+                    if crate::verify::intersection(&a[i].1, &a[j].1) > 0 {
+                        let (x, y) = (a[i].0, a[j].0);
+                        pairs.push((x.min(y), x.max(y)));
+                    }
+                }
+            }
+            pairs
         })
         .collect();
     out.par_sort_unstable();

@@ -146,8 +146,9 @@ pub const NAME_BIT: u32 = 1 << 31;
 
 /// The key of one number value.
 pub fn number_key(v: f64) -> u32 {
-    let canonical = format!("{:.4}", v);
-    fold(xxh3_64(canonical.trim_end_matches('0').trim_end_matches('.').as_bytes())) & !NAME_BIT
+    // The value to 4 decimals, as an integer: 1.5 and 1.50 are one key, 15000 another.
+    let fixed = (v * 10_000.0).round() as i64;
+    fold(xxh3_64(&fixed.to_le_bytes())) & !NAME_BIT
 }
 
 /// The key of one (lower-cased) name.
@@ -217,10 +218,70 @@ pub fn fact_keys(text: &str, out: &mut Vec<u32>) {
     for v in number_values(text) {
         out.push(number_key(v));
     }
-    for n in names(text) {
-        out.push(name_key(&n));
+    if text.is_ascii() {
+        ascii_name_keys(text.as_bytes(), out);
+    } else {
+        for n in names(text) {
+            out.push(name_key(&n));
+        }
     }
     sort_tail(out, start);
+}
+
+/// [`names`] for ASCII text, hashing each name as it is found (no allocation): the hot
+/// path of the fingerprint stage on English copy.
+fn ascii_name_keys(b: &[u8], out: &mut Vec<u32>) {
+    let mut sentence_start = true;
+    let mut buf = [0u8; 64];
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let ws = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let word = &b[ws..i];
+        let Some(cs) = word.iter().position(u8::is_ascii_alphanumeric) else { continue };
+        let opens = sentence_start;
+        let mut e = word.len();
+        while e > cs && matches!(word[e - 1], b'"' | b'\'' | b')' | b']') {
+            e -= 1;
+        }
+        sentence_start = match word[e - 1] {
+            b'!' | b'?' | b':' => true,
+            b'.' => {
+                let mut k = e - 1;
+                while k > cs && matches!(word[k - 1], b'.' | b'!' | b'?' | b':') {
+                    k -= 1;
+                }
+                let run =
+                    word[cs..k].iter().rev().take_while(|c| c.is_ascii_alphanumeric()).count();
+                run > 1
+            }
+            _ => false,
+        };
+        let core = &word[cs..];
+        for part in core.split(|c| !c.is_ascii_alphanumeric()).filter(|p| p.len() >= 2) {
+            if !part[0].is_ascii_uppercase() {
+                continue;
+            }
+            let acronym =
+                part.iter().filter(|c| c.is_ascii_alphabetic()).all(u8::is_ascii_uppercase);
+            if (opens && !acronym) || part.iter().all(u8::is_ascii_digit) {
+                continue;
+            }
+            if part.len() <= buf.len() {
+                for (d, c) in buf.iter_mut().zip(part) {
+                    *d = c.to_ascii_lowercase();
+                }
+                out.push(fold(xxh3_64(&buf[..part.len()])) | NAME_BIT);
+            } else {
+                out.push(fold(xxh3_64(&part.to_ascii_lowercase())) | NAME_BIT);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -270,6 +331,17 @@ mod tests {
         fact_keys("The Commission&#8217;s 10.3 billion dlr saga", &mut a);
         fact_keys("The Commission’s 10.3 billion dlr saga", &mut b);
         assert_eq!(a, b);
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path finds exactly the names the general path finds.
+        #[test]
+        fn ascii_fast_path_equals_the_general_path(text in "([A-Za-z]{1,8}|[0-9]{1,4}|[ .,;:!?\"'()\\]\\[-]){0,40}") {
+            let mut fast = Vec::new();
+            ascii_name_keys(text.as_bytes(), &mut fast);
+            let slow: Vec<u32> = names(&text).iter().map(|n| name_key(n)).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]
