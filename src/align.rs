@@ -104,7 +104,10 @@ struct LocalPara {
 /// One document as sorted `(shingle, local paragraph)` entries.
 #[derive(Debug, Clone, Default)]
 pub struct DocView {
-    entries: Vec<(u32, u32)>,
+    /// Shingle hashes, sorted (with their paragraph in `owner`): kept apart so that the
+    /// merge compares a dense array of `u32`.
+    hashes: Vec<u32>,
+    owner: Vec<u32>,
     paras: Vec<LocalPara>,
     body_tokens: u64,
 }
@@ -113,6 +116,7 @@ impl DocView {
     /// The view of document `d`: its body paragraphs only.
     pub fn build(store: &Store, d: u32) -> DocView {
         let mut v = DocView::default();
+        let mut entries: Vec<(u32, u32)> = Vec::new();
         for (i, p) in store.doc_paragraphs(d).iter().enumerate() {
             if p.kind != Kind::Body {
                 continue;
@@ -126,15 +130,19 @@ impl DocView {
                 unique: p.unique,
             });
             v.body_tokens += p.tokens as u64;
-            v.entries.extend(set.iter().map(|&h| (h, local)));
+            entries.extend(set.iter().map(|&h| (h, local)));
         }
-        v.entries.sort_unstable();
+        entries.sort_unstable();
+        v.hashes = entries.iter().map(|e| e.0).collect();
+        v.owner = entries.iter().map(|e| e.1).collect();
         v
     }
 
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * 8 + self.paras.capacity() * std::mem::size_of::<LocalPara>()
+        self.hashes.capacity() * 4
+            + self.owner.capacity() * 4
+            + self.paras.capacity() * std::mem::size_of::<LocalPara>()
     }
 }
 
@@ -161,7 +169,12 @@ fn facts_agree(store: &Store, u: u32, v: u32, min_share: f64) -> bool {
 #[derive(Debug, Default)]
 pub struct AlignScratch {
     cells: Vec<u64>,
+    counts: Vec<u16>,
+    touched: Vec<u32>,
 }
+
+/// Paragraph-pair counts of two articles small enough for a dense matrix.
+const DENSE_CELLS: usize = 1 << 14;
 
 /// Aligns documents `a` and `b`; `None` when they do not match.
 pub fn align(
@@ -171,41 +184,70 @@ pub fn align(
     (b, vb): (u32, &DocView),
     scratch: &mut AlignScratch,
 ) -> Option<ArticleMatch> {
-    // Merge join: every (paragraph of a, paragraph of b) sharing a shingle, once per shingle.
-    let cells = &mut scratch.cells;
+    // Merge join: every (paragraph of a, paragraph of b) sharing a shingle, counted once
+    // per shingle. Small articles (nearly all) count into a dense matrix; others collect
+    // cells and sort them.
+    let (ha, hb) = (&va.hashes, &vb.hashes);
+    let (na, nb) = (va.paras.len(), vb.paras.len());
+    let dense = na * nb <= DENSE_CELLS;
+    let AlignScratch { cells, counts, touched } = scratch;
     cells.clear();
-    let (ea, eb) = (&va.entries, &vb.entries);
+    touched.clear();
+    if dense {
+        counts.clear();
+        counts.resize(na * nb, 0);
+    }
+    let mut shared_total = 0usize;
     let (mut i, mut j) = (0, 0);
-    while i < ea.len() && j < eb.len() {
-        match ea[i].0.cmp(&eb[j].0) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                let h = ea[i].0;
-                let i2 = i + ea[i..].iter().take_while(|e| e.0 == h).count();
-                let j2 = j + eb[j..].iter().take_while(|e| e.0 == h).count();
-                for x in &ea[i..i2] {
-                    for y in &eb[j..j2] {
-                        cells.push((x.1 as u64) << 32 | y.1 as u64);
+    while i < ha.len() && j < hb.len() {
+        let (x, y) = (ha[i], hb[j]);
+        if x != y {
+            i += (x < y) as usize;
+            j += (y < x) as usize;
+            continue;
+        }
+        let i2 = i + ha[i..].iter().take_while(|&&h| h == x).count();
+        let j2 = j + hb[j..].iter().take_while(|&&h| h == x).count();
+        for &p in &va.owner[i..i2] {
+            for &q in &vb.owner[j..j2] {
+                shared_total += 1;
+                if dense {
+                    let c = p as usize * nb + q as usize;
+                    if counts[c] == 0 {
+                        touched.push(c as u32);
                     }
+                    counts[c] = counts[c].saturating_add(1);
+                } else {
+                    cells.push((p as u64) << 32 | q as u64);
                 }
-                i = i2;
-                j = j2;
             }
         }
+        i = i2;
+        j = j2;
     }
-    if cells.len() < cfg.min_shared as usize {
+    if shared_total < cfg.min_shared as usize {
         return None;
     }
-    cells.sort_unstable();
+    // (p, q, shared) per paragraph pair, in (p, q) order.
+    let mut pairs: Vec<(usize, usize, u32)> = Vec::new();
+    if dense {
+        touched.sort_unstable();
+        pairs.extend(
+            touched.iter().map(|&c| (c as usize / nb, c as usize % nb, counts[c as usize] as u32)),
+        );
+    } else {
+        cells.sort_unstable();
+        let mut k = 0;
+        while k < cells.len() {
+            let c = cells[k];
+            let n = cells[k..].iter().take_while(|&&x| x == c).count();
+            k += n;
+            pairs.push(((c >> 32) as usize, (c & 0xffff_ffff) as usize, n as u32));
+        }
+    }
     // Aligned paragraph pairs and, per paragraph, its best partner.
     let mut aligned: Vec<(u32, u32, Overlap)> = Vec::new();
-    let mut k = 0;
-    while k < cells.len() {
-        let c = cells[k];
-        let n = cells[k..].iter().take_while(|&&x| x == c).count() as u32;
-        k += n as usize;
-        let (p, q) = ((c >> 32) as usize, (c & 0xffff_ffff) as usize);
+    for (p, q, n) in pairs {
         let o = Overlap { shared: n, len_a: va.paras[p].size, len_b: vb.paras[q].size };
         let identical_short = n == o.len_a && n == o.len_b;
         let similar = (n >= cfg.align_min_shared && o.containment() >= cfg.align_containment)

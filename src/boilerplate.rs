@@ -348,7 +348,13 @@ fn phrase_matcher() -> &'static PhraseMatcher {
         }
         // Built from constants: it cannot fail (a failure would be a programming error
         // caught by every test of this module).
-        let ac = aho_corasick::AhoCorasick::new(&patterns).expect("phrase patterns are valid");
+        // Leftmost-longest, non-overlapping: a phrase inside a longer one belongs to the same
+        // rule family, and this search can use the automaton's prefilter.
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&patterns)
+            .expect("phrase patterns are valid");
         PhraseMatcher { ac, meta }
     })
 }
@@ -360,7 +366,7 @@ impl View<'_> {
         let m = phrase_matcher();
         let n = self.len();
         let mut f = Found::default();
-        for hit in m.ac.find_overlapping_iter(text) {
+        for hit in m.ac.find_iter(text) {
             let (s, e) = (hit.start(), hit.end());
             let bounded = (s == 0 || text.as_bytes()[s - 1] == b' ')
                 && (e == text.len() || text.as_bytes()[e] == b' ');
@@ -520,6 +526,9 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
     let t = raw.trim();
     if v.len() > 80 {
         // A long block opening with a credit list ("Sputnik / Kremlin Pool / EPA / …").
+        if memchr::memchr(b'/', &t.as_bytes()[..t.len().min(400)]).is_none() {
+            return false;
+        }
         let head: String = t.chars().take(100).collect();
         return head.matches(" / ").count() >= 2
             && head
@@ -536,7 +545,8 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
         }
     }
     // "Sputnik / Kremlin Pool / EPA / Shutterstock": slash-separated agency list.
-    let slashes = t.matches(" / ").count();
+    let slashes =
+        if memchr::memchr(b'/', t.as_bytes()).is_some() { t.matches(" / ").count() } else { 0 };
     if slashes >= 2 && v.iter().filter(|w| AGENCIES.contains(w)).count() >= 2 {
         return true;
     }
@@ -549,7 +559,10 @@ fn credit_matcher() -> &'static aho_corasick::AhoCorasick {
     static M: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     M.get_or_init(|| {
         let patterns: Vec<&str> = CREDIT_PREFIXES.iter().chain(CREDIT_MARKERS).copied().collect();
-        aho_corasick::AhoCorasick::new(patterns).expect("credit patterns are valid")
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(patterns)
+            .expect("credit patterns are valid")
     })
 }
 
@@ -578,17 +591,17 @@ fn glued_credit(t: &str) -> bool {
     })
 }
 
-/// Repetition test for machine-translation loops: `shingles` are the paragraph's shingle
-/// hashes in text order, before de-duplication. A paragraph is a loop when it is long
-/// enough and most of its shingles repeat earlier ones.
-pub fn is_loop(shingles: &[u32], scratch: &mut Vec<u32>) -> bool {
+/// Repetition test for machine-translation loops: `sorted` are the paragraph's shingle
+/// hashes, sorted, repeats kept (the fingerprint stage sorts them once for this test and
+/// for its set). A paragraph is a loop when it is long enough and repeats most of its
+/// shingles, or many different ones.
+pub fn is_loop(sorted: &[u32]) -> bool {
     const MIN_SHINGLES: usize = 16;
+    let shingles = sorted;
     if shingles.len() < MIN_SHINGLES {
         return false;
     }
-    scratch.clear();
-    scratch.extend_from_slice(shingles);
-    scratch.sort_unstable();
+    let scratch = sorted;
     // Ordinary prose repeats almost no 5-word sequence. A loop either repeats most of them,
     // or repeats a long phrase (many different shingles occurring again) even after a
     // unique opening; a stutter ("according to the report, according to the report")
@@ -752,10 +765,14 @@ mod tests {
     fn loops_are_detected_by_repetition() {
         let looped: Vec<u32> = (0..40).map(|i| i % 6).collect();
         let prose: Vec<u32> = (0..40).collect();
-        let mut s = Vec::new();
-        assert!(is_loop(&looped, &mut s));
-        assert!(!is_loop(&prose, &mut s));
-        assert!(!is_loop(&looped[..10], &mut s), "short paragraphs are never loops");
+        let sorted = |v: &[u32]| {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v
+        };
+        assert!(is_loop(&sorted(&looped)));
+        assert!(!is_loop(&sorted(&prose)));
+        assert!(!is_loop(&sorted(&looped[..10])), "short paragraphs are never loops");
     }
 
     #[test]
@@ -765,13 +782,13 @@ mod tests {
             let toks = Normalizer::new().tokenize(t);
             let mut h = Vec::new();
             s.hashes(&toks, 0..toks.len(), &mut h);
+            h.sort_unstable();
             h
         };
         let caption = "Président russe Vladimir Poutine, président chinois Xi Jinping, leader nord-coréen Kim Jong Un et les chefs de délégations étrangères arrivent pour assister à un défilé militaire marquant le 80e anniversaire de la fin de la deuxième guerre mondiale sino-japonaise, connu en Chine sous la guerre de l'agression japonaise et de la fin de la guerre mondiale, de Tianmen, de la guerre de la résistance, et de la fin de la guerre mondiale, de Tianman, de la guerre de la résistance, et de la fin de la guerre mondiale, de Tianmen de Tianmen, de l'agression japonaise, et de la fin de la guerre mondiale, de Tianmen, de la guerre de la résistance, et de la fin de la Guerre mondiale, de Tianmen, de Trianmen, de l'agression japonai";
         let stutter = "According to the report, according to the report, according to the report, Cyclops has reportedly 4.1 million shares outstanding, and its board will meet next week to consider the offer from the investor group.";
-        let mut sc = Vec::new();
-        assert!(is_loop(&hashes(caption), &mut sc));
-        assert!(!is_loop(&hashes(stutter), &mut sc));
+        assert!(is_loop(&hashes(caption)));
+        assert!(!is_loop(&hashes(stutter)));
     }
 
     #[test]

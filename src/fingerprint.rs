@@ -15,7 +15,7 @@ use crate::boilerplate::{self, Boilerplate};
 use crate::lang::{self, Lang};
 use crate::normalize::{Normalizer, Tokens};
 use crate::segment;
-use crate::shingle::{self, Shingler};
+use crate::shingle::Shingler;
 
 /// Paragraphs longer than this many words are cut into passages at sentence ends: no real
 /// paragraph is this long, so the text must have lost its line breaks.
@@ -63,6 +63,8 @@ pub struct DocFingerprint {
     pub numbers: Vec<u32>,
     /// Language of the document: the declared one, else the one most of its words are in.
     pub lang: Lang,
+    /// Bytes of the document's text.
+    pub text_bytes: u64,
 }
 
 impl DocFingerprint {
@@ -93,7 +95,6 @@ pub struct Fingerprinter {
     tokens: Tokens,
     piece_tokens: Tokens,
     hashes: Vec<u32>,
-    scratch: Vec<u32>,
     line_tokens: Vec<Range<usize>>,
     line_kind: Vec<Option<Boilerplate>>,
     declared: Lang,
@@ -110,7 +111,6 @@ impl Fingerprinter {
             tokens: Tokens::new(),
             piece_tokens: Tokens::new(),
             hashes: Vec::new(),
-            scratch: Vec::new(),
             line_tokens: Vec::new(),
             line_kind: Vec::new(),
             declared: Lang::UNKNOWN,
@@ -140,7 +140,7 @@ impl Fingerprinter {
     pub fn fingerprint_lang(&mut self, text: &str, declared: Option<&str>) -> DocFingerprint {
         self.declared = declared.map_or(Lang::UNKNOWN, Lang::from_tag);
         self.weak.clear();
-        let mut out = DocFingerprint::default();
+        let mut out = DocFingerprint { text_bytes: text.len() as u64, ..Default::default() };
         for block in segment::blocks(text) {
             self.block(text, &block, &mut out);
         }
@@ -303,7 +303,8 @@ impl Fingerprinter {
         self.hashes.clear();
         self.shingler.hashes(tokens, toks.clone(), &mut self.hashes);
         let n_tokens = toks.len() as u32;
-        if boilerplate::is_loop(&self.hashes, &mut self.scratch) {
+        self.hashes.sort_unstable();
+        if boilerplate::is_loop(&self.hashes) {
             out.paragraphs.push(Paragraph {
                 span,
                 tokens: n_tokens,
@@ -315,7 +316,7 @@ impl Fingerprinter {
             });
             return;
         }
-        shingle::to_set(&mut self.hashes);
+        self.hashes.dedup();
         let start = out.shingles.len() as u32;
         out.shingles.extend_from_slice(&self.hashes);
         let key = xxh3_128_with_seed(tokens.run(toks.start, toks.end).as_bytes(), self.key_seed);

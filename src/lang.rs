@@ -166,7 +166,8 @@ pub fn detect_scored(toks: &Tokens, range: std::ops::Range<usize>) -> Option<Det
     let mut score = [0f32; 16];
     let mut scripts: AHashMap<&'static str, u32> = AHashMap::new();
     let mut latin = 0u32;
-    for i in range.clone() {
+    // Forty words are evidence enough; long paragraphs stop there.
+    for i in range.clone().take(40) {
         let t = toks.get(i);
         if let Some(c) = t.chars().next() {
             if c.is_ascii() {
@@ -189,7 +190,7 @@ pub fn detect_scored(toks: &Tokens, range: std::ops::Range<usize>) -> Option<Det
         }
     }
     // A non-Latin script in most tokens decides; kana beats Han (Japanese writes both).
-    let total = (range.len() as u32).max(1);
+    let total = (range.len().min(40) as u32).max(1);
     if let Some((&s, &n)) = scripts.iter().max_by_key(|(s, n)| (**n, **s)) {
         let kana = scripts.get("ja").copied().unwrap_or(0);
         if n * 2 > total || (s == "zh" && kana > 0) {

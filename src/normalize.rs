@@ -139,28 +139,33 @@ impl Normalizer {
 
 fn tokenize_decoded(text: &str, out: &mut Tokens) {
     if text.is_ascii() {
-        tokenize_ascii(text.as_bytes(), out);
+        tokenize_ascii(text, out);
     } else {
         tokenize_unicode(text, out);
     }
 }
 
-fn tokenize_ascii(bytes: &[u8], out: &mut Tokens) {
-    let mut in_token = false;
-    // SAFETY-free: we only push ASCII bytes, so the String stays valid UTF-8.
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || b == b'_' {
-            if !in_token {
-                out.begin_token();
-                in_token = true;
-            }
-            out.text.push(b.to_ascii_lowercase() as char);
-        } else if in_token {
-            out.end_token();
-            in_token = false;
+fn tokenize_ascii(text: &str, out: &mut Tokens) {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !word(bytes[i]) {
+            i += 1;
+            continue;
         }
-    }
-    if in_token {
+        let start = i;
+        let mut upper = false;
+        while i < bytes.len() && word(bytes[i]) {
+            upper |= bytes[i].is_ascii_uppercase();
+            i += 1;
+        }
+        out.begin_token();
+        if upper {
+            out.text.extend(bytes[start..i].iter().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            out.text.push_str(&text[start..i]);
+        }
         out.end_token();
     }
 }

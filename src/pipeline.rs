@@ -142,9 +142,56 @@ impl MatchRun {
     }
 }
 
-/// One record after the parallel stage: the document and its fingerprint (unless skipped),
-/// its problems, and its size in bytes.
-type Fingerprinted<'a> = (Option<(Document<'a>, DocFingerprint)>, Vec<RecordError>, u64);
+/// One record after the parallel stage, owning its data so that it can be merged while
+/// the next batch is read.
+struct Ingested {
+    /// The document's metadata (its text left out), fingerprint, and text if kept.
+    doc: Option<(Document<'static>, DocFingerprint, Option<String>)>,
+    problems: Vec<RecordError>,
+    size: u64,
+    source: SourceRef,
+    location: crate::error::Location,
+}
+
+/// Parses and fingerprints one record (the parallel part of reading).
+fn ingest(
+    fp: &mut Fingerprinter,
+    rec: &corpus::RawRecord<'_>,
+    max: u64,
+    keep_text: bool,
+    input: u32,
+) -> Ingested {
+    let parsed = rec.parse(max);
+    let size = match &rec.payload {
+        corpus::Payload::JsonLine(b) => b.len() as u64,
+        _ => parsed.doc.as_ref().map_or(0, |d| d.text.len() as u64),
+    };
+    let doc = parsed.doc.map(|d| {
+        let f = fp.fingerprint_lang(&d.text, d.lang.as_deref());
+        let text = keep_text.then(|| d.text.to_string());
+        let own = |c: Option<std::borrow::Cow<'_, str>>| {
+            c.map(|c| std::borrow::Cow::Owned(c.into_owned()))
+        };
+        let header = Document {
+            id: std::borrow::Cow::Owned(d.id.into_owned()),
+            text: std::borrow::Cow::Borrowed(""),
+            outlet: own(d.outlet),
+            published_raw: own(d.published_raw),
+            published: d.published,
+            lang: own(d.lang),
+            title: own(d.title),
+            url: own(d.url),
+        };
+        (header, f, text)
+    });
+    Ingested {
+        doc,
+        problems: parsed.problems,
+        size,
+        source: SourceRef { input, line: rec.location.line, offset: rec.offset },
+        location: rec.location.clone(),
+    }
+}
 
 /// Finds reused copy in a corpus.
 #[derive(Clone)]
@@ -237,40 +284,28 @@ impl Detector {
         for (i, inp) in inputs.iter().enumerate() {
             input_of.entry(inp.path.clone()).or_insert(i as u32);
         }
-        corpus::read_batches(inputs, &self.read, &mut |batch| {
-            let results: Vec<Fingerprinted<'_>> = batch
-                .par_iter()
-                .map_init(
-                    || Fingerprinter::new(self.shingler),
-                    |fp, rec| {
-                        let parsed = rec.parse(max);
-                        let size = match &rec.payload {
-                            corpus::Payload::JsonLine(b) => b.len() as u64,
-                            _ => parsed.doc.as_ref().map_or(0, |d| d.text.len() as u64),
-                        };
-                        let out = parsed.doc.map(|d| {
-                            let f = fp.fingerprint_lang(&d.text, d.lang.as_deref());
-                            (d, f)
-                        });
-                        (out, parsed.problems, size)
-                    },
-                )
-                .collect();
-            for (rec, (out, problems, size)) in batch.iter().zip(results) {
-                bytes += size;
-                let mut skipped = out.is_none() && !problems.is_empty();
-                for p in &problems {
-                    self.note(p, &mut stats, obs)?;
+        // Batch k is merged into the store (one thread, input order) while batch k + 1 is
+        // fingerprinted (the other threads): the results own their data for that.
+        let mut pending: Vec<Ingested> = Vec::new();
+        let merge = |items: Vec<Ingested>,
+                     store: &mut Store,
+                     stats: &mut RunStats,
+                     kept: &mut Vec<Option<String>>|
+         -> Result<u64> {
+            let mut bytes = 0u64;
+            for item in items {
+                bytes += item.size;
+                let mut skipped = item.doc.is_none() && !item.problems.is_empty();
+                for p in &item.problems {
+                    self.note(p, stats, obs)?;
                 }
-                if let Some((doc, fp)) = out {
-                    let input = self.input_index(&input_of, &rec.location.path);
-                    let src = SourceRef { input, line: rec.location.line, offset: rec.offset };
-                    match store.add(&doc, fp, src, &rec.location) {
-                        Ok(_) if keep_texts => kept.push(Some(doc.text.into_owned())),
+                if let Some((doc, fp, text)) = item.doc {
+                    match store.add(&doc, fp, item.source, &item.location) {
+                        Ok(_) if keep_texts => kept.push(text),
                         Ok(_) => {}
                         Err(problem) => {
-                            let e = RecordError { location: rec.location.clone(), problem };
-                            self.note(&e, &mut stats, obs)?;
+                            let e = RecordError { location: item.location, problem };
+                            self.note(&e, stats, obs)?;
                             skipped = true;
                         }
                     }
@@ -279,9 +314,37 @@ impl Detector {
                     stats.records_skipped += 1;
                 }
             }
+            Ok(bytes)
+        };
+        corpus::read_batches(inputs, &self.read, &mut |batch| {
+            let previous = std::mem::take(&mut pending);
+            let (fresh, merged) = rayon::join(
+                || {
+                    batch
+                        .par_iter()
+                        .map_init(
+                            || Fingerprinter::new(self.shingler),
+                            |fp, rec| {
+                                ingest(
+                                    fp,
+                                    rec,
+                                    max,
+                                    keep_texts,
+                                    self.input_index(&input_of, &rec.location.path),
+                                )
+                            },
+                        )
+                        .collect::<Vec<Ingested>>()
+                },
+                || merge(previous, &mut store, &mut stats, &mut kept),
+            );
+            bytes += merged?;
+            pending = fresh;
             obs.progress(bytes);
             Ok(())
         })?;
+        bytes += merge(std::mem::take(&mut pending), &mut store, &mut stats, &mut kept)?;
+        obs.progress(bytes);
         t.lap("read+fingerprint");
         let source = if keep_texts {
             TextSource::Memory(&kept)

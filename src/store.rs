@@ -210,7 +210,7 @@ impl Store {
                 lang: p.lang,
             });
         }
-        self.text_bytes += doc.text.len() as u64;
+        self.text_bytes += fp.text_bytes;
         let boxed = |s: &Option<std::borrow::Cow<'_, str>>| s.as_deref().map(Box::from);
         self.docs.push(DocMeta {
             id: doc.id.as_ref().into(),

@@ -23,8 +23,14 @@ use crate::shingle::fold;
 
 /// Parsed numbers of a text, as values (in text order).
 pub fn number_values(text: &str) -> Vec<f64> {
-    let b = text.as_bytes();
     let mut out = Vec::new();
+    for_each_number(text, |v| out.push(v));
+    out
+}
+
+/// Calls `f` with each number of `text`, in text order.
+pub fn for_each_number(text: &str, mut f: impl FnMut(f64)) {
+    let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() || (i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_'))
@@ -48,22 +54,29 @@ pub fn number_values(text: &str) -> Vec<f64> {
                 _ => (value, end),
             },
         };
-        out.push(value);
+        f(value);
         i = end;
     }
-    out
 }
 
 /// Parses digits with grouping and decimal marks starting at `start`; returns the value
 /// and the end offset.
 fn parse_number(b: &[u8], start: usize) -> (f64, usize) {
-    let mut int_part = String::new();
-    let mut frac_part = String::new();
+    // Digits accumulate into integers (no strings): the integer part, its digit count (for
+    // the grouping rule) and up to 15 fraction digits.
+    let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let accumulate = |mut v: f64, s: &[u8]| {
+        for &c in s {
+            v = v * 10.0 + (c - b'0') as f64;
+        }
+        v
+    };
     let mut i = start;
     let mut grouped = false;
-    let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
     let n = digits(i);
-    int_part.push_str(std::str::from_utf8(&b[i..i + n]).unwrap_or("0"));
+    let mut int_val = accumulate(0.0, &b[i..i + n]);
+    let mut int_len = n;
+    let mut frac: Option<f64> = None;
     i += n;
     loop {
         let (sep_len, is_space) = separator(b, i);
@@ -76,21 +89,22 @@ fn parse_number(b: &[u8], start: usize) -> (f64, usize) {
             break;
         }
         let sep = b[i];
-        if m == 3 && (grouped || int_part.len() <= 3) && int_part.len() <= 18 {
+        if m == 3 && (grouped || int_len <= 3) && int_len <= 18 {
             // Thousands group: only after a leading group of 1-3 digits ("2019 150" is two numbers).
             grouped = true;
-            int_part.push_str(std::str::from_utf8(&b[after..after + 3]).unwrap_or("000"));
+            int_val = accumulate(int_val, &b[after..after + 3]);
+            int_len += 3;
             i = after + 3;
             continue;
         }
-        if (sep == b'.' || sep == b',') && !is_space && frac_part.is_empty() {
-            frac_part.push_str(std::str::from_utf8(&b[after..after + m]).unwrap_or("0"));
+        if (sep == b'.' || sep == b',') && !is_space {
+            let kept = m.min(15);
+            frac = Some(accumulate(0.0, &b[after..after + kept]) / 10f64.powi(kept as i32));
             i = after + m;
         }
         break;
     }
-    let s = if frac_part.is_empty() { int_part } else { format!("{int_part}.{frac_part}") };
-    (s.parse().unwrap_or(0.0), i)
+    (int_val + frac.unwrap_or(0.0), i)
 }
 
 /// Length of a digit-group separator at `i`: `,` `.` `'` `’`, a space, NBSP or narrow NBSP.
@@ -135,9 +149,15 @@ pub fn number_keys(text: &str, out: &mut Vec<u32>) {
 
 fn sort_tail(out: &mut Vec<u32>, start: usize) {
     out[start..].sort_unstable();
-    let mut tail = out.split_off(start);
-    tail.dedup();
-    out.extend(tail);
+    // In-place dedup of the tail.
+    let mut w = start;
+    for r in start..out.len() {
+        if w == start || out[r] != out[w - 1] {
+            out[w] = out[r];
+            w += 1;
+        }
+    }
+    out.truncate(w);
 }
 
 /// Fact keys of names have this bit set, number keys do not, so a sorted fact set holds
@@ -215,9 +235,7 @@ pub fn fact_keys(text: &str, out: &mut Vec<u32>) {
         text
     };
     let start = out.len();
-    for v in number_values(text) {
-        out.push(number_key(v));
-    }
+    for_each_number(text, |v| out.push(number_key(v)));
     if text.is_ascii() {
         ascii_name_keys(text.as_bytes(), out);
     } else {

@@ -104,11 +104,25 @@ impl<'a> PairRow<'a> {
     }
 }
 
-/// Writes the pairs as JSONL.
+/// Writes the pairs as JSONL. Rows are serialised in parallel, in chunks, and written in
+/// order.
 pub fn write_pairs_jsonl(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
-    for m in &run.matches {
-        serde_json::to_writer(&mut *w, &PairRow::new(&run.store, m))?;
-        w.write_all(b"\n")?;
+    use rayon::prelude::*;
+    for chunk in run.matches.chunks(1 << 14) {
+        let parts: Vec<io::Result<Vec<u8>>> = chunk
+            .par_chunks(512)
+            .map(|c| {
+                let mut buf = Vec::with_capacity(c.len() * 400);
+                for m in c {
+                    serde_json::to_writer(&mut buf, &PairRow::new(&run.store, m))?;
+                    buf.push(b'\n');
+                }
+                Ok(buf)
+            })
+            .collect();
+        for p in parts {
+            w.write_all(&p?)?;
+        }
     }
     Ok(())
 }
