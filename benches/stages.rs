@@ -95,7 +95,7 @@ fn lsh_stage(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function("band_keys", |b| {
         b.iter(|| {
-            BandKeys::build(n, params, |i, out| {
+            BandKeys::build(n, params, |i, out: &mut [u32]| {
                 for (band, k) in out.iter_mut().enumerate() {
                     *k = params.band_key(&sigs[i], band);
                 }

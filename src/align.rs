@@ -90,6 +90,24 @@ pub struct ArticleMatch {
     pub paragraphs: Vec<ParagraphMatch>,
 }
 
+impl ArticleMatch {
+    /// Whether the match stands on its own evidence: several paragraphs aligned on both
+    /// sides, or near-verbatim copy, or copy covering most of one article. The rest (one
+    /// reworded paragraph) needs corroboration (see [`Config::corroborate`]).
+    pub fn self_evident(&self, cfg: &Config) -> bool {
+        if self.similarity as f64 >= cfg.copy_similarity
+            || (self.coverage_a.max(self.coverage_b) as f64) > cfg.copy_coverage
+            || self.relation == Relation::Translation
+        {
+            return true;
+        }
+        // `paragraphs` is sorted by (a, b): distinct a's show as changes between neighbours.
+        let several_a = self.paragraphs.windows(2).any(|w| w[0].a != w[1].a);
+        let several_b = self.paragraphs.iter().any(|p| p.b != self.paragraphs[0].b);
+        several_a && several_b
+    }
+}
+
 /// A body paragraph of a [`DocView`].
 #[derive(Debug, Clone, Copy)]
 struct LocalPara {

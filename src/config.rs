@@ -58,6 +58,13 @@ pub struct Config {
     /// Two articles that each match a third are proposed as a pair too, unless that third
     /// article matches more than this many others.
     pub max_neighbours: usize,
+    /// A match resting on one reworded paragraph (one paragraph aligned on either side,
+    /// verbatim share below `copy_similarity`, at most `copy_coverage` of either article)
+    /// is kept only when both articles also match a common third article through stronger
+    /// evidence. In a large corpus two unrelated stories often share one stock sentence in
+    /// other words; a single reworded paragraph in otherwise different articles is not
+    /// reused copy unless the story around it says so.
+    pub corroborate: bool,
     /// Look for translated copy between paragraphs of different languages.
     pub translation: bool,
     /// Translated copy is looked for between articles published at most this many days apart
@@ -95,6 +102,7 @@ impl Default for Config {
             copy_coverage: 0.5,
             template_min_articles: 3,
             max_neighbours: 64,
+            corroborate: true,
             translation: true,
             translation_window_days: 3.0,
             translation_max_posting: 300,

@@ -31,7 +31,9 @@
 #![deny(missing_docs)]
 
 pub mod align;
+pub mod aligner;
 pub mod anchors;
+pub mod article_pairs;
 pub mod atomic;
 pub mod boilerplate;
 pub mod cluster;
@@ -43,6 +45,7 @@ pub mod eval;
 pub mod fingerprint;
 pub mod lang;
 pub mod lsh;
+pub mod memory;
 pub mod minhash;
 pub mod normalize;
 pub mod pipeline;

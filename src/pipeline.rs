@@ -20,7 +20,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::align::{self, AlignScratch, ArticleMatch, DocView, Relation};
+use crate::align::{ArticleMatch, Relation};
+use crate::aligner;
+use crate::article_pairs::{self, Link, Proposed};
 use crate::cluster::{self, Story};
 use crate::config::Config;
 use crate::corpus::{self, Document, Input, ReadOptions};
@@ -73,10 +75,16 @@ pub struct RunStats {
     pub frequent_paragraphs: u64,
     /// Article pairs proposed for alignment.
     pub article_candidates: u64,
+    /// Of those, pairs deferred as resting on one reworded paragraph (aligned only if
+    /// corroborated).
+    pub deferred_candidates: u64,
     /// Article pairs proposed because both match a common third article.
     pub neighbour_candidates: u64,
     /// Of those, pairs that matched.
     pub neighbour_pairs: u64,
+    /// Matches resting on one reworded paragraph that no common third article
+    /// corroborated, set aside (see [`Config::corroborate`]).
+    pub uncorroborated: u64,
     /// Article pairs matched.
     pub article_pairs: u64,
     /// Matched pairs per relation.
@@ -87,6 +95,8 @@ pub struct RunStats {
     pub translation: TranslationStats,
     /// Wall seconds per stage.
     pub seconds: Vec<(&'static str, f64)>,
+    /// Resident memory in bytes after each stage of `seconds` (0 where unknown).
+    pub resident: Vec<u64>,
 }
 
 impl RunStats {
@@ -193,6 +203,10 @@ fn ingest(
     }
 }
 
+/// Memory for document views during alignment unless told otherwise: enough for every
+/// view of a corpus of a few hundred MB, a bounded working set beyond.
+pub const DEFAULT_VIEW_BUDGET: u64 = 512 << 20;
+
 /// Finds reused copy in a corpus.
 #[derive(Clone)]
 pub struct Detector {
@@ -203,6 +217,7 @@ pub struct Detector {
     read: ReadOptions,
     strict: bool,
     embedder: EmbedderChoice,
+    view_budget: u64,
 }
 
 impl std::fmt::Debug for Detector {
@@ -215,12 +230,17 @@ impl std::fmt::Debug for Detector {
     }
 }
 
-struct Timer(Vec<(&'static str, f64)>, Instant);
+struct Timer(Vec<(&'static str, f64)>, Instant, Vec<u64>);
 
 impl Timer {
+    fn new() -> Timer {
+        Timer(Vec::new(), Instant::now(), Vec::new())
+    }
+
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
         self.0.push((name, (now - self.1).as_secs_f64()));
+        self.2.push(crate::memory::resident().unwrap_or(0));
         self.1 = now;
     }
 }
@@ -237,6 +257,7 @@ impl Detector {
             read: ReadOptions::default(),
             strict: false,
             embedder: EmbedderChoice::Fallback,
+            view_budget: DEFAULT_VIEW_BUDGET,
         })
     }
 
@@ -250,6 +271,13 @@ impl Detector {
     /// embedder of the caller's). Default: the fallback.
     pub fn with_embedder(mut self, embedder: EmbedderChoice) -> Self {
         self.embedder = embedder;
+        self
+    }
+
+    /// Bounds the memory of the alignment stage's document views (bytes; see
+    /// [`aligner`]). Results do not depend on it.
+    pub fn with_view_budget(mut self, bytes: u64) -> Self {
+        self.view_budget = bytes.max(1);
         self
     }
 
@@ -271,7 +299,7 @@ impl Detector {
 
     /// Runs on corpus inputs.
     pub fn run(&self, inputs: &[Input], obs: &dyn Observer) -> Result<MatchRun> {
-        let mut t = Timer(Vec::new(), Instant::now());
+        let mut t = Timer::new();
         let mut stats = RunStats::default();
         let mut store = Store::new(inputs.iter().map(|i| i.path.clone()).collect());
         obs.stage("read");
@@ -390,7 +418,7 @@ impl Detector {
         docs: impl IntoIterator<Item = Document<'a>>,
         obs: &dyn Observer,
     ) -> Result<MatchRun> {
-        let mut t = Timer(Vec::new(), Instant::now());
+        let mut t = Timer::new();
         let mut stats = RunStats::default();
         let docs: Vec<Document<'a>> = docs.into_iter().collect();
         let fps: Vec<DocFingerprint> = docs
@@ -417,40 +445,6 @@ impl Detector {
         Ok(run)
     }
 
-    /// Article pairs that share a unique paragraph or a verified paragraph pair: the
-    /// occurrences of each, crossed. Paragraphs printed in more than `max_occurrences`
-    /// documents are not expanded (their pairs would be quadratic) and are counted.
-    fn article_candidates(
-        &self,
-        store: &Store,
-        eligible: &[u32],
-        links: &[(u32, u32, f64)],
-        stats: &mut RunStats,
-    ) -> Vec<(u32, u32)> {
-        let occ = store.occurrences();
-        let max_occ = self.config.max_occurrences;
-        stats.frequent_paragraphs =
-            (0..store.uniques.len() as u32).filter(|&u| occ.of(u).len() > max_occ).count() as u64;
-        let capped = |u: u32| {
-            let docs = occ.of(u);
-            if docs.len() > max_occ { &[][..] } else { docs }
-        };
-        eligible
-            .par_iter()
-            .flat_map_iter(|&u| {
-                let docs = capped(u);
-                (0..docs.len())
-                    .flat_map(move |x| (x + 1..docs.len()).map(move |y| (docs[x], docs[y])))
-            })
-            .chain(links.par_iter().flat_map_iter(|&(u, v, _)| {
-                let (du, dv) = (capped(u), capped(v));
-                du.iter().flat_map(move |&x| {
-                    dv.iter().filter(move |&&y| y != x).map(move |&y| (x.min(y), x.max(y)))
-                })
-            }))
-            .collect()
-    }
-
     fn finish(
         &self,
         mut store: Store,
@@ -460,9 +454,11 @@ impl Detector {
         texts: TextSource<'_>,
     ) -> Result<MatchRun> {
         let cfg = &self.config;
+        store.finish_reading();
         obs.stage("templates");
         store.mark_templates(cfg.template_min_articles);
         stats.corpus = store.stats();
+        log::debug!("store heap bytes: {:?}", store.heap_bytes());
         t.lap("templates");
 
         // Sign the unique body paragraphs that have at least one full shingle.
@@ -495,7 +491,7 @@ impl Detector {
         t.lap("candidates");
 
         obs.stage("verify");
-        let links: Vec<(u32, u32, f64)> = cands
+        let links: Vec<Link> = cands
             .par_iter()
             .filter_map(|&(i, j)| {
                 let (u, v) = (eligible[i as usize], eligible[j as usize]);
@@ -503,65 +499,80 @@ impl Detector {
                 let by_jaccard = o.jaccard() >= cfg.threshold;
                 let by_containment =
                     o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
-                (by_jaccard || by_containment).then_some((u, v, o.jaccard()))
+                (by_jaccard || by_containment).then_some(Link { u, v, overlap: o })
             })
             .collect();
         drop(cands);
         stats.paragraph_pairs = links.len() as u64;
         for l in &links {
-            stats.jaccard_deciles[((l.2 * 10.0) as usize).min(9)] += 1;
+            stats.jaccard_deciles[((l.overlap.jaccard() * 10.0) as usize).min(9)] += 1;
         }
         t.lap("verify");
 
         obs.stage("article pairs");
-        let mut pairs = if cfg.exhaustive {
+        let Proposed { now: pairs, mut deferred, frequent_paragraphs } = if cfg.exhaustive {
             let n = store.docs.len() as u32;
-            (0..n).flat_map(|x| (x + 1..n).map(move |y| (x, y))).collect()
+            let now = (0..n).flat_map(|x| (x + 1..n).map(move |y| (x, y))).collect();
+            Proposed { now, ..Default::default() }
         } else {
-            self.article_candidates(&store, &eligible, &links, &mut stats)
+            article_pairs::candidates(&store, &eligible, &links, cfg)
         };
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        stats.article_candidates = pairs.len() as u64;
+        drop(links);
+        stats.frequent_paragraphs = frequent_paragraphs;
+        stats.article_candidates = (pairs.len() + deferred.len()) as u64;
+        stats.deferred_candidates = deferred.len() as u64;
         t.lap("article pairs");
 
         obs.stage("align");
-        let mut involved = vec![false; store.docs.len()];
-        for &(x, y) in &pairs {
-            involved[x as usize] = true;
-            involved[y as usize] = true;
-        }
-        let views: Vec<DocView> = involved
-            .par_iter()
-            .enumerate()
-            .map(
-                |(d, &inv)| if inv { DocView::build(&store, d as u32) } else { DocView::default() },
-            )
-            .collect();
-        let align_all = |pairs: &[(u32, u32)]| -> Vec<ArticleMatch> {
-            pairs
-                .par_iter()
-                .map_init(AlignScratch::default, |s, &(x, y)| {
-                    align::align(&store, cfg, (x, &views[x as usize]), (y, &views[y as usize]), s)
-                })
-                .flatten()
-                .collect()
+        // Matches that stand on their own evidence are kept whole; those resting on one
+        // reworded paragraph are only remembered as pairs (in a large corpus they are most
+        // of the matches and nearly all set aside) and aligned again if corroborated.
+        let corroborate = cfg.corroborate;
+        let budget = self.view_budget;
+        let align_all = |pairs: &[(u32, u32)]| -> (Vec<ArticleMatch>, Vec<(u32, u32)>) {
+            let out = aligner::align_pairs(&store, cfg, pairs, budget, |m| {
+                if !corroborate || m.self_evident(cfg) {
+                    Ok(m)
+                } else {
+                    Err((m.a.min(m.b), m.a.max(m.b)))
+                }
+            });
+            let mut evident = Vec::with_capacity(out.len());
+            let mut weak = Vec::new();
+            for o in out {
+                match o {
+                    Ok(m) => evident.push(m),
+                    Err(p) => weak.push(p),
+                }
+            }
+            (evident, weak)
         };
-        let mut matches = align_all(&pairs);
+        let (mut matches, mut weak) = align_all(&pairs);
         t.lap("align");
         if !cfg.exhaustive {
             // Two articles that each match a third are likely one story: propose them too
             // (decided by the same rule), so a pair the index missed by chance is recovered.
             obs.stage("neighbours");
             let extra =
-                neighbour_candidates(store.docs.len(), &matches, &pairs, cfg.max_neighbours);
+                article_pairs::neighbours(store.docs.len(), &matches, &pairs, cfg.max_neighbours);
             stats.neighbour_candidates = extra.len() as u64;
-            let found = align_all(&extra);
-            stats.neighbour_pairs = found.len() as u64;
+            deferred.retain(|p| extra.binary_search(p).is_err());
+            let (found, found_weak) = align_all(&extra);
+            stats.neighbour_pairs = (found.len() + found_weak.len()) as u64;
             matches.extend(found);
+            weak.extend(found_weak);
             t.lap("neighbours");
         }
-        drop(views);
+        drop(pairs);
+        weak.extend(deferred);
+        if !weak.is_empty() {
+            obs.stage("corroborate");
+            let kept = article_pairs::corroborated(store.docs.len(), &matches, &weak);
+            stats.uncorroborated = (weak.len() - kept.len()) as u64;
+            drop(weak);
+            matches.extend(aligner::align_pairs(&store, cfg, &kept, budget, |m| m));
+            t.lap("corroborate");
+        }
         matches.par_sort_by(|m, n| {
             let id = |d: u32| &store.docs[d as usize].id;
             (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
@@ -593,6 +604,7 @@ impl Detector {
         stats.stories = stories.len() as u64;
         t.lap("stories");
         stats.seconds = t.0;
+        stats.resident = t.2;
         Ok(MatchRun {
             config: self.config.clone(),
             store,
@@ -602,50 +614,4 @@ impl Detector {
             text_origin: TextOrigin::Memory(Vec::new()),
         })
     }
-}
-
-/// Pairs of articles that match a common third one and were not aligned yet (`done` is
-/// sorted). Articles matched with more than `cap` others do not propose their neighbours:
-/// a hub of a huge story would propose a quadratic number of pairs.
-fn neighbour_candidates(
-    n: usize,
-    matches: &[ArticleMatch],
-    done: &[(u32, u32)],
-    cap: usize,
-) -> Vec<(u32, u32)> {
-    // For each article: its matched neighbours, with the article's own paragraphs that
-    // each match aligned. Two neighbours are worth aligning only if they reuse some of
-    // the same paragraphs of the common article: one that took paragraphs 1-2 and one that
-    // took 5-6 share nothing through it.
-    let mut adj: Vec<Vec<(u32, Vec<u32>)>> = vec![Vec::new(); n];
-    for m in matches {
-        let mut on_a: Vec<u32> = m.paragraphs.iter().map(|p| p.a).collect();
-        let mut on_b: Vec<u32> = m.paragraphs.iter().map(|p| p.b).collect();
-        on_a.sort_unstable();
-        on_a.dedup();
-        on_b.sort_unstable();
-        on_b.dedup();
-        adj[m.a as usize].push((m.b, on_a));
-        adj[m.b as usize].push((m.a, on_b));
-    }
-    let mut out: Vec<(u32, u32)> = adj
-        .par_iter()
-        .filter(|a| a.len() >= 2 && a.len() <= cap)
-        .flat_map_iter(|a| {
-            let mut pairs = Vec::new();
-            for i in 0..a.len() {
-                for j in i + 1..a.len() {
-                    if crate::verify::intersection(&a[i].1, &a[j].1) > 0 {
-                        let (x, y) = (a[i].0, a[j].0);
-                        pairs.push((x.min(y), x.max(y)));
-                    }
-                }
-            }
-            pairs
-        })
-        .collect();
-    out.par_sort_unstable();
-    out.dedup();
-    out.retain(|p| done.binary_search(p).is_err());
-    out
 }

@@ -173,6 +173,10 @@ impl Store {
                 i
             }
         });
+        if self.key_index.len() < self.uniques.len() {
+            self.key_index =
+                self.uniques.iter().enumerate().map(|(u, e)| (e.key, u as u32)).collect();
+        }
         let first = self.paragraphs.len() as u32;
         for (i, p) in fp.paragraphs.iter().enumerate() {
             let unique = if p.kind == Kind::Body {
@@ -225,6 +229,13 @@ impl Store {
             paragraphs: first..self.paragraphs.len() as u32,
         });
         Ok(d)
+    }
+
+    /// Frees what only reading needs (the content-key index of unique paragraphs, about
+    /// 40 bytes per unique paragraph). Adding documents afterwards still works: the
+    /// index is rebuilt on the next [`Store::add`].
+    pub fn finish_reading(&mut self) {
+        self.key_index = AHashMap::new();
     }
 
     /// The shingle set of unique paragraph `u`.
@@ -294,6 +305,37 @@ impl Store {
             }
         }
         marked
+    }
+
+    /// Approximate heap bytes held, per part: documents (with their metadata strings),
+    /// paragraphs, unique paragraphs, shingle arena, fact-key arena, lookup indexes.
+    pub fn heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        use std::mem::size_of;
+        let strings: usize = self
+            .docs
+            .iter()
+            .map(|d| {
+                d.id.len()
+                    + [&d.published_raw, &d.lang, &d.title, &d.url]
+                        .iter()
+                        .map(|s| s.as_ref().map_or(0, |s| s.len()))
+                        .sum::<usize>()
+            })
+            .sum();
+        // Hash tables: about one and a seventh slot per entry, plus a control byte.
+        let table = |n: usize, entry: usize| n * (entry + 1) * 8 / 7;
+        vec![
+            ("documents", self.docs.capacity() * size_of::<DocMeta>() + strings),
+            ("paragraphs", self.paragraphs.capacity() * size_of::<ParaMeta>()),
+            ("unique paragraphs", self.uniques.capacity() * size_of::<Unique>()),
+            ("shingles", self.arena.capacity() * 4),
+            ("fact keys", self.numbers.capacity() * 4),
+            (
+                "indexes",
+                table(self.id_index.len(), size_of::<(Box<str>, (u32, Location))>())
+                    + table(self.key_index.len(), size_of::<(u128, u32)>()),
+            ),
+        ]
     }
 
     /// Counts of what the store holds.

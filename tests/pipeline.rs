@@ -201,3 +201,49 @@ fn very_short_paragraphs_neither_vanish_nor_all_match() {
     // They are kept as paragraphs of their documents.
     assert!(run.store.paragraphs.len() >= 10);
 }
+
+/// The wire paragraphs of the corroboration test and a reworded version of the second
+/// (about one word in six changed: Jaccard well below 0.5, most of it not verbatim).
+const WIRE: [&str; 4] = [
+    "The central bank raised its main interest rate by half a percentage point on Tuesday, citing stubborn inflation in services and a tight labour market.",
+    "Economists polled by the agency last week had expected a smaller move, and bond yields jumped sharply after the announcement in the capital on Tuesday afternoon.",
+    "The governor said further increases could not be ruled out if wage growth stayed at its current pace through the summer and into the autumn months.",
+    "Shares of the country's largest lenders rose in afternoon trading as investors bet on wider lending margins, while property stocks fell to a two-year low.",
+];
+const REWORDED: &str = "Economists surveyed by the agency last week had expected a smaller move, and bond yields climbed sharply after the announcement in the capital on Tuesday afternoon.";
+
+#[test]
+fn one_reworded_paragraph_needs_a_story_to_vouch_for_it() {
+    let own = |tag: &str, i: usize| -> String {
+        let lines = [
+            "Volunteers repainted the harbour railings before the regatta drew crowds from three valleys.",
+            "The school board postponed its vote on bus routes after parents filled the gymnasium for hours.",
+            "A bakery on Mill Street celebrated fifty years with free bread and a brass band at dawn.",
+            "Floodwater closed the river path again, and the parks office asked cyclists to use the ridge trail.",
+        ];
+        let k = if tag == "harbour" { 0 } else { 1 };
+        lines[(k * 2 + i - 1) % 4].to_string()
+    };
+    // Two unrelated articles that share one reworded paragraph: set aside.
+    let a = doc("a", "2024-05-07T10:00:00Z", &[&own("harbour", 1), WIRE[1], &own("harbour", 2)]);
+    let b = doc("b", "2024-05-07T12:00:00Z", &[&own("school", 1), &own("school", 2), REWORDED]);
+    let run = Detector::new(Config::default())
+        .unwrap()
+        .run_documents([a.clone(), b.clone()], &Quiet)
+        .unwrap();
+    assert!(run.matches.is_empty(), "{:?}", run.matches);
+    assert_eq!(run.stats.uncorroborated, 1);
+    // With corroboration off the weak pair is reported.
+    let cfg = Config { corroborate: false, ..Config::default() };
+    let run = Detector::new(cfg).unwrap().run_documents([a.clone(), b.clone()], &Quiet).unwrap();
+    assert_eq!(pairs(&run).len(), 1);
+    // The same two articles, both evidently taken from one wire story: the wire vouches
+    // for the weak link between them.
+    let w = doc("w", "2024-05-07T09:00:00Z", &WIRE);
+    let a2 = doc("a", "2024-05-07T10:00:00Z", &[WIRE[0], WIRE[1], &own("harbour", 2)]);
+    let b2 = doc("b", "2024-05-07T12:00:00Z", &[REWORDED, WIRE[2], WIRE[3]]);
+    let run = Detector::new(Config::default()).unwrap().run_documents([w, a2, b2], &Quiet).unwrap();
+    let found = pairs(&run);
+    assert!(found.contains(&("a".to_string(), "b".to_string())), "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+}

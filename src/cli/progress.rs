@@ -97,7 +97,8 @@ impl Reporter {
             } else {
                 String::new()
             },
-            peak_memory().map_or("unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6)),
+            wirematch::memory::peak()
+                .map_or("unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6)),
         )];
         let boiler: Vec<String> =
             s.corpus.boilerplate.iter().map(|(b, n)| format!("{b} {}", t(*n))).collect();
@@ -144,6 +145,12 @@ impl Reporter {
             t(s.neighbour_candidates),
             t(s.neighbour_pairs)
         ));
+        if s.uncorroborated > 0 {
+            lines.push(format!(
+                "  {} article pairs resting on one reworded paragraph set aside: no common third article corroborates them",
+                t(s.uncorroborated)
+            ));
+        }
         let tr = &s.translation;
         let langs: Vec<String> =
             tr.languages.iter().take(5).map(|(l, n)| format!("{l} {}", t(*n))).collect();
@@ -167,8 +174,13 @@ impl Reporter {
             )),
         }
         if self.verbose > 0 {
-            let st: Vec<String> = s.seconds.iter().map(|(n, x)| format!("{n} {x:.2}s")).collect();
-            lines.push(format!("  stages: {}", st.join(", ")));
+            let st: Vec<String> = s
+                .seconds
+                .iter()
+                .zip(&s.resident)
+                .map(|((n, x), m)| format!("{n} {x:.2}s/{:.0}MB", *m as f64 / 1e6))
+                .collect();
+            lines.push(format!("  stages (seconds/resident memory after): {}", st.join(", ")));
         }
         lines.push(format!(
             "  pairs: {}  (distinct paragraph pairs with Jaccard >= 0.5, the peers' measure)",
@@ -208,12 +220,4 @@ impl Observer for Reporter {
             b.set_position(bytes);
         }
     }
-}
-
-/// Peak resident memory of this process in bytes (Linux: VmHWM).
-pub fn peak_memory() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }

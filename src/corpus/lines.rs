@@ -66,6 +66,7 @@ pub(super) fn read_mapped(
     let data: &[u8] = &map;
     let mut batch: Vec<RawRecord<'_>> = Vec::new();
     let mut batch_bytes = 0usize;
+    let mut released = 0usize;
     let mut start = 0usize;
     let mut line_no = 0u64;
     while start < data.len() {
@@ -91,12 +92,38 @@ pub(super) fn read_mapped(
             f(&batch)?;
             batch.clear();
             batch_bytes = 0;
+            released = release(&map, released, start);
         }
     }
     if !batch.is_empty() {
         f(&batch)?;
     }
     Ok(())
+}
+
+/// Drops the mapped pages before `upto` from this process's resident set once they are
+/// at least `RELEASE_STEP` behind: a read file would otherwise count in full against the
+/// run's memory although the kernel can reclaim it at any time. Returns the new released
+/// offset.
+fn release(map: &memmap2::Mmap, released: usize, upto: usize) -> usize {
+    const RELEASE_STEP: usize = 64 << 20;
+    let upto = upto & !(4096 - 1);
+    if upto < released + RELEASE_STEP {
+        return released;
+    }
+    #[cfg(unix)]
+    // SAFETY: the range lies before every record of the batch just processed, and no
+    // borrow of it outlives the callback (the pipeline copies what it keeps). On a
+    // read-only shared file mapping, MADV_DONTNEED only drops page-table entries: a later
+    // access (re-reading a document's text) faults the same bytes back in from the file.
+    unsafe {
+        let _ = map.unchecked_advise_range(
+            memmap2::UncheckedAdvice::DontNeed,
+            released,
+            upto - released,
+        );
+    }
+    upto
 }
 
 /// A decompressing reader for a compressed JSONL file.

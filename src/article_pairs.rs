@@ -1,0 +1,192 @@
+//! Article pairs: which pairs of articles are worth aligning, and when.
+//!
+//! Alignment is the most expensive step per pair, and in a large corpus most proposed pairs
+//! rest on a single reworded paragraph (two unrelated stories that share one stock sentence
+//! in other words). Such a pair can only become a match if the story around it vouches for
+//! it (see [`Config::corroborate`]), so it is *deferred*: aligned only once the evident
+//! matches are known and only if both articles evidently match a common third article.
+//!
+//! | step | cost |
+//! |---|---|
+//! | [`candidates`]: occurrences of shared paragraphs and of verified links, crossed | O(pairs log pairs) |
+//! | [`neighbours`]: articles matching a common third one | O(Σ min(deg, cap)²) |
+//! | [`corroborated`]: deferred or weak pairs with a common evident neighbour | O(matches + pairs · deg) |
+
+use rayon::prelude::*;
+
+use crate::align::ArticleMatch;
+use crate::config::Config;
+use crate::fingerprint::Kind;
+use crate::store::Store;
+use crate::verify::{Overlap, intersection};
+
+/// A verified pair of similar unique paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    /// One unique paragraph.
+    pub u: u32,
+    /// The other.
+    pub v: u32,
+    /// Their overlap.
+    pub overlap: Overlap,
+}
+
+/// Article pairs proposed by the index, sorted and distinct.
+#[derive(Debug, Clone, Default)]
+pub struct Proposed {
+    /// Pairs to align now.
+    pub now: Vec<(u32, u32)>,
+    /// Pairs whose only evidence is one reworded paragraph (see the module docs).
+    pub deferred: Vec<(u32, u32)>,
+    /// Paragraphs printed in more than `max_occurrences` documents, not expanded.
+    pub frequent_paragraphs: u64,
+}
+
+/// Article pairs that share a unique paragraph or a verified paragraph pair: the
+/// occurrences of each, crossed. Paragraphs printed in more than `max_occurrences`
+/// documents are not expanded (their pairs would be quadratic) and are counted.
+///
+/// A pair is deferred when its only evidence is one link that could not make a match on
+/// its own: less verbatim than `copy_similarity` and covering at most `copy_coverage` of
+/// either article. With `corroborate` off nothing is deferred.
+pub fn candidates(store: &Store, eligible: &[u32], links: &[Link], cfg: &Config) -> Proposed {
+    let occ = store.occurrences();
+    let max_occ = cfg.max_occurrences;
+    let frequent_paragraphs =
+        (0..store.uniques.len() as u32).filter(|&u| occ.of(u).len() > max_occ).count() as u64;
+    let capped = |u: u32| {
+        let docs = occ.of(u);
+        if docs.len() > max_occ { &[][..] } else { docs }
+    };
+    let mut now: Vec<(u32, u32)> = eligible
+        .par_iter()
+        .flat_map_iter(|&u| {
+            let docs = capped(u);
+            (0..docs.len()).flat_map(move |x| (x + 1..docs.len()).map(move |y| (docs[x], docs[y])))
+        })
+        .collect();
+    let body_tokens: Vec<u64> = if cfg.corroborate {
+        (0..store.docs.len() as u32)
+            .into_par_iter()
+            .map(|d| {
+                let paras = store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body);
+                paras.map(|p| p.tokens as u64).sum()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Per link-proposed pair: (pair, link index, whether the link alone could be a match).
+    let mut by_link: Vec<((u32, u32), u32, bool)> = links
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(l, link)| {
+            let (du, dv) = (capped(link.u), capped(link.v));
+            let (tu, tv) =
+                (store.uniques[link.u as usize].tokens, store.uniques[link.v as usize].tokens);
+            let verbatim = link.overlap.containment() >= cfg.copy_similarity;
+            let body_tokens = &body_tokens;
+            du.iter().flat_map(move |&x| {
+                dv.iter().filter(move |&&y| y != x).map(move |&y| {
+                    let covers = |t: u32, d: u32| {
+                        body_tokens
+                            .get(d as usize)
+                            .is_none_or(|&b| b == 0 || t as f64 / b as f64 > cfg.copy_coverage)
+                    };
+                    let alone = !cfg.corroborate || verbatim || covers(tu, x) || covers(tv, y);
+                    ((x.min(y), x.max(y)), l as u32, alone)
+                })
+            })
+        })
+        .collect();
+    by_link.par_sort_unstable_by_key(|e| (e.0, e.1));
+    by_link.dedup_by_key(|e| (e.0, e.1));
+    let mut deferred = Vec::new();
+    let mut i = 0;
+    while i < by_link.len() {
+        let pair = by_link[i].0;
+        let mut j = i + 1;
+        while j < by_link.len() && by_link[j].0 == pair {
+            j += 1;
+        }
+        let run = &by_link[i..j];
+        if run.len() >= 2 || run[0].2 {
+            now.push(pair);
+        } else {
+            deferred.push(pair);
+        }
+        i = j;
+    }
+    drop(by_link);
+    now.par_sort_unstable();
+    now.dedup();
+    // A pair that also shares an identical paragraph is aligned now.
+    deferred.retain(|p| now.binary_search(p).is_err());
+    Proposed { now, deferred, frequent_paragraphs }
+}
+
+/// Pairs of articles that match a common third one and were not aligned yet (`done` is
+/// sorted). Articles matched with more than `cap` others do not propose their neighbours:
+/// a hub of a huge story would propose a quadratic number of pairs.
+pub fn neighbours(
+    n: usize,
+    matches: &[ArticleMatch],
+    done: &[(u32, u32)],
+    cap: usize,
+) -> Vec<(u32, u32)> {
+    // For each article: its matched neighbours, with the article's own paragraphs that
+    // each match aligned. Two neighbours are worth aligning only if they reuse some of
+    // the same paragraphs of the common article: one that took paragraphs 1-2 and one that
+    // took 5-6 share nothing through it.
+    let mut adj: Vec<Vec<(u32, Vec<u32>)>> = vec![Vec::new(); n];
+    for m in matches {
+        let mut on_a: Vec<u32> = m.paragraphs.iter().map(|p| p.a).collect();
+        let mut on_b: Vec<u32> = m.paragraphs.iter().map(|p| p.b).collect();
+        on_a.sort_unstable();
+        on_a.dedup();
+        on_b.sort_unstable();
+        on_b.dedup();
+        adj[m.a as usize].push((m.b, on_a));
+        adj[m.b as usize].push((m.a, on_b));
+    }
+    let mut out: Vec<(u32, u32)> = adj
+        .par_iter()
+        .filter(|a| a.len() >= 2 && a.len() <= cap)
+        .flat_map_iter(|a| {
+            let mut pairs = Vec::new();
+            for i in 0..a.len() {
+                for j in i + 1..a.len() {
+                    if intersection(&a[i].1, &a[j].1) > 0 {
+                        let (x, y) = (a[i].0, a[j].0);
+                        pairs.push((x.min(y), x.max(y)));
+                    }
+                }
+            }
+            pairs
+        })
+        .collect();
+    out.par_sort_unstable();
+    out.dedup();
+    out.retain(|p| done.binary_search(p).is_err());
+    out
+}
+
+/// Of `pairs` (deferred pairs and matches resting on one reworded paragraph), those whose
+/// two articles both evidently match a common third article: the story around them vouches
+/// for the weak link. Sorted and distinct.
+pub fn corroborated(n: usize, evident: &[ArticleMatch], pairs: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for m in evident {
+        adj[m.a as usize].push(m.b);
+        adj[m.b as usize].push(m.a);
+    }
+    adj.par_iter_mut().for_each(|a| a.sort_unstable());
+    let mut out: Vec<(u32, u32)> = pairs
+        .par_iter()
+        .copied()
+        .filter(|&(x, y)| intersection(&adj[x as usize], &adj[y as usize]) > 0)
+        .collect();
+    out.par_sort_unstable();
+    out.dedup();
+    out
+}
