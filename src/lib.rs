@@ -54,6 +54,7 @@ pub mod report;
 pub mod segment;
 pub mod shingle;
 pub mod store;
+pub mod synth;
 pub mod texts;
 pub mod translate;
 pub mod verify;

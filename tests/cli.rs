@@ -300,3 +300,37 @@ fn sample_runs_and_eval_reports_scores() {
         .clone();
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&again).unwrap(), score);
 }
+
+#[test]
+fn bench_generates_a_corpus_and_reports_every_stage() {
+    let c = TestCorpus::new();
+    let kept = c.path("bench.jsonl");
+    let out = wm()
+        .args(["bench", "--generate", "2M", "--rounds", "2", "--json", "-q", "--keep"])
+        .arg(&kept)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = &lines(&out)[0];
+    let bytes = v["bytes"].as_u64().expect("bytes");
+    assert_eq!(bytes, std::fs::metadata(&kept).expect("the corpus is kept").len());
+    assert!(bytes >= 2 << 20, "{bytes}");
+    let stages: Vec<&str> = v["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .filter_map(|s| s["stage"].as_str())
+        .collect();
+    for s in ["read+fingerprint", "sign", "candidates", "verify", "align"] {
+        assert!(stages.contains(&s), "{stages:?}");
+    }
+    // The generated corpus is syndicated news: copies are found.
+    assert!(v["article_pairs"].as_u64().expect("pairs") > 50, "{v}");
+    assert!(v["verified_pairs"].as_u64() <= v["candidate_pairs"].as_u64());
+    // The same corpus, read back as an input, gives the same answer.
+    let again = wm().args(["bench", "--rounds", "1", "--json", "-q"]).arg(&kept).assert().success();
+    let w = &lines(&again.get_output().stdout)[0];
+    assert_eq!(w["article_pairs"], v["article_pairs"]);
+}

@@ -43,6 +43,40 @@ pub enum Command {
     /// Install or check the multilingual model that verifies translated copy.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Measure speed: run the pipeline on a corpus (given, or generated) and print seconds,
+    /// MB/s and resident memory per stage, and the peak.
+    Bench(BenchArgs),
+}
+
+/// Options of `wirematch bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Corpus to run on (as for `match`). Without inputs a synthetic news corpus of
+    /// --generate bytes is written to a temporary file first.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Size of the generated corpus (K, M, G suffixes; M = 2^20 bytes).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "100M")]
+    pub generate: u64,
+    /// Seed of the generated corpus.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub corpus_seed: u64,
+    /// Write the generated corpus to FILE and keep it; an existing FILE is used as it is
+    /// (delete it to generate again).
+    #[arg(long, value_name = "FILE")]
+    pub keep: Option<PathBuf>,
+    /// Runs of the pipeline; the median of each stage is reported.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub rounds: usize,
+    /// Paragraph Jaccard similarity the LSH index targets [default: 0.2].
+    #[arg(long, value_name = "S")]
+    pub threshold: Option<f64>,
+    /// Read every setting from a JSON file of the library's `Config`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! Binary-only code: commands, terminal output, exit codes.
 
 pub mod args;
+mod bench_cmd;
 mod eval_cmd;
 mod match_cmd;
 mod model_cmd;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval(a) => eval_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Model(m) => model_cmd::run(m, cli.quiet),
         Command::Paragraphs(a) => paragraphs_cmd::run(&a),
+        Command::Bench(a) => bench_cmd::run(&a, cli.quiet),
     }
 }
 
