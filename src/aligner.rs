@@ -119,6 +119,8 @@ pub fn align_pairs<T: Send>(
             }
             j = gend;
         }
+        // A spilled shingle arena's pages go back to the system with each block's views.
+        store.arena.release();
         i = end;
     }
     out

@@ -53,6 +53,7 @@ pub mod published;
 pub mod report;
 pub mod segment;
 pub mod shingle;
+pub mod spill;
 pub mod store;
 pub mod synth;
 pub mod texts;

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
+use crate::spill::Column;
 
 /// Bands and rows of an LSH index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -165,19 +166,20 @@ impl LshParams {
     }
 }
 
-/// Band keys of a set of items, band-major (`keys[band * n + i]`).
-#[derive(Debug, Clone, Default)]
+/// Band keys of a set of items, band-major (`keys[band * n + i]`), on the heap or spilled
+/// to a file-backed map (see [`crate::spill`]).
+#[derive(Debug, Default)]
 pub struct BandKeys {
     bands: usize,
     n: usize,
-    keys: Vec<u32>,
+    keys: Column,
 }
 
 /// Items filled per parallel task when building band keys.
 const FILL_CHUNK: usize = 2048;
 
 impl BandKeys {
-    /// Keys for `n` items and `bands` bands, filled by `fill(i, keys_of_item_i)`.
+    /// Keys for `n` items and `bands` bands on the heap, filled by `fill(i, keys_of_item_i)`.
     pub fn build(n: usize, params: LshParams, fill: impl Fn(usize, &mut [u32]) + Sync) -> BandKeys {
         // Band-major from the start (each band's column contiguous for the join): every
         // task owns one chunk of items and, for it, one slice of each band's column.
@@ -201,7 +203,40 @@ impl BandKeys {
                 }
             }
         });
-        BandKeys { bands, n, keys }
+        BandKeys { bands, n, keys: Column::heap(keys) }
+    }
+
+    /// Like [`BandKeys::build`], with the keys in a file-backed map in folder `spill`: each
+    /// task fills its chunk of items in a small buffer and writes one slice per band.
+    pub fn build_spilled(
+        n: usize,
+        params: LshParams,
+        spill: &std::path::Path,
+        fill: impl Fn(usize, &mut [u32]) + Sync,
+    ) -> Result<BandKeys> {
+        let bands = params.bands;
+        let keys = Column::zeroed(n * bands, Some(spill))?;
+        (0..n.div_ceil(FILL_CHUNK)).into_par_iter().try_for_each(|c| {
+            let start = c * FILL_CHUNK;
+            let len = FILL_CHUNK.min(n - start);
+            let mut item = vec![0u32; bands];
+            let mut cols = vec![0u32; bands * len];
+            for i in 0..len {
+                fill(start + i, &mut item);
+                for (b, &k) in item.iter().enumerate() {
+                    cols[b * len + i] = k;
+                }
+            }
+            cols.chunks(len.max(1))
+                .enumerate()
+                .try_for_each(|(b, col)| keys.write_at(b * n + start, col))
+        })?;
+        Ok(BandKeys { bands, n, keys })
+    }
+
+    /// Hands band `b`'s keys back to the operating system once joined (spilled keys only).
+    pub fn release_band(&self, b: usize) {
+        self.keys.release_range(b * self.n..(b + 1) * self.n);
     }
 
     /// Number of items.
@@ -216,7 +251,7 @@ impl BandKeys {
 
     /// The keys of band `b`, one per item.
     pub fn band(&self, b: usize) -> &[u32] {
-        &self.keys[b * self.n..(b + 1) * self.n]
+        self.keys.as_slice().get(b * self.n..(b + 1) * self.n).unwrap_or_default()
     }
 }
 
@@ -251,6 +286,7 @@ pub fn candidates<R: Ord + Copy + Send + Sync>(
                 .enumerate()
                 .map(|(i, &k)| (k as u64) << 32 | i as u64)
                 .collect();
+            keys.release_band(b);
             col.par_sort_unstable();
             let key = |e: u64| e >> 32;
             let item = |e: u64| e as u32;

@@ -218,6 +218,8 @@ pub struct Detector {
     strict: bool,
     embedder: EmbedderChoice,
     view_budget: u64,
+    /// Folder for the spilled shingle arena and band keys, under a memory budget.
+    spill: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Detector {
@@ -258,6 +260,7 @@ impl Detector {
             strict: false,
             embedder: EmbedderChoice::Fallback,
             view_budget: DEFAULT_VIEW_BUDGET,
+            spill: None,
         })
     }
 
@@ -281,6 +284,18 @@ impl Detector {
         self
     }
 
+    /// Runs within about `bytes` of memory: the shingle arena and the LSH band keys — the
+    /// columns that grow with the corpus — go to file-backed maps in `spill_dir` (default:
+    /// the system's temporary folder) and are released after each use, and alignment views
+    /// get an eighth of the budget. Results are identical to an unbounded run. What stays
+    /// on the heap (document and paragraph metadata, about 100 bytes per paragraph) must
+    /// fit; the run summary reports the peak.
+    pub fn with_memory_budget(mut self, bytes: u64, spill_dir: Option<std::path::PathBuf>) -> Self {
+        self.view_budget = self.view_budget.min((bytes / 8).max(1));
+        self.spill = Some(spill_dir.unwrap_or_else(std::env::temp_dir));
+        self
+    }
+
     /// In strict mode the first skipped record fails the run.
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
@@ -301,7 +316,11 @@ impl Detector {
     pub fn run(&self, inputs: &[Input], obs: &dyn Observer) -> Result<MatchRun> {
         let mut t = Timer::new();
         let mut stats = RunStats::default();
-        let mut store = Store::new(inputs.iter().map(|i| i.path.clone()).collect());
+        let paths = inputs.iter().map(|i| i.path.clone()).collect();
+        let mut store = match &self.spill {
+            None => Store::new(paths),
+            Some(dir) => Store::with_spill(paths, dir)?,
+        };
         obs.stage("read");
         let mut bytes = 0u64;
         let max = self.read.max_record_bytes;
@@ -367,11 +386,17 @@ impl Detector {
                 || merge(previous, &mut store, &mut stats, &mut kept),
             );
             bytes += merged?;
+            if let Some(e) = store.take_error() {
+                return Err(e);
+            }
             pending = fresh;
             obs.progress(bytes);
             Ok(())
         })?;
         bytes += merge(std::mem::take(&mut pending), &mut store, &mut stats, &mut kept)?;
+        if let Some(e) = store.take_error() {
+            return Err(e);
+        }
         obs.progress(bytes);
         t.lap("read+fingerprint");
         let source = if keep_texts {
@@ -472,14 +497,19 @@ impl Detector {
         stats.signed = eligible.len() as u64;
         stats.lsh = Some(self.lsh);
         let params = self.lsh;
-        let keys = BandKeys::build(eligible.len(), params, |i, out| {
+        let fill = |i: usize, out: &mut [u32]| {
             let mut buf = [0u32; 1024];
             let sig = &mut buf[..self.hasher.num_perm()];
             self.hasher.sign_into(store.set(eligible[i]), sig);
             for (b, k) in out.iter_mut().enumerate() {
                 *k = params.band_key(sig, b);
             }
-        });
+        };
+        let keys = match &self.spill {
+            None => BandKeys::build(eligible.len(), params, fill),
+            Some(dir) => BandKeys::build_spilled(eligible.len(), params, dir, fill)?,
+        };
+        store.arena.release();
         t.lap("sign");
 
         obs.stage("candidates");
@@ -503,6 +533,7 @@ impl Detector {
             })
             .collect();
         drop(cands);
+        store.arena.release();
         stats.paragraph_pairs = links.len() as u64;
         for l in &links {
             stats.jaccard_deciles[((l.overlap.jaccard() * 10.0) as usize).min(9)] += 1;

@@ -21,6 +21,7 @@ use crate::error::{Location, RecordProblem};
 use crate::fingerprint::{DocFingerprint, Kind};
 use crate::lang::Lang;
 use crate::published::Published;
+use crate::spill::Column;
 
 /// Where a document's record is: index of the input in the run, and line (0 for files).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,8 +126,9 @@ pub struct Store {
     pub paragraphs: Vec<ParaMeta>,
     /// Unique paragraphs in first-seen order.
     pub uniques: Vec<Unique>,
-    /// Shingle sets of unique paragraphs, concatenated.
-    pub arena: Vec<u32>,
+    /// Shingle sets of unique paragraphs, concatenated (on the heap, or in a file-backed
+    /// map under a memory budget).
+    pub arena: Column,
     /// Number keys of unique paragraphs, concatenated.
     pub numbers: Vec<u32>,
     /// Outlet names.
@@ -135,12 +137,29 @@ pub struct Store {
     id_index: AHashMap<Box<str>, (u32, Location)>,
     key_index: AHashMap<u128, u32>,
     text_bytes: u64,
+    /// The first failure to write the spilled arena (a full disk), kept until asked for.
+    spill_error: Option<crate::error::Error>,
 }
 
 impl Store {
     /// An empty store for a run over `inputs`.
     pub fn new(inputs: Vec<std::path::PathBuf>) -> Self {
         Store { inputs, ..Default::default() }
+    }
+
+    /// An empty store whose shingle arena lives in a file-backed map in folder `spill`
+    /// (see [`crate::spill`]).
+    pub fn with_spill(
+        inputs: Vec<std::path::PathBuf>,
+        spill: &std::path::Path,
+    ) -> crate::error::Result<Self> {
+        Ok(Store { inputs, arena: Column::spilled(spill)?, ..Default::default() })
+    }
+
+    /// The first error writing the spilled arena, if any (the run cannot go on: the sets
+    /// of the documents added since are incomplete).
+    pub fn take_error(&mut self) -> Option<crate::error::Error> {
+        self.spill_error.take()
     }
 
     /// Adds a document and its fingerprint. A repeated id is refused with the location of
@@ -195,7 +214,9 @@ impl Store {
                             tokens: p.tokens,
                             template: false,
                         });
-                        self.arena.extend_from_slice(set);
+                        if let Err(e) = self.arena.extend_from_slice(set) {
+                            self.spill_error.get_or_insert(e);
+                        }
                         self.numbers.extend_from_slice(nums);
                         v.insert(u);
                         u
@@ -241,7 +262,10 @@ impl Store {
     /// The shingle set of unique paragraph `u`.
     pub fn set(&self, u: u32) -> &[u32] {
         let e = &self.uniques[u as usize];
-        &self.arena[e.start as usize..e.start as usize + e.len as usize]
+        self.arena
+            .as_slice()
+            .get(e.start as usize..e.start as usize + e.len as usize)
+            .unwrap_or_default()
     }
 
     /// The number keys of unique paragraph `u`.
@@ -328,7 +352,7 @@ impl Store {
             ("documents", self.docs.capacity() * size_of::<DocMeta>() + strings),
             ("paragraphs", self.paragraphs.capacity() * size_of::<ParaMeta>()),
             ("unique paragraphs", self.uniques.capacity() * size_of::<Unique>()),
-            ("shingles", self.arena.capacity() * 4),
+            ("shingles", self.arena.heap_bytes()),
             ("fact keys", self.numbers.capacity() * 4),
             (
                 "indexes",

@@ -334,3 +334,38 @@ fn bench_generates_a_corpus_and_reports_every_stage() {
     let w = &lines(&again.get_output().stdout)[0];
     assert_eq!(w["article_pairs"], v["article_pairs"]);
 }
+
+#[test]
+fn a_memory_budget_spills_to_disk_and_changes_nothing() {
+    let c = TestCorpus::new();
+    let spill = c.path("spill");
+    std::fs::create_dir(&spill).expect("spill folder");
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/sample/docs.jsonl");
+    let run = |extra: &[&std::ffi::OsStr]| {
+        wm().args(["match", "--format", "jsonl", "-q", sample])
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let free = run(&[]);
+    // A budget far below the corpus: every spillable column goes to disk.
+    let bounded = run(&[
+        "--memory-budget".as_ref(),
+        "1M".as_ref(),
+        "--spill-dir".as_ref(),
+        spill.as_os_str(),
+    ]);
+    assert!(lines(&free).len() > 100);
+    assert_eq!(free, bounded, "byte-identical output");
+    // The spill files are unlinked from creation: nothing is left behind.
+    assert_eq!(std::fs::read_dir(&spill).expect("read").count(), 0);
+    // A spill folder that is not a folder is refused up front.
+    wm().args(["match", "-q", sample, "--memory-budget", "1M", "--spill-dir"])
+        .arg(c.path("missing"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--spill-dir is not a folder"));
+}

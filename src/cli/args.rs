@@ -74,6 +74,12 @@ pub struct BenchArgs {
     /// Read every setting from a JSON file of the library's `Config`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Run within about SIZE of memory, as `match --memory-budget`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory_budget: Option<u64>,
+    /// Folder for the files spilled under --memory-budget.
+    #[arg(long, value_name = "DIR", requires = "memory_budget")]
+    pub spill_dir: Option<PathBuf>,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -177,6 +183,15 @@ pub struct CorpusArgs {
     /// small corpora and as a reference for the index.
     #[arg(long)]
     pub exact: bool,
+    /// Run within about SIZE of memory (K, M, G suffixes), for corpora larger than RAM: the
+    /// shingle arena and LSH band keys are spilled to file-backed maps in --spill-dir and
+    /// released after each use; results are identical. Peak memory is in the summary.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory_budget: Option<u64>,
+    /// Folder for the files spilled under --memory-budget (deleted when the run ends, even
+    /// if killed) [default: the system's temporary folder].
+    #[arg(long, value_name = "DIR", requires = "memory_budget")]
+    pub spill_dir: Option<PathBuf>,
     /// Print the LSH bands × rows and its S-curve on stderr before running.
     #[arg(long)]
     pub explain: bool,

@@ -96,7 +96,10 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
     if let Some(t) = args.threshold {
         config.threshold = t;
     }
-    let detector = Detector::new(config).context("invalid options")?;
+    let mut detector = Detector::new(config).context("invalid options")?;
+    if let Some(b) = args.memory_budget {
+        detector = detector.with_memory_budget(b, args.spill_dir.clone());
+    }
     let corpus = corpus(args, quiet)?;
     let bytes: u64 = corpus
         .inputs
@@ -138,6 +141,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
             "bytes": bytes,
             "threads": threads,
             "rounds": rounds,
+            "memory_budget": args.memory_budget,
             "seconds": wall,
             "mb_per_second": mb(bytes) / wall,
             "peak_resident_bytes": peak,

@@ -74,7 +74,13 @@ fn run_match(args: &CorpusArgs, verbose: u8, quiet: bool) -> Result<(MatchRun, R
         }
         (None, false) => EmbedderChoice::default_model(),
     };
-    let detector = detector.with_read_options(read).strict(args.strict).with_embedder(embedder);
+    let mut detector = detector.with_read_options(read).strict(args.strict).with_embedder(embedder);
+    if let Some(b) = args.memory_budget {
+        if let Some(dir) = &args.spill_dir {
+            anyhow::ensure!(dir.is_dir(), "{}: --spill-dir is not a folder", dir.display());
+        }
+        detector = detector.with_memory_budget(b, args.spill_dir.clone());
+    }
     if let Some(w) = detector.config().lsh_warning(detector.lsh_params()) {
         eprintln!("wirematch: warning: {w}");
     }
