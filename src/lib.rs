@@ -48,6 +48,7 @@ pub mod lsh;
 pub mod memory;
 pub mod minhash;
 pub mod normalize;
+pub mod oracle;
 pub mod pipeline;
 pub mod published;
 pub mod report;

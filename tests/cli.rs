@@ -329,10 +329,23 @@ fn bench_generates_a_corpus_and_reports_every_stage() {
     // The generated corpus is syndicated news: copies are found.
     assert!(v["article_pairs"].as_u64().expect("pairs") > 50, "{v}");
     assert!(v["verified_pairs"].as_u64() <= v["candidate_pairs"].as_u64());
-    // The same corpus, read back as an input, gives the same answer.
-    let again = wm().args(["bench", "--rounds", "1", "--json", "-q"]).arg(&kept).assert().success();
+    // The same corpus, read back as an input, gives the same answer; the exact oracle finds
+    // every pair the index verified at Jaccard >= 0.5, and the index misses almost none.
+    let again = wm()
+        .args(["bench", "--rounds", "1", "--json", "-q", "--oracle"])
+        .arg(&kept)
+        .assert()
+        .success();
     let w = &lines(&again.get_output().stdout)[0];
     assert_eq!(w["article_pairs"], v["article_pairs"]);
+    let (index, exact) = (
+        w["index_pairs_j50"].as_u64().expect("index"),
+        w["oracle_pairs_j50"].as_u64().expect("oracle"),
+    );
+    assert!(
+        index <= exact && exact > 100 && index as f64 >= 0.99 * exact as f64,
+        "{index} of {exact}"
+    );
 }
 
 #[test]

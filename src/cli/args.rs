@@ -65,7 +65,8 @@ pub struct BenchArgs {
     /// (delete it to generate again).
     #[arg(long, value_name = "FILE")]
     pub keep: Option<PathBuf>,
-    /// Runs of the pipeline; the median of each stage is reported.
+    /// Runs of the pipeline; the median of each stage is reported. 0 only writes the
+    /// generated corpus (with --keep).
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub rounds: usize,
     /// Paragraph Jaccard similarity the LSH index targets [default: 0.2].
@@ -80,6 +81,10 @@ pub struct BenchArgs {
     /// Folder for the files spilled under --memory-budget.
     #[arg(long, value_name = "DIR", requires = "memory_budget")]
     pub spill_dir: Option<PathBuf>,
+    /// Also find every paragraph pair with Jaccard >= 0.5 exactly (prefix filtering, no
+    /// index) and report how many of them the index verified: its recall.
+    #[arg(long)]
+    pub oracle: bool,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,

@@ -108,9 +108,14 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
         .filter(|m| m.is_file())
         .map(|m| m.len())
         .sum();
-    let rounds = args.rounds.max(1);
+    if args.rounds == 0 {
+        // Only the corpus was asked for (with --keep).
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rounds = args.rounds;
     let mut walls = Vec::new();
     let mut runs: Vec<RunStats> = Vec::new();
+    let mut oracle = None;
     for r in 0..rounds {
         let t = Instant::now();
         let run = detector.run(&corpus.inputs, &Quiet).context("benchmark run failed")?;
@@ -119,6 +124,9 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
             eprintln!("wirematch bench: round {}/{rounds}: {:.2} s", r + 1, walls[r]);
         }
         runs.push(run.stats.clone());
+        if args.oracle && r + 1 == rounds {
+            oracle = Some(exact_agreement(&run, quiet));
+        }
         // Freed before the next round so that rounds do not stack their memory.
         drop(run);
     }
@@ -154,6 +162,8 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
             "candidate_pairs": first.candidates.pairs,
             "verified_pairs": first.paragraph_pairs,
             "article_pairs": first.article_pairs,
+            "index_pairs_j50": first.paragraph_pairs_at_least(5),
+            "oracle_pairs_j50": oracle,
         });
         println!("{v}");
         return Ok(ExitCode::SUCCESS);
@@ -187,5 +197,39 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
         first.article_pairs,
         peak.map(|p| format!("{:.0} MB", mb(p))).unwrap_or_else(|| "unknown".into())
     );
+    if let Some(exact) = oracle {
+        let found = first.paragraph_pairs_at_least(5);
+        println!(
+            "exact oracle: {exact} paragraph pairs with Jaccard >= 0.5; the index verified {found} of them ({:.2} %)",
+            100.0 * found as f64 / exact.max(1) as f64
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Paragraph pairs with Jaccard ≥ 0.5 among the signed unique paragraphs, found exactly
+/// (the index's verified pairs at that level are a subset: the ratio is its recall).
+fn exact_agreement(run: &wirematch::MatchRun, quiet: bool) -> u64 {
+    let store = &run.store;
+    let k = run.config.shingle_size;
+    let sets: Vec<&[u32]> = (0..store.uniques.len() as u32)
+        .filter(|&u| {
+            let e = &store.uniques[u as usize];
+            !e.template && e.tokens as usize >= k
+        })
+        .map(|u| store.set(u))
+        .collect();
+    let t = Instant::now();
+    let pairs = wirematch::oracle::similar_pairs(&sets, 0.5);
+    if !quiet {
+        eprintln!("wirematch bench: exact oracle in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    // Counted as the run counts its own pairs (by tenths of Jaccard).
+    pairs
+        .iter()
+        .filter(|&&(i, j)| {
+            let o = wirematch::verify::Overlap::of(sets[i as usize], sets[j as usize]);
+            (o.jaccard() * 10.0) as usize >= 5
+        })
+        .count() as u64
 }
