@@ -10,7 +10,8 @@
 //! Memory: about 24 bytes per paragraph, 40 bytes per unique paragraph and 4 bytes per
 //! shingle of a unique paragraph.
 
-use std::collections::hash_map::Entry;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use std::ops::Range;
 
 use ahash::AHashMap;
@@ -79,6 +80,15 @@ pub struct ParaMeta {
     pub lang: Lang,
 }
 
+/// Hash of a content key (already an xxh3-128 digest: folding it is enough).
+fn key_hash(key: u128) -> u64 {
+    (key as u64) ^ (key >> 64) as u64
+}
+
+fn str_hash(s: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(s.as_bytes())
+}
+
 /// A distinct paragraph text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unique {
@@ -134,8 +144,17 @@ pub struct Store {
     /// Outlet names.
     pub outlets: Vec<Box<str>>,
     outlet_index: AHashMap<Box<str>, u32>,
-    id_index: AHashMap<Box<str>, (u32, Location)>,
-    key_index: AHashMap<u128, u32>,
+    /// Documents by id: the table holds only document indices, hashed by id and compared
+    /// with `docs[d].id` (no second copy of each id).
+    id_index: HashTable<u32>,
+    /// Where each document's record is, for the error on a repeated id: (index into
+    /// `locations`, line). Paths are interned: one per input file.
+    doc_location: Vec<(u32, u64)>,
+    locations: Vec<std::path::PathBuf>,
+    location_index: AHashMap<std::path::PathBuf, u32>,
+    /// Unique paragraphs by content key: indices only (4 bytes a slot, against 32 for a
+    /// map from the 16-byte key), which matters at tens of millions of paragraphs.
+    key_index: HashTable<u32>,
     text_bytes: u64,
     /// The first failure to write the spilled arena (a full disk), kept until asked for.
     spill_error: Option<crate::error::Error>,
@@ -172,17 +191,34 @@ impl Store {
         location: &Location,
     ) -> Result<u32, RecordProblem> {
         let d = self.docs.len() as u32;
-        match self.id_index.entry(doc.id.as_ref().into()) {
+        let docs = &self.docs;
+        let id_hash = str_hash(&doc.id);
+        match self.id_index.entry(
+            id_hash,
+            |&e| *docs[e as usize].id == *doc.id,
+            |&e| str_hash(&docs[e as usize].id),
+        ) {
             Entry::Occupied(e) => {
+                let (path, line) = self.doc_location[*e.get() as usize];
                 return Err(RecordProblem::DuplicateId {
                     id: doc.id.to_string(),
-                    first: e.get().1.clone(),
+                    first: Location { path: self.locations[path as usize].clone(), line },
                 });
             }
             Entry::Vacant(v) => {
-                v.insert((d, location.clone()));
+                v.insert(d);
             }
         }
+        let path = match self.location_index.get(&location.path) {
+            Some(&i) => i,
+            None => {
+                let i = self.locations.len() as u32;
+                self.locations.push(location.path.clone());
+                self.location_index.insert(location.path.clone(), i);
+                i
+            }
+        };
+        self.doc_location.push((path, location.line));
         let outlet = doc.outlet.as_deref().map(|o| match self.outlet_index.get(o) {
             Some(&i) => i,
             None => {
@@ -193,16 +229,27 @@ impl Store {
             }
         });
         if self.key_index.len() < self.uniques.len() {
-            self.key_index =
-                self.uniques.iter().enumerate().map(|(u, e)| (e.key, u as u32)).collect();
+            let mut t = HashTable::with_capacity(self.uniques.len());
+            for (u, e) in self.uniques.iter().enumerate() {
+                t.insert_unique(key_hash(e.key), u as u32, |&x| {
+                    key_hash(self.uniques[x as usize].key)
+                });
+            }
+            self.key_index = t;
         }
         let first = self.paragraphs.len() as u32;
         for (i, p) in fp.paragraphs.iter().enumerate() {
             let unique = if p.kind == Kind::Body {
-                match self.key_index.entry(p.key) {
+                let uniques = &self.uniques;
+                match self.key_index.entry(
+                    key_hash(p.key),
+                    |&u| uniques[u as usize].key == p.key,
+                    |&u| key_hash(uniques[u as usize].key),
+                ) {
                     Entry::Occupied(e) => *e.get(),
                     Entry::Vacant(v) => {
                         let u = self.uniques.len() as u32;
+                        v.insert(u);
                         let set = fp.set(i);
                         let nums = fp.numbers(i);
                         self.uniques.push(Unique {
@@ -218,7 +265,6 @@ impl Store {
                             self.spill_error.get_or_insert(e);
                         }
                         self.numbers.extend_from_slice(nums);
-                        v.insert(u);
                         u
                     }
                 }
@@ -256,7 +302,7 @@ impl Store {
     /// 40 bytes per unique paragraph). Adding documents afterwards still works: the
     /// index is rebuilt on the next [`Store::add`].
     pub fn finish_reading(&mut self) {
-        self.key_index = AHashMap::new();
+        self.key_index = HashTable::new();
     }
 
     /// The shingle set of unique paragraph `u`.
@@ -276,7 +322,7 @@ impl Store {
 
     /// Index of the document with id `id`.
     pub fn doc_index(&self, id: &str) -> Option<u32> {
-        self.id_index.get(id).map(|e| e.0)
+        self.id_index.find(str_hash(id), |&d| *self.docs[d as usize].id == *id).copied()
     }
 
     /// The paragraphs of document `d`.
@@ -356,8 +402,9 @@ impl Store {
             ("fact keys", self.numbers.capacity() * 4),
             (
                 "indexes",
-                table(self.id_index.len(), size_of::<(Box<str>, (u32, Location))>())
-                    + table(self.key_index.len(), size_of::<(u128, u32)>()),
+                table(self.id_index.len(), 4)
+                    + table(self.key_index.len(), 4)
+                    + self.doc_location.capacity() * size_of::<(u32, u64)>(),
             ),
         ]
     }
