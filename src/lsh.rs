@@ -178,6 +178,9 @@ pub struct BandKeys {
 /// Items filled per parallel task when building band keys.
 const FILL_CHUNK: usize = 2048;
 
+/// Items per wave of a spilled build (about 40 MB of a paragraph corpus's shingles).
+pub const WAVE: usize = 1 << 18;
+
 impl BandKeys {
     /// Keys for `n` items and `bands` bands on the heap, filled by `fill(i, keys_of_item_i)`.
     pub fn build(n: usize, params: LshParams, fill: impl Fn(usize, &mut [u32]) + Sync) -> BandKeys {
@@ -208,29 +211,37 @@ impl BandKeys {
 
     /// Like [`BandKeys::build`], with the keys in a file-backed map in folder `spill`: each
     /// task fills its chunk of items in a small buffer and writes one slice per band.
+    /// Items go in waves of [`WAVE`] and `after_wave` runs between waves, so that what
+    /// `fill` reads (a spilled shingle arena) can be released as the waves pass.
     pub fn build_spilled(
         n: usize,
         params: LshParams,
         spill: &std::path::Path,
         fill: impl Fn(usize, &mut [u32]) + Sync,
+        after_wave: impl Fn(),
     ) -> Result<BandKeys> {
         let bands = params.bands;
         let keys = Column::zeroed(n * bands, Some(spill))?;
-        (0..n.div_ceil(FILL_CHUNK)).into_par_iter().try_for_each(|c| {
-            let start = c * FILL_CHUNK;
-            let len = FILL_CHUNK.min(n - start);
-            let mut item = vec![0u32; bands];
-            let mut cols = vec![0u32; bands * len];
-            for i in 0..len {
-                fill(start + i, &mut item);
-                for (b, &k) in item.iter().enumerate() {
-                    cols[b * len + i] = k;
+        let chunks = n.div_ceil(FILL_CHUNK);
+        let per_wave = (WAVE / FILL_CHUNK).max(1);
+        for wave in (0..chunks).step_by(per_wave) {
+            (wave..(wave + per_wave).min(chunks)).into_par_iter().try_for_each(|c| {
+                let start = c * FILL_CHUNK;
+                let len = FILL_CHUNK.min(n - start);
+                let mut item = vec![0u32; bands];
+                let mut cols = vec![0u32; bands * len];
+                for i in 0..len {
+                    fill(start + i, &mut item);
+                    for (b, &k) in item.iter().enumerate() {
+                        cols[b * len + i] = k;
+                    }
                 }
-            }
-            cols.chunks(len.max(1))
-                .enumerate()
-                .try_for_each(|(b, col)| keys.write_at(b * n + start, col))
-        })?;
+                cols.chunks(len.max(1))
+                    .enumerate()
+                    .try_for_each(|(b, col)| keys.write_at(b * n + start, col))
+            })?;
+            after_wave();
+        }
         Ok(BandKeys { bands, n, keys })
     }
 

@@ -207,6 +207,10 @@ fn ingest(
 /// view of a corpus of a few hundred MB, a bounded working set beyond.
 pub const DEFAULT_VIEW_BUDGET: u64 = 512 << 20;
 
+/// Candidate pairs verified between two releases of a spilled shingle arena: a pair
+/// touches at most four pages (two per set), so at most 512 MB of pages are held.
+const VERIFY_SLICE: usize = 1 << 15;
+
 /// Finds reused copy in a corpus.
 #[derive(Clone)]
 pub struct Detector {
@@ -507,7 +511,9 @@ impl Detector {
         };
         let keys = match &self.spill {
             None => BandKeys::build(eligible.len(), params, fill),
-            Some(dir) => BandKeys::build_spilled(eligible.len(), params, dir, fill)?,
+            Some(dir) => {
+                BandKeys::build_spilled(eligible.len(), params, dir, fill, || store.arena.release())?
+            }
         };
         store.arena.release();
         t.lap("sign");
@@ -521,17 +527,31 @@ impl Detector {
         t.lap("candidates");
 
         obs.stage("verify");
-        let links: Vec<Link> = cands
-            .par_iter()
-            .filter_map(|&(i, j)| {
-                let (u, v) = (eligible[i as usize], eligible[j as usize]);
-                let o = Overlap::of(store.set(u), store.set(v));
-                let by_jaccard = o.jaccard() >= cfg.threshold;
-                let by_containment =
-                    o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
-                (by_jaccard || by_containment).then_some(Link { u, v, overlap: o })
-            })
-            .collect();
+        // Candidates come sorted by their first item, the second anywhere: with a spilled
+        // arena they are verified in slices, its pages released after each.
+        let verify_slice = |slice: &[(u32, u32)]| -> Vec<Link> {
+            slice
+                .par_iter()
+                .filter_map(|&(i, j)| {
+                    let (u, v) = (eligible[i as usize], eligible[j as usize]);
+                    let o = Overlap::of(store.set(u), store.set(v));
+                    let by_jaccard = o.jaccard() >= cfg.threshold;
+                    let by_containment =
+                        o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
+                    (by_jaccard || by_containment).then_some(Link { u, v, overlap: o })
+                })
+                .collect()
+        };
+        let links: Vec<Link> = if store.arena.is_spilled() {
+            let mut links = Vec::new();
+            for slice in cands.chunks(VERIFY_SLICE) {
+                links.extend(verify_slice(slice));
+                store.arena.release();
+            }
+            links
+        } else {
+            verify_slice(&cands)
+        };
         drop(cands);
         store.arena.release();
         stats.paragraph_pairs = links.len() as u64;
