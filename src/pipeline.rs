@@ -511,9 +511,9 @@ impl Detector {
         };
         let keys = match &self.spill {
             None => BandKeys::build(eligible.len(), params, fill),
-            Some(dir) => {
-                BandKeys::build_spilled(eligible.len(), params, dir, fill, || store.arena.release())?
-            }
+            Some(dir) => BandKeys::build_spilled(eligible.len(), params, dir, fill, || {
+                store.arena.release()
+            })?,
         };
         store.arena.release();
         t.lap("sign");

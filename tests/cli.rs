@@ -375,6 +375,11 @@ fn a_memory_budget_spills_to_disk_and_changes_nothing() {
     assert_eq!(free, bounded, "byte-identical output");
     // The spill files are unlinked from creation: nothing is left behind.
     assert_eq!(std::fs::read_dir(&spill).expect("read").count(), 0);
+    // A budget below what the metadata needs cannot be met: the run says so.
+    wm().args(["match", "--format", "jsonl", sample, "--memory-budget", "1M"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("exceeded --memory-budget 1 MB"));
     // A spill folder that is not a folder is refused up front.
     wm().args(["match", "-q", sample, "--memory-budget", "1M", "--spill-dir"])
         .arg(c.path("missing"))

@@ -102,6 +102,18 @@ fn run_match(args: &CorpusArgs, verbose: u8, quiet: bool) -> Result<(MatchRun, R
     );
     let run = detector.run(&inputs, &reporter).context("matching failed")?;
     reporter.finish();
+    if let (Some(budget), Some(peak)) = (args.memory_budget, wirematch::memory::peak()) {
+        if peak > budget && !quiet {
+            eprintln!(
+                "wirematch: warning: peak memory {} MB exceeded --memory-budget {} MB: document \
+                 and paragraph metadata stay in memory (about 130 bytes per paragraph, {} \
+                 paragraphs here)",
+                peak >> 20,
+                budget >> 20,
+                run.stats.corpus.paragraphs
+            );
+        }
+    }
     Ok((run, reporter))
 }
 
