@@ -294,12 +294,24 @@ impl Store {
             }
         }
         let templates = finder.finish();
-        for &u in &templates {
-            self.uniques[u as usize].template = true;
+        self.set_templates(&templates)
+    }
+
+    /// Marks unique paragraphs `templates` (learned elsewhere, e.g. by the run that built a
+    /// persistent index) as outlet templates, and their occurrences as boilerplate.
+    /// Returns the number of occurrences newly marked.
+    pub fn set_templates(&mut self, templates: &[u32]) -> u64 {
+        for &u in templates {
+            if let Some(e) = self.uniques.get_mut(u as usize) {
+                e.template = true;
+            }
         }
         let mut marked = 0;
         for p in &mut self.paragraphs {
-            if p.unique != u32::MAX && self.uniques[p.unique as usize].template {
+            if p.unique != u32::MAX
+                && p.kind == Kind::Body
+                && self.uniques[p.unique as usize].template
+            {
                 p.kind = Kind::Boilerplate(Boilerplate::Template);
                 marked += 1;
             }

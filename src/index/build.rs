@@ -1,0 +1,203 @@
+//! Writing an index from a finished run.
+//!
+//! The index is the run's [`Store`] frozen (documents, paragraphs, unique paragraphs with
+//! their shingle sets and fact keys, template flags), the documents' texts, the lookup
+//! tables a query needs (band keys, content keys, occurrences, ids) and the graph of the
+//! matches that were *evident* during the run, with the round that found them: a query
+//! re-applies neighbour expansion and corroboration with them (see [`super::query`]).
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::format::{Header, SectionWriter, u32_bytes, u64_bytes, write_index};
+use super::stored::{DocRecord, kind_code};
+use crate::error::{Error, Result};
+use crate::fingerprint::Kind;
+use crate::pipeline::{Detector, MatchRun};
+use crate::store::Store;
+
+/// Unique paragraphs a run signs and indexes: body text (not a template) with at least one
+/// full shingle. The same rule as the pipeline's.
+pub(crate) fn eligible(store: &Store, shingle_size: usize) -> Vec<u32> {
+    (0..store.uniques.len() as u32)
+        .filter(|&u| {
+            let e = &store.uniques[u as usize];
+            !e.template && e.tokens as usize >= shingle_size
+        })
+        .collect()
+}
+
+/// Writes the index of `run` (made by `detector`, which must have kept the texts, see
+/// [`Detector::with_kept_texts`]) into `dir`, atomically. Returns the data file's path.
+pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf> {
+    let store = &run.store;
+    let cfg = &run.config;
+    if cfg.exhaustive {
+        return Err(Error::Config(
+            "an index cannot be built with exact (all-pairs) matching".into(),
+        ));
+    }
+    let n = store.docs.len();
+    let mut header = Header::for_config(
+        cfg,
+        n as u64,
+        store.paragraphs.len() as u64,
+        store.uniques.len() as u64,
+    )?;
+    let mut w = SectionWriter::default();
+    w.push(json(cfg)?);
+    let inputs: Vec<String> =
+        store.inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    w.push(json(&inputs)?);
+    w.push(json(&store.outlets)?);
+
+    // Documents: metadata and text as one JSON record each.
+    let records: Vec<Vec<u8>> = (0..n as u32)
+        .into_par_iter()
+        .map(|d| {
+            let text = run
+                .kept_text(d)
+                .ok_or_else(|| Error::Config("the run did not keep the documents' texts".into()))?;
+            let rec = DocRecord::of(store, d, text);
+            serde_json::to_vec(&rec).map_err(|e| Error::Config(e.to_string()))
+        })
+        .collect::<Result<_>>()?;
+    let mut offsets = Vec::with_capacity(n + 1);
+    let mut at = 0u64;
+    offsets.push(0);
+    for r in &records {
+        at += r.len() as u64;
+        offsets.push(at);
+    }
+    w.push(u64_bytes(offsets));
+    w.push(records.concat());
+    drop(records);
+    w.push(u32_bytes(
+        store.docs.iter().map(|d| d.paragraphs.start).chain([store.paragraphs.len() as u32]),
+    ));
+    w.push(u32_bytes(store.paragraphs.iter().flat_map(|p| {
+        [
+            p.start,
+            p.len,
+            p.tokens,
+            p.unique,
+            kind_code(p.kind),
+            u32::from_le_bytes(p.lang.to_bytes()),
+        ]
+    })));
+
+    // Unique paragraphs.
+    w.push(u64_bytes(store.uniques.iter().flat_map(|u| [u.key as u64, (u.key >> 64) as u64])));
+    w.push(u32_bytes(store.uniques.iter().flat_map(|u| [u.tokens, u.template as u32])));
+    let mut set_off = Vec::with_capacity(store.uniques.len() + 1);
+    let mut arena = Vec::with_capacity(store.arena.len());
+    let mut num_off = Vec::with_capacity(store.uniques.len() + 1);
+    let mut facts = Vec::with_capacity(store.numbers.len());
+    set_off.push(0u64);
+    num_off.push(0u64);
+    for u in 0..store.uniques.len() as u32 {
+        arena.extend_from_slice(store.set(u));
+        facts.extend_from_slice(store.numbers_of(u));
+        set_off.push(arena.len() as u64);
+        num_off.push(facts.len() as u64);
+    }
+    w.push(u64_bytes(set_off));
+    w.push(u32_bytes(arena));
+    w.push(u64_bytes(num_off));
+    w.push(u32_bytes(facts));
+    let mut order: Vec<u32> = (0..store.uniques.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&u| store.uniques[u as usize].key);
+    w.push(u32_bytes(order));
+    let occ = store.occurrences();
+    let mut occ_off = Vec::with_capacity(store.uniques.len() + 1);
+    let mut occ_docs = Vec::new();
+    occ_off.push(0u32);
+    for u in 0..store.uniques.len() as u32 {
+        occ_docs.extend_from_slice(occ.of(u));
+        occ_off.push(occ_docs.len() as u32);
+    }
+    w.push(u32_bytes(occ_off));
+    w.push(u32_bytes(occ_docs));
+
+    // Band tables: per band, (key << 32 | unique) sorted.
+    let eligible = eligible(store, cfg.shingle_size);
+    header.signed = eligible.len() as u64;
+    let params = detector.lsh_params();
+    let hasher = detector.hasher();
+    let keys: Vec<Vec<u32>> = eligible
+        .par_iter()
+        .map_init(
+            || vec![0u32; hasher.num_perm()],
+            |sig, &u| {
+                hasher.sign_into(store.set(u), sig);
+                (0..params.bands).map(|b| params.band_key(sig, b)).collect()
+            },
+        )
+        .collect();
+    let bands: Vec<Vec<u64>> = (0..params.bands)
+        .into_par_iter()
+        .map(|b| {
+            let mut col: Vec<u64> =
+                eligible.iter().zip(&keys).map(|(&u, k)| (k[b] as u64) << 32 | u as u64).collect();
+            col.sort_unstable();
+            col
+        })
+        .collect();
+    drop(keys);
+    w.push(u64_bytes(bands.into_iter().flatten()));
+
+    let mut ids: Vec<(u64, u64)> =
+        store.docs.iter().enumerate().map(|(d, m)| (xxh3_64(m.id.as_bytes()), d as u64)).collect();
+    ids.par_sort_unstable();
+    w.push(u64_bytes(ids.into_iter().flat_map(|(h, d)| [h, d])));
+
+    // Evident-match graph: each end with the round and its own aligned paragraphs.
+    let mut by_pair: Vec<((u32, u32), usize)> = run
+        .matches
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.relation != crate::align::Relation::Translation)
+        .map(|(i, m)| ((m.a.min(m.b), m.a.max(m.b)), i))
+        .collect();
+    by_pair.par_sort_unstable();
+    let mut adj: Vec<Vec<(u32, u32, Vec<u32>)>> = vec![Vec::new(); n];
+    for &(x, y, round) in &run.evident {
+        let Ok(i) = by_pair.binary_search_by_key(&(x, y), |e| e.0) else { continue };
+        let m = &run.matches[by_pair[i].1];
+        let own = |side_a: bool| {
+            let mut v: Vec<u32> =
+                m.paragraphs.iter().map(|p| if side_a { p.a } else { p.b }).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        adj[m.a as usize].push((m.b, round as u32, own(true)));
+        adj[m.b as usize].push((m.a, round as u32, own(false)));
+    }
+    let mut adj_off = vec![0u32];
+    let mut entries = Vec::new();
+    let mut paras = Vec::new();
+    for a in &mut adj {
+        a.sort_unstable();
+        for (other, round, own) in a.iter() {
+            entries.extend_from_slice(&[*other, *round, paras.len() as u32, own.len() as u32]);
+            paras.extend_from_slice(own);
+        }
+        adj_off.push((entries.len() / 4) as u32);
+    }
+    w.push(u32_bytes(adj_off));
+    w.push(u32_bytes(entries));
+    w.push(u32_bytes(paras));
+    write_index(dir, &header, &w)
+}
+
+/// Body tokens of a document (after templates): the coverage denominator.
+pub(crate) fn body_tokens(store: &Store, d: u32) -> u64 {
+    store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body).map(|p| p.tokens as u64).sum()
+}
+
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(v).map_err(|e| Error::Config(format!("serialising the index: {e}")))
+}
