@@ -285,3 +285,32 @@ fn a_failed_build_leaves_no_partial_index_and_keeps_the_old_one() {
     assert_eq!(names.len(), 2, "{names:?}");
     wm().args(["-q", "index", "query"]).arg(&idx).arg(sample()).assert().success();
 }
+
+#[test]
+fn index_bytes_and_query_results_do_not_depend_on_threads() {
+    let t = TestCorpus::new();
+    let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
+    split_jsonl(&sample(), &q, &s, |i| i % 3 == 1);
+    let mut outs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let dir = t.path(&format!("idx{threads}"));
+        wm().args(["-q", "--threads", threads, "index", "build"])
+            .arg(&s)
+            .arg("-o")
+            .arg(&dir)
+            .assert()
+            .success();
+        let out = wm()
+            .args(["-q", "--threads", threads, "index", "query", "--format", "jsonl"])
+            .arg(&dir)
+            .arg(&q)
+            .output()
+            .expect("run");
+        outs.push((std::fs::read(data_file(&dir)).expect("read"), out.stdout));
+    }
+    assert!(!outs[0].1.is_empty());
+    for o in &outs[1..] {
+        assert!(o.0 == outs[0].0, "index bytes differ between thread counts");
+        assert_eq!(String::from_utf8_lossy(&o.1), String::from_utf8_lossy(&outs[0].1));
+    }
+}

@@ -373,7 +373,8 @@ impl DataFile {
         // SAFETY: the file is mapped read-only. An index is replaced by writing a new file
         // and renaming it, never modified in place, so the mapped bytes do not change under
         // us unless another program edits the file — which the checksums then report.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&path, e))?;
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }
+            .map_err(|e| Error::io(&path, e))?;
         let bad = |problem| Error::Index { path: path.clone(), problem };
         let (header, sections, sum) = parse_header(&map).map_err(bad)?;
         if format!("{sum:016x}") != manifest.header_checksum {
@@ -582,4 +583,63 @@ pub(crate) fn u32_bytes(v: impl IntoIterator<Item = u32>) -> Vec<u8> {
 
 pub(crate) fn u64_bytes(v: impl IntoIterator<Item = u64>) -> Vec<u8> {
     v.into_iter().flat_map(u64::to_le_bytes).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header::for_config(&Config::default(), 3, 10, 7).expect("default config is valid")
+    }
+
+    #[test]
+    fn round_trip_and_every_flipped_byte_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut w = SectionWriter::default();
+        for (i, _) in Section::ALL.iter().enumerate() {
+            w.push(u32_bytes((0..i as u32 * 3).map(|x| x * 7)));
+        }
+        let path = write_index(dir.path(), &header(), &w).expect("write");
+        let data = DataFile::open(dir.path()).expect("open");
+        assert_eq!(data.header, header());
+        assert_eq!(data.u32s(Section::Outlets).range(0, 6), vec![0, 7, 14, 21, 28, 35]);
+        drop(data);
+        let good = std::fs::read(&path).expect("read");
+        for p in 0..good.len() {
+            let mut bad = good.clone();
+            bad[p] ^= 1;
+            std::fs::write(&path, &bad).expect("write");
+            let e = DataFile::open(dir.path()).expect_err("a flipped byte is refused");
+            let named = matches!(&e, Error::Index { path: q, .. } if q == &path
+                || q.ends_with(MANIFEST));
+            assert!(named, "byte {p}: {e}");
+        }
+    }
+
+    #[test]
+    fn parameters_are_compared_one_by_one() {
+        let h = header();
+        assert_eq!(h.check_against(&h), Ok(()));
+        let mut other = h;
+        other.seed += 1;
+        assert!(matches!(
+            h.check_against(&other),
+            Err(IndexProblem::Parameter { name: "seed", .. })
+        ));
+        other = h;
+        other.fingerprint_version += 1;
+        let e = h.check_against(&other).expect_err("refused");
+        assert!(e.to_string().contains("fingerprint"), "{e}");
+    }
+
+    #[test]
+    fn lower_bound_finds_the_first_not_smaller() {
+        let b = u64_bytes([1, 3, 3, 5]);
+        let v = U64s(&b);
+        assert_eq!(v.lower_bound(0, 4, 3), 1);
+        assert_eq!(v.lower_bound(0, 4, 4), 3);
+        assert_eq!(v.lower_bound(0, 4, 9), 4);
+        assert_eq!(v.lower_bound(0, 4, 0), 0);
+    }
 }
