@@ -314,3 +314,32 @@ fn index_bytes_and_query_results_do_not_depend_on_threads() {
         assert_eq!(String::from_utf8_lossy(&o.1), String::from_utf8_lossy(&outs[0].1));
     }
 }
+
+/// An outlet footer printed by two stored articles becomes a template with the third, new,
+/// one: a full run then sets it aside everywhere, and so must the query.
+#[test]
+fn a_template_completed_by_the_new_article_is_set_aside() {
+    const FOOTER: &str = "The Gazette is printed by Harbour Media at its plant on Quay Street and delivered across the county every morning except Sunday and public holidays.";
+    let story = |lede: &str| format!("{lede}\n\n{FOOTER}");
+    let t = TestCorpus::new();
+    let s = t.jsonl(
+        "s.jsonl",
+        &[
+            ("g1", "Gazette", "2024-03-01", &story("The harbour committee met on Tuesday evening to discuss dredging the channel before the summer sailing season begins.")),
+            ("g2", "Gazette", "2024-03-02", &story("Library opening hours will be extended on weekdays after volunteers offered to staff the reading room in the evenings.")),
+            ("w1", "Wire", "2024-03-01", &crate::util::wire_text()),
+        ],
+    );
+    let q = t.jsonl(
+        "q.jsonl",
+        &[("g3", "Gazette", "2024-03-03", &story("A new cycle lane along the river promenade is to be finished before the festival, the council confirmed yesterday."))],
+    );
+    let idx = t.path("idx");
+    build(&[&s], &idx);
+    // Alone, the stored corpus has no template: the two articles match on the footer.
+    assert_eq!(run_match(&[&s]).len(), 1);
+    let new: BTreeSet<String> = ["g3".to_string()].into();
+    let expected = cross(&run_match(&[&s, &q]), &new);
+    assert!(expected.is_empty(), "{expected:?}");
+    assert_eq!(query(&idx, &q), expected);
+}

@@ -13,6 +13,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::format::{Header, SectionWriter, u32_bytes, u64_bytes, write_index};
 use super::stored::{DocRecord, kind_code};
+use crate::boilerplate::Boilerplate;
 use crate::error::{Error, Result};
 use crate::fingerprint::Kind;
 use crate::pipeline::{Detector, MatchRun};
@@ -190,6 +191,31 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
     w.push(u32_bytes(adj_off));
     w.push(u32_bytes(entries));
     w.push(u32_bytes(paras));
+
+    // Template evidence, so that a query can tell when its articles complete a template.
+    let mut rows: Vec<(u64, u64)> = (0..n as u32)
+        .into_par_iter()
+        .flat_map_iter(|d| {
+            let doc = &store.docs[d as usize];
+            let rows = match doc.outlet {
+                Some(o) => crate::store::template_contexts(
+                    store.doc_paragraphs(d),
+                    |p| p.kind == Kind::Body || p.kind == Kind::Boilerplate(Boilerplate::Template),
+                    |u| u,
+                    |u| store.uniques[u as usize].key,
+                )
+                .into_iter()
+                .filter(|&(u, _)| !store.uniques[u as usize].template)
+                .map(|(u, c)| ((u as u64) << 32 | o as u64, c))
+                .collect(),
+                None => Vec::new(),
+            };
+            rows.into_iter()
+        })
+        .collect();
+    rows.par_sort_unstable();
+    rows.dedup();
+    w.push(u64_bytes(rows.into_iter().flat_map(|(k, c)| [k, c])));
     write_index(dir, &header, &w)
 }
 

@@ -82,11 +82,14 @@ pub enum Section {
     Adjacency,
     /// The document's own aligned paragraph indices of each adjacency entry (`u32`).
     AdjacencyParagraphs,
+    /// Outlet-template evidence of paragraphs that are not templates: `u64 × 2` per
+    /// distinct (unique, outlet, context), sorted: `unique << 32 | outlet`, context.
+    TemplateRows,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 21] = [
+    pub const ALL: [Section; 22] = [
         Section::Config,
         Section::Inputs,
         Section::Outlets,
@@ -108,6 +111,7 @@ impl Section {
         Section::AdjacencyOffsets,
         Section::Adjacency,
         Section::AdjacencyParagraphs,
+        Section::TemplateRows,
     ];
 
     /// Name used in error messages.
@@ -134,6 +138,7 @@ impl Section {
             "adjacency offsets",
             "adjacency",
             "adjacency paragraphs",
+            "template rows",
         ][self as usize]
     }
 }

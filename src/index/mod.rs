@@ -41,6 +41,8 @@ pub struct Index {
     data: DataFile,
     config: Config,
     inputs: Vec<PathBuf>,
+    /// Outlet names → their index in the stored corpus.
+    outlets: ahash::AHashMap<String, u32>,
 }
 
 impl Index {
@@ -52,7 +54,11 @@ impl Index {
             .map_err(|e| data.malformed(Section::Config, e.to_string()))?;
         let inputs: Vec<String> = serde_json::from_slice(data.bytes(Section::Inputs))
             .map_err(|e| data.malformed(Section::Inputs, e.to_string()))?;
-        let index = Index { config, inputs: inputs.into_iter().map(PathBuf::from).collect(), data };
+        let outlets: Vec<String> = serde_json::from_slice(data.bytes(Section::Outlets))
+            .map_err(|e| data.malformed(Section::Outlets, e.to_string()))?;
+        let outlets = outlets.into_iter().enumerate().map(|(i, o)| (o, i as u32)).collect();
+        let inputs = inputs.into_iter().map(PathBuf::from).collect();
+        let index = Index { config, inputs, outlets, data };
         index.check_config(&index.config.clone())?;
         Ok(index)
     }

@@ -17,10 +17,10 @@
 //! 6. neighbour expansion and corroboration use the stored graph of evident matches plus
 //!    the new ones.
 //!
-//! Where the two can differ (the new articles change something about the stored corpus
-//! itself) is listed in ARCHITECTURE.md: an outlet template that forms only with the new
-//! articles, a bucket or paragraph that crosses `max_bucket` / `max_occurrences` only with
-//! them, and stored pairs that a new article would bring together by neighbour expansion.
+//! Paragraphs that the new articles complete into outlet templates are found from the
+//! stored template evidence and set aside everywhere, as in a full run. Where the two can
+//! still differ (the new articles change decisions among stored articles themselves) is
+//! listed in ARCHITECTURE.md.
 //! Translated copy is not looked for.
 
 use ahash::{AHashMap, AHashSet};
@@ -93,6 +93,8 @@ pub struct QueryStats {
     pub aligned: u64,
     /// Stored articles loaded for alignment.
     pub stored_loaded: u64,
+    /// Paragraphs that become outlet templates only with the new articles.
+    pub new_templates: u64,
 }
 
 /// The unions' view of one unique paragraph involved in a query: stored (`< nu`) or new.
@@ -109,6 +111,10 @@ struct Query<'a> {
     ns: u32,
     nu: u32,
     nq: u32,
+    /// Content keys of paragraphs that become outlet templates only with the new articles
+    /// (and the stored unique ids among them).
+    new_templates: AHashSet<u128>,
+    new_template_uids: AHashSet<u32>,
     stats: QueryStats,
 }
 
@@ -138,9 +144,13 @@ impl Index {
             ns: self.len() as u32,
             nu: self.data.header.uniques as u32,
             nq: 0,
+            new_templates: AHashSet::new(),
+            new_template_uids: AHashSet::new(),
             stats: QueryStats::default(),
         };
         q.add_new(docs, obs)?;
+        q.detect_new_templates();
+        q.apply_templates();
         q.run()
     }
 
@@ -189,12 +199,41 @@ impl Index {
         }
     }
 
-    fn stored_body_tokens(&self, d: u32) -> u64 {
+    /// Contexts of stored articles of outlet `o` carrying unique paragraph `u` (which is
+    /// not a template).
+    fn stored_template_contexts(&self, u: u32, o: u32) -> Vec<u64> {
+        let rows = self.data.u64s(Section::TemplateRows);
+        let key = (u as u64) << 32 | o as u64;
+        let n = rows.len() / 2;
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if rows.get(2 * mid).unwrap_or(u64::MAX) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut out = Vec::new();
+        while lo < n && rows.get(2 * lo) == Some(key) {
+            out.extend(rows.get(2 * lo + 1));
+            lo += 1;
+        }
+        out
+    }
+
+    /// Body tokens of stored document `d`, paragraphs in `templates` (new templates) not
+    /// counted.
+    fn stored_body_tokens(&self, d: u32, templates: &AHashSet<u32>) -> u64 {
         let dp = self.data.u32s(Section::DocParagraphs);
         let (Some(s), Some(e)) = (dp.get(d as usize), dp.get(d as usize + 1)) else { return 0 };
         let paras = self.data.u32s(Section::Paragraphs);
         (s..e)
             .filter(|&p| paras.get(p as usize * 6 + 4) == Some(0))
+            .filter(|&p| {
+                templates.is_empty()
+                    || !paras.get(p as usize * 6 + 3).is_some_and(|u| templates.contains(&u))
+            })
             .map(|p| paras.get(p as usize * 6 + 2).unwrap_or(0) as u64)
             .sum()
     }
@@ -255,8 +294,62 @@ impl Query<'_> {
             }
         }
         self.stats.queried = self.nq as u64;
-        self.apply_templates();
         Ok(())
+    }
+
+    /// Finds the paragraphs that the new articles make outlet templates: those an outlet
+    /// then prints with enough different contexts, counting the stored evidence
+    /// ([`Section::TemplateRows`]) and the new articles' (same rule as
+    /// [`Store::mark_templates`], before any template is marked).
+    fn detect_new_templates(&mut self) {
+        let index = self.index;
+        let (nu, local) = (self.nu, &self.local);
+        let gid: Vec<u32> = (0..local.uniques.len() as u32)
+            .map(|j| index.find_key(local.uniques[j as usize].key).unwrap_or(nu + j))
+            .collect();
+        let stored_outlets = index.outlets.len() as u32;
+        // (unique, outlet, context, local unique) of the new articles' body paragraphs.
+        let mut rows: Vec<(u32, u32, u64, u32)> = Vec::new();
+        for d in 0..self.nq {
+            let Some(lo) = local.docs[d as usize].outlet else { continue };
+            let name = &*local.outlets[lo as usize];
+            let o = index.outlets.get(name).copied().unwrap_or(stored_outlets + lo);
+            let contexts = crate::store::template_contexts(
+                local.doc_paragraphs(d),
+                |p| p.kind == Kind::Body,
+                |u| gid[u as usize],
+                |u| local.uniques[u as usize].key,
+            );
+            rows.extend(contexts.into_iter().map(|(u, c)| (gid[u as usize], o, c, u)));
+        }
+        rows.sort_unstable();
+        rows.dedup_by_key(|r| (r.0, r.1, r.2));
+        let min = self.detector.config().template_min_articles.max(2);
+        let mut i = 0;
+        while i < rows.len() {
+            let (g, o) = (rows[i].0, rows[i].1);
+            let mut j = i;
+            while j < rows.len() && rows[j].0 == g && rows[j].1 == o {
+                j += 1;
+            }
+            let already = g < nu && index.unique_info(g).1;
+            if !already {
+                let mut contexts: Vec<u64> = rows[i..j].iter().map(|r| r.2).collect();
+                if g < nu && o < stored_outlets {
+                    contexts.extend(index.stored_template_contexts(g, o));
+                }
+                contexts.sort_unstable();
+                contexts.dedup();
+                if contexts.len() >= min {
+                    self.new_templates.insert(local.uniques[rows[i].3 as usize].key);
+                    if g < nu {
+                        self.new_template_uids.insert(g);
+                    }
+                }
+            }
+            i = j;
+        }
+        self.stats.new_templates = self.new_templates.len() as u64;
     }
 
     /// Marks local unique paragraphs that are stored templates.
@@ -265,9 +358,9 @@ impl Query<'_> {
         let templates: Vec<u32> = (0..self.local.uniques.len() as u32)
             .filter(|&j| !self.local.uniques[j as usize].template)
             .filter(|&j| {
-                index
-                    .find_key(self.local.uniques[j as usize].key)
-                    .is_some_and(|u| index.unique_info(u).1)
+                let key = self.local.uniques[j as usize].key;
+                self.new_templates.contains(&key)
+                    || index.find_key(key).is_some_and(|u| index.unique_info(u).1)
             })
             .collect();
         self.local.set_templates(&templates);
@@ -424,10 +517,18 @@ impl Query<'_> {
                 let f = &fresh[b];
                 let fs = f.partition_point(|e| e.0 < k);
                 let fe = f.partition_point(|e| e.0 <= k);
+                // Stored paragraphs that the new articles make templates are not indexed
+                // in a full run over both.
+                let dropped = &self.new_template_uids;
                 let members = (start..end)
                     .map(|e| bands.get(e).unwrap_or(0) as u32)
+                    .filter(|m| dropped.is_empty() || !dropped.contains(m))
                     .chain(f[fs..fe].iter().map(|e| e.1));
-                let size = (end - start) + (fe - fs);
+                let size = if dropped.is_empty() {
+                    (end - start) + (fe - fs)
+                } else {
+                    members.clone().count()
+                };
                 if size <= 1 {
                     continue;
                 }
@@ -483,7 +584,7 @@ impl Query<'_> {
                 if d >= ns {
                     super::build::body_tokens(local, d - ns)
                 } else {
-                    index.stored_body_tokens(d)
+                    index.stored_body_tokens(d, &self.new_template_uids)
                 }
             })
         };
