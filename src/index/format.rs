@@ -21,7 +21,6 @@
 //! On open every checksum is verified, so a changed byte anywhere is refused with the file
 //! and the section named.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -46,10 +45,10 @@ pub enum Section {
     Inputs,
     /// Outlet names (JSON array).
     Outlets,
-    /// `u64 × (docs + 1)`: offsets of each document's record in [`Section::Docs`].
-    DocOffsets,
     /// One JSON record per document: metadata and text.
     Docs,
+    /// `u64 × (docs + 1)`: offsets of each document's record in [`Section::Docs`].
+    DocOffsets,
     /// `u32 × (docs + 1)`: each document's first paragraph.
     DocParagraphs,
     /// `u32 × 6` per paragraph: start, length, tokens, unique, kind, language.
@@ -93,8 +92,8 @@ impl Section {
         Section::Config,
         Section::Inputs,
         Section::Outlets,
-        Section::DocOffsets,
         Section::Docs,
+        Section::DocOffsets,
         Section::DocParagraphs,
         Section::Paragraphs,
         Section::UniqueKeys,
@@ -120,8 +119,8 @@ impl Section {
             "config",
             "inputs",
             "outlets",
-            "document offsets",
             "documents",
+            "document offsets",
             "document paragraphs",
             "paragraphs",
             "unique keys",
@@ -223,22 +222,68 @@ impl Header {
     }
 }
 
-/// Writes a data file section by section into any writer, computing the header at the end.
-#[derive(Debug, Default)]
-pub struct SectionWriter {
-    sections: Vec<Vec<u8>>,
+/// Streams a data file: a zeroed header first, then each section, checksummed as it is
+/// written, and at the end the header over the zeros. Only one section at a time needs
+/// to be in memory.
+pub struct SectionWriter<'w> {
+    out: &'w mut dyn crate::atomic::WriteSeek,
+    path: PathBuf,
+    at: u64,
+    table: Vec<(u64, u64, u64)>,
 }
 
-impl SectionWriter {
-    /// Appends the next section's bytes (sections must come in [`Section::ALL`] order).
-    pub fn push(&mut self, bytes: Vec<u8>) {
-        self.sections.push(bytes);
+impl std::fmt::Debug for SectionWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SectionWriter").field("at", &self.at).field("table", &self.table).finish()
+    }
+}
+
+/// Bytes of a header with every section's table entry.
+fn header_len() -> usize {
+    FIXED + 8 + Section::ALL.len() * 24 + 8
+}
+
+impl<'w> SectionWriter<'w> {
+    fn new(out: &'w mut dyn crate::atomic::WriteSeek, path: &Path) -> std::io::Result<Self> {
+        out.write_all(&vec![0u8; header_len()])?;
+        Ok(SectionWriter { out, path: path.into(), at: header_len() as u64, table: Vec::new() })
     }
 
-    /// Writes header and sections to `w`; returns the header checksum.
-    pub fn write(&self, header: &Header, w: &mut dyn Write) -> std::io::Result<u64> {
-        let table = FIXED + 4 + 4 + self.sections.len() * 24 + 8;
-        let mut head = Vec::with_capacity(table);
+    /// Writes the next section (sections come in [`Section::ALL`] order) from pieces
+    /// that are concatenated.
+    pub fn section<B: AsRef<[u8]>>(&mut self, pieces: impl IntoIterator<Item = B>) -> Result<()> {
+        let io = |e| Error::io(&self.path, e);
+        let pad = align16(self.at) - self.at;
+        self.out.write_all(&[0u8; 16][..pad as usize]).map_err(io)?;
+        let start = self.at + pad;
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        let mut len = 0u64;
+        for p in pieces {
+            let p = p.as_ref();
+            hash.update(p);
+            self.out.write_all(p).map_err(|e| Error::io(&self.path, e))?;
+            len += p.len() as u64;
+        }
+        self.table.push((start, len, hash.digest()));
+        self.at = start + len;
+        Ok(())
+    }
+
+    /// Writes the next section from one buffer.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<()> {
+        self.section([bytes])
+    }
+
+    /// Writes the header; returns its checksum.
+    fn finish(self, header: &Header) -> std::io::Result<u64> {
+        if self.table.len() != Section::ALL.len() {
+            return Err(std::io::Error::other(format!(
+                "{} sections written, the format has {}",
+                self.table.len(),
+                Section::ALL.len()
+            )));
+        }
+        let mut head = Vec::with_capacity(header_len());
         head.extend_from_slice(&MAGIC);
         for v in [header.version, header.fingerprint_version, header.shingle_size, header.num_perm]
         {
@@ -251,25 +296,18 @@ impl SectionWriter {
         for v in [header.docs, header.paragraphs, header.uniques, header.signed] {
             head.extend_from_slice(&v.to_le_bytes());
         }
-        head.extend_from_slice(&(self.sections.len() as u32).to_le_bytes());
+        head.extend_from_slice(&(self.table.len() as u32).to_le_bytes());
         head.extend_from_slice(&0u32.to_le_bytes());
-        let mut offset = align16(table as u64);
-        for s in &self.sections {
-            head.extend_from_slice(&offset.to_le_bytes());
-            head.extend_from_slice(&(s.len() as u64).to_le_bytes());
-            head.extend_from_slice(&xxh3_64(s).to_le_bytes());
-            offset = align16(offset + s.len() as u64);
+        for &(start, len, sum) in &self.table {
+            for v in [start, len, sum] {
+                head.extend_from_slice(&v.to_le_bytes());
+            }
         }
         let sum = xxh3_64(&head);
         head.extend_from_slice(&sum.to_le_bytes());
-        w.write_all(&head)?;
-        let mut at = head.len() as u64;
-        for s in &self.sections {
-            let pad = align16(at) - at;
-            w.write_all(&[0u8; 16][..pad as usize])?;
-            w.write_all(s)?;
-            at = align16(at) + s.len() as u64;
-        }
+        self.out.seek(std::io::SeekFrom::Start(0))?;
+        self.out.write_all(&head)?;
+        self.out.seek(std::io::SeekFrom::End(0))?;
         Ok(sum)
     }
 }
@@ -291,9 +329,14 @@ pub struct Manifest {
     pub header_checksum: String,
 }
 
-/// Writes a data file for `header` and `sections` into `dir`, then the manifest naming
-/// it, each atomically; removes the previous data file. Returns the data file's path.
-pub fn write_index(dir: &Path, header: &Header, sections: &SectionWriter) -> Result<PathBuf> {
+/// Writes a data file into `dir` with `fill`, which writes every section and returns the
+/// header, then the manifest naming it, each atomically; removes the previous data file.
+/// Returns the data file's path. On error no new file is left behind.
+pub fn write_index(
+    dir: &Path,
+    fill: impl FnOnce(&mut SectionWriter<'_>) -> Result<Header>,
+) -> Result<PathBuf> {
+    let created = !dir.exists();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let previous = read_manifest(dir).ok();
     let generation = previous
@@ -303,10 +346,28 @@ pub fn write_index(dir: &Path, header: &Header, sections: &SectionWriter) -> Res
     let name = format!("index-{generation}.wmi");
     let data = dir.join(&name);
     let mut sum = 0;
-    crate::atomic::write_atomically(&data, |w| {
-        sum = sections.write(header, w)?;
-        Ok(())
-    })?;
+    let mut failure = None;
+    let written = crate::atomic::write_atomically_seekable(&data, |w| {
+        let mut sections = SectionWriter::new(w, &data)?;
+        match fill(&mut sections) {
+            Ok(header) => {
+                sum = sections.finish(&header)?;
+                Ok(())
+            }
+            Err(e) => {
+                let io = std::io::Error::other(e.to_string());
+                failure = Some(e);
+                Err(io)
+            }
+        }
+    });
+    if let Err(e) = written {
+        if created {
+            // Only removes the folder if it is still empty.
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(failure.unwrap_or(e));
+    }
     let manifest = Manifest {
         format: "wirematch-index".into(),
         version: FORMAT_VERSION,
@@ -601,11 +662,13 @@ mod tests {
     #[test]
     fn round_trip_and_every_flipped_byte_is_refused() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut w = SectionWriter::default();
-        for (i, _) in Section::ALL.iter().enumerate() {
-            w.push(u32_bytes((0..i as u32 * 3).map(|x| x * 7)));
-        }
-        let path = write_index(dir.path(), &header(), &w).expect("write");
+        let path = write_index(dir.path(), |w| {
+            for (i, _) in Section::ALL.iter().enumerate() {
+                w.push(&u32_bytes((0..i as u32 * 3).map(|x| x * 7)))?;
+            }
+            Ok(header())
+        })
+        .expect("write");
         let data = DataFile::open(dir.path()).expect("open");
         assert_eq!(data.header, header());
         assert_eq!(data.u32s(Section::Outlets).range(0, 6), vec![0, 7, 14, 21, 28, 35]);
