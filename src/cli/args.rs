@@ -58,11 +58,13 @@ pub enum IndexCommand {
     /// Add documents to an index. The index is rebuilt from its stored documents plus the
     /// new ones (the original inputs are not read again), so templates and matches are
     /// those of a run over everything; ids already stored are reported and skipped.
+    /// Settings are the index's; a flag that contradicts them is refused.
     #[command(after_help = EXIT_CODES)]
     Add(IndexAddArgs),
     /// Which stored articles each new article reuses (copy, partial, rewrite), with the
     /// aligned paragraphs, in the format of `match`. Same-language reuse only: translated
-    /// copy is found by `match --index DIR`, not by queries.
+    /// copy is found by `match --index DIR`, not by queries. Settings are the index's; a
+    /// flag that contradicts them is refused.
     #[command(after_help = EXIT_CODES)]
     Query(IndexQueryArgs),
 }
