@@ -3,7 +3,7 @@
 //!
 //! | module | concept |
 //! |---|---|
-//! | [`format`] | the files: header, checksummed sections, manifest, memory map |
+//! | [`format`](mod@format) | the files: header, checksummed sections, manifest, memory map |
 //! | [`build`] | a finished [`MatchRun`] → an index directory |
 //! | `stored` | stored documents read back as the fingerprints the run computed |
 //! | [`query`] | new articles against the index, by the rules of a full run |
@@ -172,4 +172,27 @@ impl Index {
 /// Builds an index of `run` in `dir`: see [`build::write`].
 pub fn write(dir: &Path, detector: &crate::Detector, run: &MatchRun) -> Result<PathBuf> {
     build::write(dir, detector, run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_can_be_shared_between_threads() {
+        fn check<T: Send + Sync + std::panic::UnwindSafe>() {}
+        check::<Index>();
+        check::<format::Header>();
+        check::<IndexProblem>();
+    }
+
+    #[test]
+    fn a_folder_without_an_index_is_refused_with_a_typed_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let e = Index::open(dir.path()).expect_err("no index");
+        assert!(
+            matches!(&e, Error::Index { problem: IndexProblem::Missing(_), path } if path.ends_with("manifest.json")),
+            "{e}"
+        );
+    }
 }

@@ -192,8 +192,12 @@ impl Index {
     fn stored_occurrences(&self, u: u32) -> Vec<u32> {
         let off = self.data.u32s(Section::OccurrenceOffsets);
         match (off.get(u as usize), off.get(u as usize + 1)) {
+            // Ids are checked against the document count: a query must not take a
+            // stored document for a new one.
             (Some(s), Some(e)) => {
-                self.data.u32s(Section::Occurrences).range(s as usize, e as usize)
+                let mut v = self.data.u32s(Section::Occurrences).range(s as usize, e as usize);
+                v.retain(|&d| (d as usize) < self.len());
+                v
             }
             _ => Vec::new(),
         }
@@ -522,13 +526,9 @@ impl Query<'_> {
                 let dropped = &self.new_template_uids;
                 let members = (start..end)
                     .map(|e| bands.get(e).unwrap_or(0) as u32)
-                    .filter(|m| dropped.is_empty() || !dropped.contains(m))
+                    .filter(|&m| m < nu && (dropped.is_empty() || !dropped.contains(&m)))
                     .chain(f[fs..fe].iter().map(|e| e.1));
-                let size = if dropped.is_empty() {
-                    (end - start) + (fe - fs)
-                } else {
-                    members.clone().count()
-                };
+                let size = members.clone().count();
                 if size <= 1 {
                     continue;
                 }
