@@ -82,6 +82,21 @@ fn query_equals_cross_pairs_of_a_full_run_on_the_sample() {
 }
 
 #[test]
+fn query_equals_cross_pairs_of_a_full_run_on_random_splits() {
+    // A fixed pseudo-random sequence: every split is reproducible.
+    let mut state = 0x5eed_u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    for _ in 0..12 {
+        let share = 2 + next() % 40; // 2 % .. 41 % of the articles are new
+        let salt = next();
+        check_split(&sample(), |i| (i.wrapping_mul(2654435761) ^ salt) % 100 < share);
+    }
+}
+
+#[test]
 fn query_equals_same_language_cross_pairs_on_the_bilingual_sample() {
     for r in 0..3 {
         check_split(&bilingual(), |i| i % 3 == r);
@@ -107,6 +122,25 @@ fn match_over_an_index_equals_match_over_the_inputs() {
     };
     assert_eq!(via(None), run_match(&[&s]));
     assert_eq!(via(Some(&q)), run_match(&[&s, &q]));
+    // Translated copy too: `match --index` runs the whole pipeline, translation included.
+    let bi = t.path("bi");
+    build(&[&bilingual()], &bi);
+    let mut c = wm();
+    c.args(["-q", "match", "--format", "jsonl", "--index"]).arg(&bi);
+    let out = c.output().expect("run");
+    let full = run_match(&[&bilingual()]);
+    assert!(full.iter().any(|l| l.contains("\"translation\"")));
+    assert_eq!(canonical(&out.stdout), full);
+    // The other reports work on a query's result.
+    for report in ["stories", "outlets"] {
+        let out = wm()
+            .args(["-q", "index", "query", "--format", "jsonl", "--report", report])
+            .arg(&idx)
+            .arg(&q)
+            .output()
+            .expect("run");
+        assert!(out.status.success() && !lines(&out.stdout).is_empty(), "{report}");
+    }
 }
 
 #[test]
