@@ -4,15 +4,28 @@
 //! flushed and synced, and is then renamed over the destination. A run that is killed or
 //! fails midway leaves either the old file or the new one, never a truncated mix.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+
+/// A writer that can also seek (a file being written).
+pub trait WriteSeek: Write + Seek {}
+
+impl<T: Write + Seek> WriteSeek for T {}
 
 /// Writes `path` atomically with `write`. On error the destination is untouched.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    write_atomically_seekable(path, |w| write(w))
+}
+
+/// [`write_atomically`] for writers that need to seek (a header completed last).
+pub fn write_atomically_seekable(
+    path: &Path,
+    write: impl FnOnce(&mut dyn WriteSeek) -> std::io::Result<()>,
 ) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

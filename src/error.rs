@@ -42,6 +42,15 @@ pub enum Error {
     /// A record problem that the caller asked to treat as fatal (strict mode).
     #[error("{0}")]
     Record(#[from] RecordError),
+    /// A persistent index cannot be used: not an index, another format or configuration,
+    /// or corrupt.
+    #[error("{}: {problem}", path.display())]
+    Index {
+        /// The index file concerned.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: IndexProblem,
+    },
     /// A labels or predictions file for evaluation is malformed.
     #[error("{}:{line}: {problem}", path.display())]
     Labels {
@@ -59,6 +68,52 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), source }
     }
+}
+
+/// Why a persistent index was refused (see [`crate::index`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IndexProblem {
+    /// The file does not start with the index magic number.
+    #[error("not a wirematch index (bad magic number)")]
+    BadMagic,
+    /// The file is shorter than its header or a section it declares.
+    #[error("truncated: {0}")]
+    Truncated(String),
+    /// Written by another version of the index format.
+    #[error("index format version {found}, this build reads version {expected}")]
+    Version {
+        /// The version this build reads.
+        expected: u32,
+        /// The version in the file.
+        found: u32,
+    },
+    /// A parameter of the index differs from the run's configuration.
+    #[error(
+        "built with {name} = {found}, but this run uses {expected}; rebuild the index or run with the index's settings"
+    )]
+    Parameter {
+        /// The parameter.
+        name: &'static str,
+        /// The run's value.
+        expected: String,
+        /// The index's value.
+        found: String,
+    },
+    /// A checksum does not match: the bytes were changed after writing.
+    #[error("corrupt: checksum mismatch in {0}")]
+    Checksum(&'static str),
+    /// A section's content is inconsistent (an offset out of range, bad JSON).
+    #[error("malformed {section}: {detail}")]
+    Malformed {
+        /// The section.
+        section: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The directory has no index manifest.
+    #[error("no index here (missing {0})")]
+    Missing(&'static str),
 }
 
 /// Where a record came from: the input file and the 1-based line (JSONL) or the file itself

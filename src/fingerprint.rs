@@ -23,6 +23,13 @@ pub const MAX_PARAGRAPH_WORDS: usize = 100;
 /// Target passage length when a long block is cut.
 const PASSAGE_WORDS: usize = 40;
 
+/// Version of everything that turns a text into paragraphs, content keys, shingle sets and
+/// fact keys (segmentation, boilerplate rules, normalisation, shingling, anchors). A
+/// persistent index records it and refuses to be used by a build with another value, since
+/// its stored sets would no longer match freshly fingerprinted queries. **Bump it whenever
+/// any of those stages changes its output.**
+pub const FINGERPRINT_VERSION: u32 = 1;
+
 /// What a paragraph is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {

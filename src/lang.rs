@@ -21,6 +21,16 @@ impl Lang {
     /// Not known.
     pub const UNKNOWN: Lang = Lang([0; 4]);
 
+    /// The four packed bytes (for persistent storage).
+    pub const fn to_bytes(self) -> [u8; 4] {
+        self.0
+    }
+
+    /// The language of four packed bytes from [`Lang::to_bytes`].
+    pub const fn from_bytes(b: [u8; 4]) -> Lang {
+        Lang(b)
+    }
+
     /// Parses a language tag (`fr`, `FR`, `fr-CA`, `pt_BR`, `eng`): its primary subtag,
     /// lower-cased, 2–3 ASCII letters. Anything else is unknown.
     pub fn from_tag(tag: &str) -> Lang {

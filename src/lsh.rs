@@ -288,52 +288,48 @@ pub fn candidates<R: Ord + Copy + Send + Sync>(
     // Per band: its pairs, oversized buckets, largest bucket.
     type BandOut = (Vec<(u32, u32)>, u64, u64);
     let band_pairs = |b: usize| -> BandOut {
-            // (key, item) packed in one u64: sorting it groups equal keys, items ascending.
-            let mut col: Vec<u64> = keys
-                .band(b)
-                .iter()
-                .enumerate()
-                .map(|(i, &k)| (k as u64) << 32 | i as u64)
-                .collect();
-            keys.release_band(b);
-            col.par_sort_unstable();
-            let key = |e: u64| e >> 32;
-            let item = |e: u64| e as u32;
-            let mut pairs = Vec::new();
-            let (mut oversized, mut largest) = (0u64, 0u64);
-            let mut i = 0;
-            while i < col.len() {
-                let mut j = i + 1;
-                while j < col.len() && key(col[j]) == key(col[i]) {
-                    j += 1;
-                }
-                let run = &col[i..j];
-                largest = largest.max(run.len() as u64);
-                if run.len() > 1 {
-                    if run.len() <= max_bucket {
-                        for x in 0..run.len() {
-                            for y in x + 1..run.len() {
-                                pairs.push((item(run[x]), item(run[y]))); // items ascending
-                            }
+        // (key, item) packed in one u64: sorting it groups equal keys, items ascending.
+        let mut col: Vec<u64> =
+            keys.band(b).iter().enumerate().map(|(i, &k)| (k as u64) << 32 | i as u64).collect();
+        keys.release_band(b);
+        col.par_sort_unstable();
+        let key = |e: u64| e >> 32;
+        let item = |e: u64| e as u32;
+        let mut pairs = Vec::new();
+        let (mut oversized, mut largest) = (0u64, 0u64);
+        let mut i = 0;
+        while i < col.len() {
+            let mut j = i + 1;
+            while j < col.len() && key(col[j]) == key(col[i]) {
+                j += 1;
+            }
+            let run = &col[i..j];
+            largest = largest.max(run.len() as u64);
+            if run.len() > 1 {
+                if run.len() <= max_bucket {
+                    for x in 0..run.len() {
+                        for y in x + 1..run.len() {
+                            pairs.push((item(run[x]), item(run[y]))); // items ascending
                         }
-                    } else {
-                        oversized += 1;
-                        let hub = run
-                            .iter()
-                            .map(|&e| item(e))
-                            .min_by_key(|&e| (rank(e), e))
-                            .unwrap_or(item(run[0]));
-                        for &e in run {
-                            let e = item(e);
-                            if e != hub {
-                                pairs.push((e.min(hub), e.max(hub)));
-                            }
+                    }
+                } else {
+                    oversized += 1;
+                    let hub = run
+                        .iter()
+                        .map(|&e| item(e))
+                        .min_by_key(|&e| (rank(e), e))
+                        .unwrap_or(item(run[0]));
+                    for &e in run {
+                        let e = item(e);
+                        if e != hub {
+                            pairs.push((e.min(hub), e.max(hub)));
                         }
                     }
                 }
-                i = j;
             }
-            (pairs, oversized, largest)
+            i = j;
+        }
+        (pairs, oversized, largest)
     };
     // Bands are joined a few at a time (as many as threads) and merged into the distinct
     // pairs so far: a similar pair is found by most of the 28 bands, and collecting every

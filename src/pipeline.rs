@@ -121,6 +121,11 @@ pub struct MatchRun {
     pub stats: RunStats,
     /// Where the documents' texts can be read again (for quoting paragraphs).
     pub(crate) text_origin: TextOrigin,
+    /// The matches that were evident when neighbours were expanded and weak pairs
+    /// corroborated, as `(lower doc, higher doc, round)`, sorted; round 1 = proposed by
+    /// the index, 2 = by neighbour expansion. A persistent index keeps them so that a
+    /// query can apply the same rules (see [`crate::index`]).
+    pub(crate) evident: Vec<(u32, u32, u8)>,
 }
 
 /// How a finished run can get its documents' texts back.
@@ -131,6 +136,15 @@ pub(crate) enum TextOrigin {
 }
 
 impl MatchRun {
+    /// The text of document `d` when the run kept it in memory (standard input, or a
+    /// detector built [`Detector::with_kept_texts`]).
+    pub fn kept_text(&self, d: u32) -> Option<&str> {
+        match &self.text_origin {
+            TextOrigin::Memory(t) => t.get(d as usize).and_then(|t| t.as_deref()),
+            TextOrigin::Inputs(..) => None,
+        }
+    }
+
     /// The texts of documents `docs`, read again from the inputs (or from memory when the
     /// input could not be read twice). Documents whose text is unavailable are absent.
     pub fn texts(&self, docs: &[u32]) -> Result<ahash::AHashMap<u32, String>> {
@@ -224,6 +238,7 @@ pub struct Detector {
     view_budget: u64,
     /// Folder for the spilled shingle arena and band keys, under a memory budget.
     spill: Option<std::path::PathBuf>,
+    keep_texts: bool,
 }
 
 impl std::fmt::Debug for Detector {
@@ -265,6 +280,7 @@ impl Detector {
             embedder: EmbedderChoice::Fallback,
             view_budget: DEFAULT_VIEW_BUDGET,
             spill: None,
+            keep_texts: false,
         })
     }
 
@@ -300,6 +316,13 @@ impl Detector {
         self
     }
 
+    /// Keeps every document's text in memory instead of reading it again from the inputs
+    /// when needed (see [`MatchRun::kept_text`]); an index build stores them.
+    pub fn with_kept_texts(mut self, keep: bool) -> Self {
+        self.keep_texts = keep;
+        self
+    }
+
     /// In strict mode the first skipped record fails the run.
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
@@ -316,24 +339,60 @@ impl Detector {
         &self.config
     }
 
+    /// The shingler of this detector's configuration.
+    pub(crate) fn shingler(&self) -> Shingler {
+        self.shingler
+    }
+
+    /// The MinHash functions of this detector's configuration.
+    pub(crate) fn hasher(&self) -> &MinHasher {
+        &self.hasher
+    }
+
+    /// The memory bound of alignment views.
+    pub(crate) fn view_budget(&self) -> u64 {
+        self.view_budget
+    }
+
+    /// Records a problem (fatal in strict mode unless it is a warning).
+    pub(crate) fn note_problem(&self, e: &RecordError, obs: &dyn Observer) -> Result<bool> {
+        let mut stats = RunStats::default();
+        self.note(e, &mut stats, obs)?;
+        Ok(stats.records_repaired == 0)
+    }
+
     /// Runs on corpus inputs.
     pub fn run(&self, inputs: &[Input], obs: &dyn Observer) -> Result<MatchRun> {
+        self.run_onto(None, inputs, obs)
+    }
+
+    /// Runs on the documents of `base` (a store with every document's text, e.g. loaded
+    /// from a persistent index) followed by those of `inputs`, as if they had all been
+    /// read in that order. The run keeps every text in memory.
+    pub fn run_onto(
+        &self,
+        base: Option<(Store, Vec<Option<String>>)>,
+        inputs: &[Input],
+        obs: &dyn Observer,
+    ) -> Result<MatchRun> {
         let mut t = Timer::new();
         let mut stats = RunStats::default();
-        let paths = inputs.iter().map(|i| i.path.clone()).collect();
-        let mut store = match &self.spill {
-            None => Store::new(paths),
-            Some(dir) => Store::with_spill(paths, dir)?,
+        let seeded = base.is_some();
+        let (mut store, mut kept) = match (base, &self.spill) {
+            (Some(b), _) => b,
+            (None, None) => Default::default(),
+            (None, Some(dir)) => (Store::with_spill(Vec::new(), dir)?, Vec::new()),
         };
+        let first_input = store.inputs.len() as u32;
+        store.inputs.extend(inputs.iter().map(|i| i.path.clone()));
         obs.stage("read");
         let mut bytes = 0u64;
         let max = self.read.max_record_bytes;
         // Standard input cannot be read twice: keep its texts for the stages that need them.
-        let keep_texts = !texts::rereadable(inputs);
-        let mut kept: Vec<Option<String>> = Vec::new();
+        let keep_texts = seeded || self.keep_texts || !texts::rereadable(inputs);
         let mut input_of = ahash::AHashMap::new();
         for (i, inp) in inputs.iter().enumerate() {
-            input_of.entry(inp.path.clone()).or_insert(i as u32);
+            input_of.entry(inp.path.clone()).or_insert(first_input + i as u32);
         }
         // Batch k is merged into the store (one thread, input order) while batch k + 1 is
         // fingerprinted (the other threads): the results own their data for that.
@@ -418,7 +477,7 @@ impl Detector {
     }
 
     /// Looks up which input a record came from (folder files carry their own path).
-    fn input_index(
+    pub(crate) fn input_index(
         &self,
         input_of: &ahash::AHashMap<std::path::PathBuf, u32>,
         path: &std::path::Path,
@@ -426,7 +485,9 @@ impl Detector {
         if let Some(&i) = input_of.get(path) {
             return i;
         }
-        path.ancestors().find_map(|a| input_of.get(a).copied()).unwrap_or(0)
+        path.ancestors()
+            .find_map(|a| input_of.get(a).copied())
+            .unwrap_or_else(|| input_of.values().copied().min().unwrap_or(0))
     }
 
     fn note(&self, e: &RecordError, stats: &mut RunStats, obs: &dyn Observer) -> Result<()> {
@@ -599,6 +660,8 @@ impl Detector {
             (evident, weak)
         };
         let (mut matches, mut weak) = align_all(&pairs);
+        let mut evident: Vec<(u32, u32, u8)> =
+            matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 1)).collect();
         t.lap("align");
         if !cfg.exhaustive {
             // Two articles that each match a third are likely one story: propose them too
@@ -610,6 +673,7 @@ impl Detector {
             deferred.retain(|p| extra.binary_search(p).is_err());
             let (found, found_weak) = align_all(&extra);
             stats.neighbour_pairs = (found.len() + found_weak.len()) as u64;
+            evident.extend(found.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 2)));
             matches.extend(found);
             weak.extend(found_weak);
             t.lap("neighbours");
@@ -663,6 +727,10 @@ impl Detector {
             stories,
             stats,
             text_origin: TextOrigin::Memory(Vec::new()),
+            evident: {
+                evident.par_sort_unstable();
+                evident
+            },
         })
     }
 }

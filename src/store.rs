@@ -344,32 +344,35 @@ impl Store {
             let Some(outlet) = doc.outlet else { continue };
             let paras =
                 &self.paragraphs[doc.paragraphs.start as usize..doc.paragraphs.end as usize];
-            // Context of an article: its longest body paragraph other than the one asked
-            // about, so that re-sends of one story share a context.
-            let mut top: [(u32, u32); 2] = [(0, u32::MAX); 2];
-            for p in paras.iter().filter(|p| p.kind == Kind::Body) {
-                let cand = (p.tokens, p.unique);
-                if cand > top[0] || top[0].1 == u32::MAX {
-                    top[1] = top[0];
-                    top[0] = cand;
-                } else if cand > top[1] || top[1].1 == u32::MAX {
-                    top[1] = cand;
-                }
-            }
-            for p in paras.iter().filter(|p| p.kind == Kind::Body) {
-                let other = if p.unique == top[0].1 { top[1].1 } else { top[0].1 };
-                let context =
-                    if other == u32::MAX { 0 } else { self.uniques[other as usize].key as u64 | 1 };
-                finder.add(outlet, p.unique, context);
+            let rows = template_contexts(
+                paras,
+                |p| p.kind == Kind::Body,
+                |u| u,
+                |u| self.uniques[u as usize].key,
+            );
+            for (u, context) in rows {
+                finder.add(outlet, u, context);
             }
         }
         let templates = finder.finish();
-        for &u in &templates {
-            self.uniques[u as usize].template = true;
+        self.set_templates(&templates)
+    }
+
+    /// Marks unique paragraphs `templates` (learned elsewhere, e.g. by the run that built a
+    /// persistent index) as outlet templates, and their occurrences as boilerplate.
+    /// Returns the number of occurrences newly marked.
+    pub fn set_templates(&mut self, templates: &[u32]) -> u64 {
+        for &u in templates {
+            if let Some(e) = self.uniques.get_mut(u as usize) {
+                e.template = true;
+            }
         }
         let mut marked = 0;
         for p in &mut self.paragraphs {
-            if p.unique != u32::MAX && self.uniques[p.unique as usize].template {
+            if p.unique != u32::MAX
+                && p.kind == Kind::Body
+                && self.uniques[p.unique as usize].template
+            {
                 p.kind = Kind::Boilerplate(Boilerplate::Template);
                 marked += 1;
             }
@@ -451,6 +454,40 @@ impl Store {
         }
         Occurrences { offsets, docs: rows.into_iter().map(|r| r.1).collect() }
     }
+}
+
+/// The outlet-template evidence of one article: `(unique, context)` for each of its body
+/// paragraphs (`body(p)`), the context being the content key of the article's longest
+/// *other* body paragraph, so that re-sends of one story share a context. Ties between
+/// equally long paragraphs go to the larger `id(unique)` (the unique's id in the run's
+/// store); `key(unique)` is its content key. Used by [`Store::mark_templates`] and by index
+/// queries, which must derive the same contexts for new articles.
+pub(crate) fn template_contexts(
+    paras: &[ParaMeta],
+    body: impl Fn(&ParaMeta) -> bool,
+    id: impl Fn(u32) -> u32,
+    key: impl Fn(u32) -> u128,
+) -> Vec<(u32, u64)> {
+    // (tokens, id, unique) of the two longest body paragraphs.
+    let mut top: [(u32, u32, u32); 2] = [(0, u32::MAX, u32::MAX); 2];
+    for p in paras.iter().filter(|p| body(p)) {
+        let cand = (p.tokens, id(p.unique), p.unique);
+        if (cand.0, cand.1) > (top[0].0, top[0].1) || top[0].1 == u32::MAX {
+            top[1] = top[0];
+            top[0] = cand;
+        } else if (cand.0, cand.1) > (top[1].0, top[1].1) || top[1].1 == u32::MAX {
+            top[1] = cand;
+        }
+    }
+    paras
+        .iter()
+        .filter(|p| body(p))
+        .map(|p| {
+            let other = if p.unique == top[0].2 { top[1].2 } else { top[0].2 };
+            let context = if other == u32::MAX { 0 } else { key(other) as u64 | 1 };
+            (p.unique, context)
+        })
+        .collect()
 }
 
 /// Documents per unique paragraph (see [`Store::occurrences`]).

@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod dev_sets;
 mod encoder;
+mod index;
 mod pipeline;
 mod translation;
 mod util;

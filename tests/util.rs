@@ -102,3 +102,35 @@ pub fn unrelated_text() -> &'static str {
 pub fn bilingual() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/bilingual/docs.jsonl")
 }
+
+/// Writes the lines of JSONL `src` for which `pick(line number from 0)` holds to `dst`,
+/// and the others to `rest`; returns the ids written to `dst`.
+pub fn split_jsonl(
+    src: &Path,
+    dst: &Path,
+    rest: &Path,
+    pick: impl Fn(usize) -> bool,
+) -> std::collections::BTreeSet<String> {
+    let text = std::fs::read_to_string(src).expect("read corpus");
+    let (mut a, mut b) = (String::new(), String::new());
+    let mut ids = std::collections::BTreeSet::new();
+    for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let out = if pick(i) { &mut a } else { &mut b };
+        out.push_str(line);
+        out.push('\n');
+        if pick(i) {
+            let v: serde_json::Value = serde_json::from_str(line).expect("corpus line is JSON");
+            ids.insert(v["id"].as_str().expect("id").to_string());
+        }
+    }
+    std::fs::write(dst, a).expect("write part");
+    std::fs::write(rest, b).expect("write rest");
+    ids
+}
+
+/// JSONL report lines as canonical strings (sorted keys), sorted.
+pub fn canonical(out: &[u8]) -> Vec<String> {
+    let mut v: Vec<String> = lines(out).iter().map(|l| l.to_string()).collect();
+    v.sort();
+    v
+}

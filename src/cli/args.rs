@@ -46,6 +46,10 @@ pub enum Command {
     /// Measure speed: run the pipeline on a corpus (given, or generated) and print seconds,
     /// MB/s and resident memory per stage, and the peak.
     Bench(BenchArgs),
+    /// Build, extend or query a persistent index of a corpus ("is this new article wire
+    /// copy, and whose?" in milliseconds).
+    #[command(subcommand)]
+    Index(IndexCommand),
 }
 
 /// Options of `wirematch bench`.
@@ -88,6 +92,75 @@ pub struct BenchArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Read a corpus as `match` does and write an index of it to DIR (atomically: a crash
+    /// leaves the previous index, or none).
+    #[command(after_help = EXIT_CODES)]
+    Build(IndexBuildArgs),
+    /// Add documents to an index. The index is rebuilt from its stored documents plus the
+    /// new ones (the original inputs are not read again), so templates and matches are
+    /// those of a run over everything; ids already stored are reported and skipped.
+    /// Settings are the index's; a flag that contradicts them is refused.
+    #[command(after_help = EXIT_CODES)]
+    Add(IndexAddArgs),
+    /// Which stored articles each new article reuses (copy, partial, rewrite), with the
+    /// aligned paragraphs, in the format of `match`. Same-language reuse only: translated
+    /// copy is found by `match --index DIR`, not by queries. Settings are the index's; a
+    /// flag that contradicts them is refused.
+    #[command(after_help = EXIT_CODES)]
+    Query(IndexQueryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexBuildArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The index directory to write (created if needed; an index there is replaced).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexAddArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexQueryArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Where and how a report is written.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format [default: table on a terminal, else jsonl; from -o's extension if given].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write results to FILE (atomically: a temporary file renamed into place).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// What to report.
+    #[arg(long, value_enum, default_value = "pairs")]
+    pub report: ReportArg,
+    /// Rows shown by the table format.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Exit with code 1 when no article pair is found.
+    #[arg(long)]
+    pub fail_if_none: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,7 +211,7 @@ pub struct CorpusArgs {
     /// Inputs: JSONL files (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected from the
     /// content; "-" reads standard input), folders of .txt/.html files (id = relative path,
     /// outlet = first folder), or single .txt/.html files.
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Paragraph Jaccard similarity the LSH index targets [default: 0.2]. Lower finds more
     /// heavily reworded copy at the cost of more candidates to verify.
@@ -208,13 +281,19 @@ pub struct CorpusArgs {
 
 impl CorpusArgs {
     pub fn config(&self) -> anyhow::Result<Config> {
+        self.config_over(Config::default())
+    }
+
+    /// The configuration: `--config FILE` if given, else `base`, with the flags given here
+    /// applied over it.
+    pub fn config_over(&self, base: Config) -> anyhow::Result<Config> {
         let mut c = match &self.config {
             Some(p) => {
                 let text = std::fs::read_to_string(p)
                     .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
                 serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
             }
-            None => Config::default(),
+            None => base,
         };
         if let Some(v) = self.threshold {
             c.threshold = v;
@@ -264,21 +343,13 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 pub struct MatchArgs {
     #[command(flatten)]
     pub corpus: CorpusArgs,
-    /// Output format [default: table on a terminal, else jsonl; from -o's extension if given].
-    #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
-    /// Write results to FILE (atomically: a temporary file renamed into place).
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// What to report.
-    #[arg(long, value_enum, default_value = "pairs")]
-    pub report: ReportArg,
-    /// Rows shown by the table format.
-    #[arg(long, default_value_t = 20, value_name = "N")]
-    pub top: usize,
-    /// Exit with code 1 when no article pair is found.
-    #[arg(long)]
-    pub fail_if_none: bool,
+    /// Match the documents stored in the index DIR (see `wirematch index`), plus any INPUT
+    /// given, without reading the original inputs again. Settings default to the index's;
+    /// a flag that contradicts them is refused.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]

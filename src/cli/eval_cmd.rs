@@ -36,7 +36,7 @@ pub fn run(args: &EvalArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
             eval::read_pairs(p).with_context(|| format!("reading predictions {}", p.display()))?
         }
         None => {
-            let (run, reporter) = super::run_match(&args.corpus, verbose, quiet)?;
+            let (run, reporter) = super::run_match(&args.corpus, None, verbose, quiet)?;
             reporter.summary(&run);
             let id = |d: u32| run.store.docs[d as usize].id.to_string();
             let preds: Vec<Pair> = run

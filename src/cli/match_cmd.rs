@@ -9,9 +9,9 @@ use wirematch::MatchRun;
 use wirematch::atomic::write_atomically;
 use wirematch::report::{self, Format};
 
-use super::args::{FormatArg, MatchArgs, ReportArg};
+use super::args::{FormatArg, MatchArgs, OutputArgs, ReportArg};
 
-fn format_for(args: &MatchArgs) -> Format {
+pub fn format_for(args: &OutputArgs) -> Format {
     match args.format {
         Some(FormatArg::Table) => Format::Table,
         Some(FormatArg::Jsonl) => Format::Jsonl,
@@ -56,9 +56,20 @@ pub fn write_report(
 }
 
 pub fn run(args: &MatchArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
-    let format = format_for(args);
-    // Fail before the work if the output cannot be created.
-    if let Some(out) = &args.output {
+    check_output(&args.out)?;
+    let (run, reporter) = super::run_match(&args.corpus, args.index.as_deref(), verbose, quiet)?;
+    emit(&run, &args.out)?;
+    reporter.summary(&run);
+    let code = exit_code(&run, &args.out);
+    // The process ends here: handing hundreds of megabytes back to the allocator one
+    // structure at a time would only delay the exit.
+    std::mem::forget(run);
+    Ok(code)
+}
+
+/// Fails before the work if the output cannot be created.
+pub fn check_output(out: &OutputArgs) -> Result<()> {
+    if let Some(out) = &out.output {
         let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         anyhow::ensure!(
             dir.is_dir(),
@@ -66,31 +77,29 @@ pub fn run(args: &MatchArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
             out.display()
         );
     }
-    let (run, reporter) = super::run_match(&args.corpus, verbose, quiet)?;
-    match &args.output {
-        Some(out) => {
-            write_atomically(out, |w| write_report(&run, args.report, format, args.top, w))
-                .with_context(|| format!("writing {}", out.display()))?
-        }
+    Ok(())
+}
+
+/// Writes the report `out` asks for.
+pub fn emit(run: &MatchRun, out: &OutputArgs) -> Result<()> {
+    let format = format_for(out);
+    match &out.output {
+        Some(path) => write_atomically(path, |w| write_report(run, out.report, format, out.top, w))
+            .with_context(|| format!("writing {}", path.display()))?,
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-            let r =
-                write_report(&run, args.report, format, args.top, &mut w).and_then(|_| w.flush());
+            let r = write_report(run, out.report, format, out.top, &mut w).and_then(|_| w.flush());
             match r {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 other => other.context("writing to standard output")?,
             }
         }
     }
-    reporter.summary(&run);
-    let code = if args.fail_if_none && run.matches.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
-    // The process ends here: handing hundreds of megabytes back to the allocator one
-    // structure at a time would only delay the exit.
-    std::mem::forget(run);
-    Ok(code)
+    Ok(())
+}
+
+/// 1 when nothing was found and `--fail-if-none` was given.
+pub fn exit_code(run: &MatchRun, out: &OutputArgs) -> ExitCode {
+    if out.fail_if_none && run.matches.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -3,6 +3,7 @@
 pub mod args;
 mod bench_cmd;
 mod eval_cmd;
+mod index_cmd;
 mod match_cmd;
 mod model_cmd;
 mod paragraphs_cmd;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Model(m) => model_cmd::run(m, cli.quiet),
         Command::Paragraphs(a) => paragraphs_cmd::run(&a),
         Command::Bench(a) => bench_cmd::run(&a, cli.quiet),
+        Command::Index(c) => index_cmd::run(c, cli.verbose, cli.quiet),
     }
 }
 
@@ -54,9 +56,70 @@ fn resolve_inputs(args: &CorpusArgs, reporter: &Reporter) -> Result<Vec<Input>> 
     Ok(out)
 }
 
-/// Runs the matching pipeline with the CLI's reporting.
-fn run_match(args: &CorpusArgs, verbose: u8, quiet: bool) -> Result<(MatchRun, Reporter)> {
-    let config = args.config()?;
+/// Runs the matching pipeline with the CLI's reporting: over the inputs, or over the
+/// documents of an index plus the inputs.
+fn run_match(
+    args: &CorpusArgs,
+    index: Option<&Path>,
+    verbose: u8,
+    quiet: bool,
+) -> Result<(MatchRun, Reporter)> {
+    let index = index.map(|d| open_index(d, args).map(|i| (d, i))).transpose()?;
+    let base = index.as_ref().map(|(_, i)| i.config().clone());
+    let (detector, reporter, inputs) = prepare(args, index.is_some(), base, verbose, quiet)?;
+    let run = match index {
+        Some((dir, index)) => {
+            let base = index.load_store().with_context(|| format!("reading {}", dir.display()))?;
+            detector.run_onto(Some(base), &inputs, &reporter)
+        }
+        None => detector.run(&inputs, &reporter),
+    }
+    .context("matching failed")?;
+    reporter.finish();
+    warn_over_budget(args, &run, quiet);
+    Ok((run, reporter))
+}
+
+/// The heap part of a run (document and paragraph metadata) is not spilled: say so when
+/// it alone broke the budget.
+fn warn_over_budget(args: &CorpusArgs, run: &MatchRun, quiet: bool) {
+    if let (Some(budget), Some(peak)) = (args.memory_budget, wirematch::memory::peak()) {
+        if peak > budget && !quiet {
+            eprintln!(
+                "wirematch: warning: peak memory {} MB exceeded --memory-budget {} MB: document \
+                 and paragraph metadata stay in memory (about 130 bytes per paragraph, {} \
+                 paragraphs here)",
+                peak >> 20,
+                budget >> 20,
+                run.stats.corpus.paragraphs
+            );
+        }
+    }
+}
+
+/// Opens the index in `dir` and checks the run's settings (the index's, with the flags of
+/// `args` over them) against it.
+fn open_index(dir: &Path, args: &CorpusArgs) -> Result<wirematch::index::Index> {
+    let index = wirematch::index::Index::open(dir).context("opening the index")?;
+    let config = args.config_over(index.config().clone())?;
+    index.check_config(&config).context("the settings contradict the index")?;
+    Ok(index)
+}
+
+/// The detector, reporter and resolved inputs of a command. `base` is the configuration
+/// the flags apply over (an index's); `inputs_optional` allows no INPUT.
+fn prepare(
+    args: &CorpusArgs,
+    inputs_optional: bool,
+    base: Option<wirematch::Config>,
+    verbose: u8,
+    quiet: bool,
+) -> Result<(Detector, Reporter, Vec<Input>)> {
+    anyhow::ensure!(inputs_optional || !args.inputs.is_empty(), "at least one INPUT is needed");
+    let config = match base {
+        Some(b) => args.config_over(b)?,
+        None => args.config()?,
+    };
     let detector = Detector::new(config).context("invalid options")?;
     let mut read = ReadOptions::default();
     if let Some(m) = args.max_record_size {
@@ -100,21 +163,7 @@ fn run_match(args: &CorpusArgs, verbose: u8, quiet: bool) -> Result<(MatchRun, R
             .map(|m| m.len())
             .sum(),
     );
-    let run = detector.run(&inputs, &reporter).context("matching failed")?;
-    reporter.finish();
-    if let (Some(budget), Some(peak)) = (args.memory_budget, wirematch::memory::peak()) {
-        if peak > budget && !quiet {
-            eprintln!(
-                "wirematch: warning: peak memory {} MB exceeded --memory-budget {} MB: document \
-                 and paragraph metadata stay in memory (about 130 bytes per paragraph, {} \
-                 paragraphs here)",
-                peak >> 20,
-                budget >> 20,
-                run.stats.corpus.paragraphs
-            );
-        }
-    }
-    Ok((run, reporter))
+    Ok((detector, reporter, inputs))
 }
 
 /// True when writing to `path` (or stdout) should be treated as a terminal.

@@ -1,0 +1,104 @@
+//! `wirematch index build|add|query`: a persistent index of a corpus.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use wirematch::corpus::ReadOptions;
+use wirematch::index;
+
+use super::args::{IndexAddArgs, IndexBuildArgs, IndexCommand, IndexQueryArgs};
+use super::match_cmd;
+
+pub fn run(cmd: IndexCommand, verbose: u8, quiet: bool) -> Result<ExitCode> {
+    match cmd {
+        IndexCommand::Build(a) => build(&a, verbose, quiet),
+        IndexCommand::Add(a) => add(&a, verbose, quiet),
+        IndexCommand::Query(a) => query(&a, verbose, quiet),
+    }
+}
+
+fn size_of(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn build(args: &IndexBuildArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
+    let (detector, reporter, inputs) = super::prepare(&args.corpus, false, None, verbose, quiet)?;
+    let detector = detector.with_kept_texts(true);
+    let start = Instant::now();
+    let run = detector.run(&inputs, &reporter).context("matching failed")?;
+    reporter.finish();
+    let data = index::write(&args.output, &detector, &run)
+        .with_context(|| format!("writing the index to {}", args.output.display()))?;
+    reporter.summary(&run);
+    if !quiet {
+        eprintln!(
+            "index: {} documents, {} paragraphs → {} ({} bytes, {:.1} s)",
+            run.store.docs.len(),
+            run.store.paragraphs.len(),
+            data.display(),
+            size_of(&data),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    std::mem::forget(run);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add(args: &IndexAddArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
+    let index = super::open_index(&args.dir, &args.corpus)?;
+    let (detector, reporter, inputs) =
+        super::prepare(&args.corpus, false, Some(index.config().clone()), verbose, quiet)?;
+    let base = index.load_store().with_context(|| format!("reading {}", args.dir.display()))?;
+    let before = base.0.docs.len();
+    let run = detector.run_onto(Some(base), &inputs, &reporter).context("matching failed")?;
+    reporter.finish();
+    // The old data file stays mapped until the new one is in place.
+    let data = index::write(&args.dir, &detector, &run)
+        .with_context(|| format!("writing the index to {}", args.dir.display()))?;
+    drop(index);
+    if !quiet {
+        eprintln!(
+            "index: {} documents added, {} in all → {} ({} bytes)",
+            run.store.docs.len() - before,
+            run.store.docs.len(),
+            data.display(),
+            size_of(&data)
+        );
+    }
+    std::mem::forget(run);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn query(args: &IndexQueryArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
+    match_cmd::check_output(&args.out)?;
+    let start = Instant::now();
+    let index = super::open_index(&args.dir, &args.corpus)?;
+    let (detector, reporter, inputs) =
+        super::prepare(&args.corpus, false, Some(index.config().clone()), verbose, quiet)?;
+    let opened = start.elapsed();
+    let mut read = ReadOptions::default();
+    if let Some(m) = args.corpus.max_record_size {
+        read.max_record_bytes = m;
+    }
+    let docs = index::read_documents(&inputs, &read, &detector, &reporter)
+        .context("reading the articles to query")?;
+    let (run, stats) = index.query(&detector, docs, &reporter).context("query failed")?;
+    reporter.finish();
+    match_cmd::emit(&run, &args.out)?;
+    if !quiet {
+        eprintln!(
+            "{} articles queried against {} stored: {} pairs ({} candidate paragraph pairs, \
+             {} stored articles aligned); opened in {:.1} ms, queried in {:.1} ms",
+            stats.queried,
+            index.len(),
+            run.matches.len(),
+            stats.candidates,
+            stats.stored_loaded,
+            opened.as_secs_f64() * 1e3,
+            (start.elapsed() - opened).as_secs_f64() * 1e3
+        );
+    }
+    Ok(match_cmd::exit_code(&run, &args.out))
+}

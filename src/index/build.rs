@@ -1,0 +1,255 @@
+//! Writing an index from a finished run.
+//!
+//! The index is the run's [`Store`] frozen (documents, paragraphs, unique paragraphs with
+//! their shingle sets and fact keys, template flags), the documents' texts, the lookup
+//! tables a query needs (band keys, content keys, occurrences, ids) and the graph of the
+//! matches that were *evident* during the run, with the round that found them: a query
+//! re-applies neighbour expansion and corroboration with them (see [`super::query`]).
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::format::{Header, u32_bytes, u64_bytes, write_index};
+use super::stored::{DocRecord, kind_code};
+use crate::boilerplate::Boilerplate;
+use crate::error::{Error, Result};
+use crate::fingerprint::Kind;
+use crate::pipeline::{Detector, MatchRun};
+use crate::store::Store;
+
+/// Unique paragraphs a run signs and indexes: body text (not a template) with at least one
+/// full shingle. The same rule as the pipeline's.
+pub(crate) fn eligible(store: &Store, shingle_size: usize) -> Vec<u32> {
+    (0..store.uniques.len() as u32)
+        .filter(|&u| {
+            let e = &store.uniques[u as usize];
+            !e.template && e.tokens as usize >= shingle_size
+        })
+        .collect()
+}
+
+/// Writes the index of `run` (made by `detector`, which must have kept the texts, see
+/// [`Detector::with_kept_texts`]) into `dir`, atomically. Returns the data file's path.
+/// Sections are streamed: beyond the run itself, memory holds one section at a time.
+pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf> {
+    let store = &run.store;
+    let cfg = &run.config;
+    if cfg.exhaustive {
+        return Err(Error::Config(
+            "an index cannot be built with exact (all-pairs) matching".into(),
+        ));
+    }
+    let n = store.docs.len();
+    let mut header = Header::for_config(
+        cfg,
+        n as u64,
+        store.paragraphs.len() as u64,
+        store.uniques.len() as u64,
+    )?;
+    write_index(dir, |w| {
+        w.push(&json(cfg)?)?;
+        let inputs: Vec<String> =
+            store.inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        w.push(&json(&inputs)?)?;
+        w.push(&json(&store.outlets)?)?;
+
+        // Documents: metadata and text as one JSON record each, serialised in parallel
+        // chunks and streamed; then their offsets.
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0u64);
+        let mut failed = None;
+        let chunks = (0..n as u32).collect::<Vec<_>>();
+        let records = chunks.chunks(4096).map(|chunk| {
+            let out: Result<Vec<Vec<u8>>> = chunk
+                .par_iter()
+                .map(|&d| {
+                    let text = run.kept_text(d).ok_or_else(|| {
+                        Error::Config("the run did not keep the documents' texts".into())
+                    })?;
+                    serde_json::to_vec(&DocRecord::of(store, d, text))
+                        .map_err(|e| Error::Config(e.to_string()))
+                })
+                .collect();
+            let out = out.unwrap_or_else(|e| {
+                failed.get_or_insert(e);
+                Vec::new()
+            });
+            for r in &out {
+                offsets.push(offsets.last().copied().unwrap_or(0) + r.len() as u64);
+            }
+            out.concat()
+        });
+        w.section(records)?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        w.push(&u64_bytes(offsets))?;
+        w.push(&u32_bytes(
+            store.docs.iter().map(|d| d.paragraphs.start).chain([store.paragraphs.len() as u32]),
+        ))?;
+        w.push(&u32_bytes(store.paragraphs.iter().flat_map(|p| {
+            [
+                p.start,
+                p.len,
+                p.tokens,
+                p.unique,
+                kind_code(p.kind),
+                u32::from_le_bytes(p.lang.to_bytes()),
+            ]
+        })))?;
+
+        // Unique paragraphs.
+        let uniques = store.uniques.len() as u32;
+        w.push(&u64_bytes(
+            store.uniques.iter().flat_map(|u| [u.key as u64, (u.key >> 64) as u64]),
+        ))?;
+        w.push(&u32_bytes(store.uniques.iter().flat_map(|u| [u.tokens, u.template as u32])))?;
+        let offsets_of = |len: &dyn Fn(u32) -> u64| {
+            let mut at = 0u64;
+            u64_bytes(std::iter::once(0).chain((0..uniques).map(|u| {
+                at += len(u);
+                at
+            })))
+        };
+        w.push(&offsets_of(&|u| store.set(u).len() as u64))?;
+        w.section((0..uniques).map(|u| u32_bytes(store.set(u).iter().copied())))?;
+        w.push(&offsets_of(&|u| store.numbers_of(u).len() as u64))?;
+        w.section((0..uniques).map(|u| u32_bytes(store.numbers_of(u).iter().copied())))?;
+        let mut order: Vec<u32> = (0..uniques).collect();
+        order.par_sort_unstable_by_key(|&u| store.uniques[u as usize].key);
+        w.push(&u32_bytes(order))?;
+        let occ = store.occurrences();
+        // Occurrence offsets are u32: there is at most one occurrence per paragraph.
+        let mut at = 0u32;
+        w.push(&u32_bytes(std::iter::once(0).chain((0..uniques).map(|u| {
+            at += occ.of(u).len() as u32;
+            at
+        }))))?;
+        w.section((0..uniques).map(|u| u32_bytes(occ.of(u).iter().copied())))?;
+        drop(occ);
+
+        // Band tables: per band, (key << 32 | unique) sorted.
+        let eligible = eligible(store, cfg.shingle_size);
+        header.signed = eligible.len() as u64;
+        let params = detector.lsh_params();
+        let hasher = detector.hasher();
+        let keys: Vec<u32> = eligible
+            .par_iter()
+            .map_init(
+                || vec![0u32; hasher.num_perm()],
+                |sig, &u| {
+                    hasher.sign_into(store.set(u), sig);
+                    (0..params.bands).map(|b| params.band_key(sig, b)).collect::<Vec<u32>>()
+                },
+            )
+            .flatten_iter()
+            .collect();
+        w.section((0..params.bands).map(|b| {
+            let mut col: Vec<u64> = eligible
+                .iter()
+                .enumerate()
+                .map(|(i, &u)| (keys[i * params.bands + b] as u64) << 32 | u as u64)
+                .collect();
+            col.par_sort_unstable();
+            u64_bytes(col)
+        }))?;
+        drop(keys);
+
+        let mut ids: Vec<(u64, u64)> = store
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(d, m)| (xxh3_64(m.id.as_bytes()), d as u64))
+            .collect();
+        ids.par_sort_unstable();
+        w.push(&u64_bytes(ids.into_iter().flat_map(|(h, d)| [h, d])))?;
+
+        // Evident-match graph: each end with the round and its own aligned paragraphs.
+        let (adj_off, entries, paras) = graph(run);
+        w.push(&u32_bytes(adj_off))?;
+        w.push(&u32_bytes(entries))?;
+        w.push(&u32_bytes(paras))?;
+
+        // Template evidence, so that a query can tell when its articles complete a template.
+        w.push(&u64_bytes(template_rows(store).into_iter().flat_map(|(k, c)| [k, c])))?;
+        Ok(header)
+    })
+}
+
+/// The evident-match graph as compressed rows: offsets per document (in entries),
+/// entries `(other, round, paragraph offset, count)`, and the own aligned paragraphs.
+fn graph(run: &MatchRun) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let mut by_pair: Vec<((u32, u32), usize)> = run
+        .matches
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.relation != crate::align::Relation::Translation)
+        .map(|(i, m)| ((m.a.min(m.b), m.a.max(m.b)), i))
+        .collect();
+    by_pair.par_sort_unstable();
+    let mut adj: Vec<Vec<(u32, u32, Vec<u32>)>> = vec![Vec::new(); run.store.docs.len()];
+    for &(x, y, round) in &run.evident {
+        let Ok(i) = by_pair.binary_search_by_key(&(x, y), |e| e.0) else { continue };
+        let m = &run.matches[by_pair[i].1];
+        let own = |side_a: bool| {
+            let mut v: Vec<u32> =
+                m.paragraphs.iter().map(|p| if side_a { p.a } else { p.b }).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        adj[m.a as usize].push((m.b, round as u32, own(true)));
+        adj[m.b as usize].push((m.a, round as u32, own(false)));
+    }
+    let mut adj_off = vec![0u32];
+    let mut entries = Vec::new();
+    let mut paras = Vec::new();
+    for a in &mut adj {
+        a.sort_unstable();
+        for (other, round, own) in a.iter() {
+            entries.extend_from_slice(&[*other, *round, paras.len() as u32, own.len() as u32]);
+            paras.extend_from_slice(own);
+        }
+        adj_off.push((entries.len() / 4) as u32);
+    }
+    (adj_off, entries, paras)
+}
+
+/// Distinct `(unique << 32 | outlet, context)` template evidence of paragraphs that are not
+/// templates, sorted (see [`crate::store::template_contexts`]).
+fn template_rows(store: &Store) -> Vec<(u64, u64)> {
+    let mut rows: Vec<(u64, u64)> = (0..store.docs.len() as u32)
+        .into_par_iter()
+        .flat_map_iter(|d| {
+            let doc = &store.docs[d as usize];
+            let rows: Vec<(u64, u64)> = match doc.outlet {
+                Some(o) => crate::store::template_contexts(
+                    store.doc_paragraphs(d),
+                    |p| p.kind == Kind::Body || p.kind == Kind::Boilerplate(Boilerplate::Template),
+                    |u| u,
+                    |u| store.uniques[u as usize].key,
+                )
+                .into_iter()
+                .filter(|&(u, _)| !store.uniques[u as usize].template)
+                .map(|(u, c)| ((u as u64) << 32 | o as u64, c))
+                .collect(),
+                None => Vec::new(),
+            };
+            rows.into_iter()
+        })
+        .collect();
+    rows.par_sort_unstable();
+    rows.dedup();
+    rows
+}
+
+/// Body tokens of a document (after templates): the coverage denominator.
+pub(crate) fn body_tokens(store: &Store, d: u32) -> u64 {
+    store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body).map(|p| p.tokens as u64).sum()
+}
+
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(v).map_err(|e| Error::Config(format!("serialising the index: {e}")))
+}

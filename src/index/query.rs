@@ -1,0 +1,729 @@
+//! New articles against an index, decided by the rules of a full run.
+//!
+//! The goal is that querying articles `Q` against an index of `S` reports exactly the
+//! pairs `(q, s)` that `match` over `S ∪ Q` reports. Every step of the pipeline is
+//! replayed for the pairs that involve a new article, with the union's counts:
+//!
+//! 1. the new articles are fingerprinted; a paragraph whose words equal a stored one *is*
+//!    that unique paragraph (and a template if it is one);
+//! 2. each band key of each new paragraph is looked up in the sorted band tables
+//!    (binary search in the memory map); buckets are the union's, so an oversized bucket
+//!    links through the same hub as in a full run;
+//! 3. candidates are verified on the stored shingle sets with the run's thresholds;
+//! 4. article pairs come from the union's occurrence lists (capped by
+//!    `max_occurrences` counted over the union), deferred by the same rule;
+//! 5. the stored articles involved are loaded into a small store (their stored
+//!    fingerprints, not fingerprinted again) and aligned by the same code;
+//! 6. neighbour expansion and corroboration use the stored graph of evident matches plus
+//!    the new ones.
+//!
+//! Paragraphs that the new articles complete into outlet templates are found from the
+//! stored template evidence and set aside everywhere, as in a full run. Where the two can
+//! still differ (the new articles change decisions among stored articles themselves) is
+//! listed in ARCHITECTURE.md.
+//! Translated copy is not looked for.
+
+use ahash::{AHashMap, AHashSet};
+use rayon::prelude::*;
+
+use super::Index;
+use super::format::Section;
+use crate::align::ArticleMatch;
+use crate::aligner;
+use crate::article_pairs::Link;
+use crate::cluster;
+use crate::corpus::{self, Document, Input, ReadOptions};
+use crate::error::{Location, RecordError, RecordProblem, Result};
+use crate::fingerprint::{DocFingerprint, Fingerprinter, Kind};
+use crate::pipeline::{Detector, MatchRun, Observer, RunStats, TextOrigin};
+use crate::store::{SourceRef, Store};
+use crate::verify::{Overlap, intersection};
+
+/// Reads documents from inputs (problems go to `obs`; in strict mode the first skipped
+/// record is an error).
+pub fn read_documents(
+    inputs: &[Input],
+    read: &ReadOptions,
+    detector: &Detector,
+    obs: &dyn Observer,
+) -> Result<Vec<(Document<'static>, Location)>> {
+    let mut out = Vec::new();
+    corpus::read_batches(inputs, read, &mut |batch| {
+        for rec in batch {
+            let parsed = rec.parse(read.max_record_bytes);
+            for p in &parsed.problems {
+                detector.note_problem(p, obs)?;
+            }
+            if let Some(d) = parsed.doc {
+                out.push((owned(d), rec.location.clone()));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn owned(d: Document<'_>) -> Document<'static> {
+    let own = |c: Option<std::borrow::Cow<'_, str>>| c.map(|c| c.into_owned().into());
+    Document {
+        id: d.id.into_owned().into(),
+        text: d.text.into_owned().into(),
+        outlet: own(d.outlet),
+        published_raw: own(d.published_raw),
+        published: d.published,
+        lang: own(d.lang),
+        title: own(d.title),
+        url: own(d.url),
+    }
+}
+
+/// Evident matches (local ids) and weak pairs (global ids) of one alignment round.
+type Aligned = (Vec<ArticleMatch>, Vec<(u32, u32)>);
+
+/// Figures of one query.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct QueryStats {
+    /// New articles queried.
+    pub queried: u64,
+    /// Candidate unique-paragraph pairs from the band tables.
+    pub candidates: u64,
+    /// Of those, verified.
+    pub links: u64,
+    /// Article pairs aligned (proposed, neighbours, corroborated).
+    pub aligned: u64,
+    /// Stored articles loaded for alignment.
+    pub stored_loaded: u64,
+    /// Paragraphs that become outlet templates only with the new articles.
+    pub new_templates: u64,
+}
+
+/// The unions' view of one unique paragraph involved in a query: stored (`< nu`) or new.
+struct Query<'a> {
+    index: &'a Index,
+    detector: &'a Detector,
+    /// The small store: new articles first, then the stored articles loaded.
+    local: Store,
+    texts: Vec<Option<String>>,
+    /// Global document of each local one; stored documents keep their index, new ones
+    /// follow (`ns + i`).
+    global_of: Vec<u32>,
+    local_of: AHashMap<u32, u32>,
+    ns: u32,
+    nu: u32,
+    nq: u32,
+    /// Content keys of paragraphs that become outlet templates only with the new articles
+    /// (and the stored unique ids among them).
+    new_templates: AHashSet<u128>,
+    new_template_uids: AHashSet<u32>,
+    stats: QueryStats,
+}
+
+impl Index {
+    /// Queries documents against the index with `detector` (whose configuration must be
+    /// the index's, see [`Index::check_config`]). Returns a run whose store holds the new
+    /// documents and the stored documents involved, and whose matches are the pairs of a
+    /// new document with a stored one, sorted by ids.
+    pub fn query(
+        &self,
+        detector: &Detector,
+        docs: Vec<(Document<'static>, Location)>,
+        obs: &dyn Observer,
+    ) -> Result<(MatchRun, QueryStats)> {
+        // The full check derives bands × rows from the S-curve (milliseconds): skip it when
+        // the detector runs the index's own configuration.
+        if detector.config() != &self.config {
+            self.check_config(detector.config())?;
+        }
+        let mut q = Query {
+            index: self,
+            detector,
+            local: Store::new(Vec::new()),
+            texts: Vec::new(),
+            global_of: Vec::new(),
+            local_of: AHashMap::new(),
+            ns: self.len() as u32,
+            nu: self.data.header.uniques as u32,
+            nq: 0,
+            new_templates: AHashSet::new(),
+            new_template_uids: AHashSet::new(),
+            stats: QueryStats::default(),
+        };
+        q.add_new(docs, obs)?;
+        q.detect_new_templates();
+        q.apply_templates();
+        q.run()
+    }
+
+    /// Unique paragraph with content key `key`, if stored.
+    fn find_key(&self, key: u128) -> Option<u32> {
+        let order = self.data.u32s(Section::KeyOrder);
+        let (mut lo, mut hi) = (0, order.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let k = self.unique_key(order.get(mid)?)?;
+            if k < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let u = order.get(lo)?;
+        (self.unique_key(u)? == key).then_some(u)
+    }
+
+    fn unique_key(&self, u: u32) -> Option<u128> {
+        let keys = self.data.u64s(Section::UniqueKeys);
+        Some((keys.get(2 * u as usize + 1)? as u128) << 64 | keys.get(2 * u as usize)? as u128)
+    }
+
+    fn unique_info(&self, u: u32) -> (u32, bool) {
+        let info = self.data.u32s(Section::UniqueInfo);
+        (info.get(2 * u as usize).unwrap_or(0), info.get(2 * u as usize + 1).unwrap_or(0) != 0)
+    }
+
+    fn stored_set(&self, u: u32) -> Vec<u32> {
+        let off = self.data.u64s(Section::ShingleOffsets);
+        match (off.get(u as usize), off.get(u as usize + 1)) {
+            (Some(s), Some(e)) => self.data.u32s(Section::Shingles).range(s as usize, e as usize),
+            _ => Vec::new(),
+        }
+    }
+
+    fn stored_occurrences(&self, u: u32) -> Vec<u32> {
+        let off = self.data.u32s(Section::OccurrenceOffsets);
+        match (off.get(u as usize), off.get(u as usize + 1)) {
+            // Ids are checked against the document count: a query must not take a
+            // stored document for a new one.
+            (Some(s), Some(e)) => {
+                let mut v = self.data.u32s(Section::Occurrences).range(s as usize, e as usize);
+                v.retain(|&d| (d as usize) < self.len());
+                v
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Contexts of stored articles of outlet `o` carrying unique paragraph `u` (which is
+    /// not a template).
+    fn stored_template_contexts(&self, u: u32, o: u32) -> Vec<u64> {
+        let rows = self.data.u64s(Section::TemplateRows);
+        let key = (u as u64) << 32 | o as u64;
+        let n = rows.len() / 2;
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if rows.get(2 * mid).unwrap_or(u64::MAX) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut out = Vec::new();
+        while lo < n && rows.get(2 * lo) == Some(key) {
+            out.extend(rows.get(2 * lo + 1));
+            lo += 1;
+        }
+        out
+    }
+
+    /// Body tokens of stored document `d`, paragraphs in `templates` (new templates) not
+    /// counted.
+    fn stored_body_tokens(&self, d: u32, templates: &AHashSet<u32>) -> u64 {
+        let dp = self.data.u32s(Section::DocParagraphs);
+        let (Some(s), Some(e)) = (dp.get(d as usize), dp.get(d as usize + 1)) else { return 0 };
+        let paras = self.data.u32s(Section::Paragraphs);
+        (s..e)
+            .filter(|&p| paras.get(p as usize * 6 + 4) == Some(0))
+            .filter(|&p| {
+                templates.is_empty()
+                    || !paras.get(p as usize * 6 + 3).is_some_and(|u| templates.contains(&u))
+            })
+            .map(|p| paras.get(p as usize * 6 + 2).unwrap_or(0) as u64)
+            .sum()
+    }
+
+    /// Evident matches of stored document `d` in rounds `rounds`: (other, own paragraphs).
+    fn stored_adjacency(&self, d: u32, rounds: &[u32]) -> Vec<(u32, Vec<u32>)> {
+        let off = self.data.u32s(Section::AdjacencyOffsets);
+        let (Some(s), Some(e)) = (off.get(d as usize), off.get(d as usize + 1)) else {
+            return Vec::new();
+        };
+        let adj = self.data.u32s(Section::Adjacency);
+        let paras = self.data.u32s(Section::AdjacencyParagraphs);
+        (s as usize..e as usize)
+            .filter_map(|i| {
+                let e = adj.range(4 * i, 4 * i + 4);
+                (e.len() == 4 && rounds.contains(&e[1]))
+                    .then(|| (e[0], paras.range(e[2] as usize, e[2] as usize + e[3] as usize)))
+            })
+            .collect()
+    }
+}
+
+impl Query<'_> {
+    /// Fingerprints and adds the new documents; ids already stored are reported as
+    /// duplicates, like a second record with the same id in `match`.
+    fn add_new(
+        &mut self,
+        docs: Vec<(Document<'static>, Location)>,
+        obs: &dyn Observer,
+    ) -> Result<()> {
+        let shingler = self.detector.shingler();
+        let fps: Vec<DocFingerprint> = docs
+            .par_iter()
+            .map_init(
+                || Fingerprinter::new(shingler),
+                |f, (d, _)| f.fingerprint_lang(&d.text, d.lang.as_deref()),
+            )
+            .collect();
+        for ((doc, loc), fp) in docs.into_iter().zip(fps) {
+            let problem = match self.index.find_id(&doc.id)? {
+                Some((_, first)) => {
+                    Some(RecordProblem::DuplicateId { id: doc.id.to_string(), first })
+                }
+                None => {
+                    let source = SourceRef { input: 0, line: loc.line, offset: 0 };
+                    self.local.add(&doc, fp, source, &loc).err()
+                }
+            };
+            match problem {
+                Some(problem) => {
+                    self.detector.note_problem(&RecordError { location: loc, problem }, obs)?;
+                }
+                None => {
+                    self.global_of.push(self.ns + self.nq);
+                    self.nq += 1;
+                    self.texts.push(Some(doc.text.into_owned()));
+                }
+            }
+        }
+        self.stats.queried = self.nq as u64;
+        Ok(())
+    }
+
+    /// Finds the paragraphs that the new articles make outlet templates: those an outlet
+    /// then prints with enough different contexts, counting the stored evidence
+    /// ([`Section::TemplateRows`]) and the new articles' (same rule as
+    /// [`Store::mark_templates`], before any template is marked).
+    fn detect_new_templates(&mut self) {
+        let index = self.index;
+        let (nu, local) = (self.nu, &self.local);
+        let gid: Vec<u32> = (0..local.uniques.len() as u32)
+            .map(|j| index.find_key(local.uniques[j as usize].key).unwrap_or(nu + j))
+            .collect();
+        let stored_outlets = index.outlets.len() as u32;
+        // (unique, outlet, context, local unique) of the new articles' body paragraphs.
+        let mut rows: Vec<(u32, u32, u64, u32)> = Vec::new();
+        for d in 0..self.nq {
+            let Some(lo) = local.docs[d as usize].outlet else { continue };
+            let name = &*local.outlets[lo as usize];
+            let o = index.outlets.get(name).copied().unwrap_or(stored_outlets + lo);
+            let contexts = crate::store::template_contexts(
+                local.doc_paragraphs(d),
+                |p| p.kind == Kind::Body,
+                |u| gid[u as usize],
+                |u| local.uniques[u as usize].key,
+            );
+            rows.extend(contexts.into_iter().map(|(u, c)| (gid[u as usize], o, c, u)));
+        }
+        rows.sort_unstable();
+        rows.dedup_by_key(|r| (r.0, r.1, r.2));
+        let min = self.detector.config().template_min_articles.max(2);
+        let mut i = 0;
+        while i < rows.len() {
+            let (g, o) = (rows[i].0, rows[i].1);
+            let mut j = i;
+            while j < rows.len() && rows[j].0 == g && rows[j].1 == o {
+                j += 1;
+            }
+            let already = g < nu && index.unique_info(g).1;
+            if !already {
+                let mut contexts: Vec<u64> = rows[i..j].iter().map(|r| r.2).collect();
+                if g < nu && o < stored_outlets {
+                    contexts.extend(index.stored_template_contexts(g, o));
+                }
+                contexts.sort_unstable();
+                contexts.dedup();
+                if contexts.len() >= min {
+                    self.new_templates.insert(local.uniques[rows[i].3 as usize].key);
+                    if g < nu {
+                        self.new_template_uids.insert(g);
+                    }
+                }
+            }
+            i = j;
+        }
+        self.stats.new_templates = self.new_templates.len() as u64;
+    }
+
+    /// Marks local unique paragraphs that are stored templates.
+    fn apply_templates(&mut self) {
+        let index = self.index;
+        let templates: Vec<u32> = (0..self.local.uniques.len() as u32)
+            .filter(|&j| !self.local.uniques[j as usize].template)
+            .filter(|&j| {
+                let key = self.local.uniques[j as usize].key;
+                self.new_templates.contains(&key)
+                    || index.find_key(key).is_some_and(|u| index.unique_info(u).1)
+            })
+            .collect();
+        self.local.set_templates(&templates);
+    }
+
+    /// Loads stored documents `docs` (global ids) into the local store.
+    fn load(&mut self, docs: impl IntoIterator<Item = u32>) -> Result<()> {
+        let mut wanted: Vec<u32> =
+            docs.into_iter().filter(|&d| d < self.ns && !self.local_of.contains_key(&d)).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let docs = self.index.docs();
+        let loaded: Vec<_> = wanted.par_iter().map(|&d| docs.load(d)).collect::<Result<_>>()?;
+        for (d, l) in wanted.into_iter().zip(loaded) {
+            let doc = l.record.document();
+            let at = self.local.add(&doc, l.fingerprint, l.source, &l.location).map_err(|p| {
+                self.index.data.malformed(Section::Docs, format!("{}: {p}", l.location))
+            })?;
+            self.local_of.insert(d, at);
+            self.global_of.push(d);
+            self.texts.push(Some(l.record.text.into_owned()));
+            self.stats.stored_loaded += 1;
+        }
+        self.apply_templates();
+        Ok(())
+    }
+
+    fn local(&self, g: u32) -> u32 {
+        if g >= self.ns { g - self.ns } else { self.local_of.get(&g).copied().unwrap_or(u32::MAX) }
+    }
+
+    /// Aligns global pairs; evident matches and weak pairs (global), like the pipeline.
+    fn align(&mut self, pairs: &[(u32, u32)], keep_all: bool) -> Result<Aligned> {
+        self.load(pairs.iter().flat_map(|&(x, y)| [x, y]))?;
+        let cfg = self.detector.config();
+        let local: Vec<(u32, u32)> = pairs
+            .iter()
+            .map(|&(x, y)| {
+                let (a, b) = (self.local(x), self.local(y));
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        self.stats.aligned += local.len() as u64;
+        let g = &self.global_of;
+        let out =
+            aligner::align_pairs(&self.local, cfg, &local, self.detector.view_budget(), |m| {
+                if keep_all || !cfg.corroborate || m.self_evident(cfg) {
+                    Ok(m)
+                } else {
+                    let (a, b) = (g[m.a as usize], g[m.b as usize]);
+                    Err((a.min(b), a.max(b)))
+                }
+            });
+        let (mut evident, mut weak) = (Vec::new(), Vec::new());
+        for o in out {
+            match o {
+                Ok(m) => evident.push(m),
+                Err(p) => weak.push(p),
+            }
+        }
+        Ok((evident, weak))
+    }
+
+    /// Global ends of a local match, with each end's own aligned paragraphs.
+    fn ends(&self, m: &ArticleMatch) -> [(u32, u32, Vec<u32>); 2] {
+        let own = |side_a: bool| {
+            let mut v: Vec<u32> =
+                m.paragraphs.iter().map(|p| if side_a { p.a } else { p.b }).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (a, b) = (self.global_of[m.a as usize], self.global_of[m.b as usize]);
+        [(a, b, own(true)), (b, a, own(false))]
+    }
+
+    fn run(mut self) -> Result<(MatchRun, QueryStats)> {
+        let cfg = self.detector.config().clone();
+        let (ns, nu) = (self.ns, self.nu);
+        let index = self.index;
+        let nl = self.local.uniques.len() as u32;
+        // Global unique id of each local unique of the new documents.
+        let gid: Vec<u32> = (0..nl)
+            .map(|j| index.find_key(self.local.uniques[j as usize].key).unwrap_or(nu + j))
+            .collect();
+        // New documents per global unique (body occurrences).
+        let mut qocc: AHashMap<u32, Vec<u32>> = AHashMap::new();
+        for p in &self.local.paragraphs {
+            if p.kind == Kind::Body {
+                qocc.entry(gid[p.unique as usize]).or_default().push(ns + p.doc);
+            }
+        }
+        for v in qocc.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let occ = |g: u32| -> Vec<u32> {
+            let mut v = if g < nu { index.stored_occurrences(g) } else { Vec::new() };
+            if let Some(q) = qocc.get(&g) {
+                v.extend_from_slice(q);
+            }
+            if v.len() > cfg.max_occurrences { Vec::new() } else { v }
+        };
+        let eligible: Vec<u32> = (0..nl)
+            .filter(|&j| {
+                let e = &self.local.uniques[j as usize];
+                !e.template && e.tokens as usize >= cfg.shingle_size
+            })
+            .collect();
+
+        // Band keys of the new paragraphs; the new (not stored) ones per band, by key.
+        let params = self.detector.lsh_params();
+        let hasher = self.detector.hasher();
+        let keys: Vec<Vec<u32>> = eligible
+            .iter()
+            .map(|&j| {
+                let sig = hasher.sign(self.local.set(j));
+                (0..params.bands).map(|b| params.band_key(&sig, b)).collect()
+            })
+            .collect();
+        let mut fresh: Vec<Vec<(u32, u32)>> = vec![Vec::new(); params.bands];
+        for (i, &j) in eligible.iter().enumerate() {
+            if gid[j as usize] >= nu {
+                for (b, f) in fresh.iter_mut().enumerate() {
+                    f.push((keys[i][b], gid[j as usize]));
+                }
+            }
+        }
+        fresh.iter_mut().for_each(|f| f.sort_unstable());
+        let rank = |g: u32| {
+            if g < nu {
+                index.unique_key(g).unwrap_or(u128::MAX)
+            } else {
+                self.local.uniques[(g - nu) as usize].key
+            }
+        };
+        let bands = index.data.u64s(Section::Bands);
+        let signed = index.data.header.signed as usize;
+        let mut cands: Vec<(u32, u32)> = Vec::new();
+        for (i, &j) in eligible.iter().enumerate() {
+            let g = gid[j as usize];
+            for b in 0..params.bands {
+                let k = keys[i][b];
+                let (lo, hi) = (b * signed, (b + 1) * signed);
+                let start = bands.lower_bound(lo, hi, (k as u64) << 32);
+                let end = if k == u32::MAX {
+                    hi
+                } else {
+                    bands.lower_bound(start, hi, ((k as u64) + 1) << 32)
+                };
+                let f = &fresh[b];
+                let fs = f.partition_point(|e| e.0 < k);
+                let fe = f.partition_point(|e| e.0 <= k);
+                // Stored paragraphs that the new articles make templates are not indexed
+                // in a full run over both.
+                let dropped = &self.new_template_uids;
+                let members = (start..end)
+                    .map(|e| bands.get(e).unwrap_or(0) as u32)
+                    .filter(|&m| m < nu && (dropped.is_empty() || !dropped.contains(&m)))
+                    .chain(f[fs..fe].iter().map(|e| e.1));
+                let size = members.clone().count();
+                if size <= 1 {
+                    continue;
+                }
+                if size <= cfg.max_bucket {
+                    cands.extend(members.filter(|&m| m != g).map(|m| (g.min(m), g.max(m))));
+                } else {
+                    let hub = members.clone().min_by_key(|&m| rank(m)).unwrap_or(g);
+                    if hub == g {
+                        cands.extend(members.filter(|&m| m != g).map(|m| (g.min(m), g.max(m))));
+                    } else {
+                        cands.push((g.min(hub), g.max(hub)));
+                    }
+                }
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        self.stats.candidates = cands.len() as u64;
+
+        // Verify on exact sets.
+        let local = &self.local;
+        let set = |g: u32| if g < nu { index.stored_set(g) } else { local.set(g - nu).to_vec() };
+        let tokens = |g: u32| {
+            if g < nu { index.unique_info(g).0 } else { local.uniques[(g - nu) as usize].tokens }
+        };
+        let links: Vec<Link> = cands
+            .par_iter()
+            .filter_map(|&(u, v)| {
+                let o = Overlap::of(&set(u), &set(v));
+                let by_jaccard = o.jaccard() >= cfg.threshold;
+                let by_containment =
+                    o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
+                (by_jaccard || by_containment).then_some(Link { u, v, overlap: o })
+            })
+            .collect();
+        self.stats.links = links.len() as u64;
+
+        // Article pairs with at least one new document, as `article_pairs::candidates`.
+        let mut now: Vec<(u32, u32)> = Vec::new();
+        for &j in &eligible {
+            let docs = occ(gid[j as usize]);
+            for x in 0..docs.len() {
+                for &y in &docs[x + 1..] {
+                    if y >= ns {
+                        now.push((docs[x], y));
+                    }
+                }
+            }
+        }
+        let mut body: AHashMap<u32, u64> = AHashMap::new();
+        let mut body_tokens = |d: u32| -> u64 {
+            *body.entry(d).or_insert_with(|| {
+                if d >= ns {
+                    super::build::body_tokens(local, d - ns)
+                } else {
+                    index.stored_body_tokens(d, &self.new_template_uids)
+                }
+            })
+        };
+        let mut by_link: Vec<((u32, u32), u32, bool)> = Vec::new();
+        for (l, link) in links.iter().enumerate() {
+            let (du, dv) = (occ(link.u), occ(link.v));
+            let (tu, tv) = (tokens(link.u), tokens(link.v));
+            let verbatim = link.overlap.containment() >= cfg.copy_similarity;
+            for &x in &du {
+                for &y in &dv {
+                    if x == y || (x < ns && y < ns) {
+                        continue;
+                    }
+                    let mut covers = |t: u32, d: u32| {
+                        let b = body_tokens(d);
+                        b == 0 || t as f64 / b as f64 > cfg.copy_coverage
+                    };
+                    let alone = !cfg.corroborate || verbatim || covers(tu, x) || covers(tv, y);
+                    by_link.push(((x.min(y), x.max(y)), l as u32, alone));
+                }
+            }
+        }
+        by_link.sort_unstable_by_key(|e| (e.0, e.1));
+        by_link.dedup_by_key(|e| (e.0, e.1));
+        let mut deferred = Vec::new();
+        let mut i = 0;
+        while i < by_link.len() {
+            let pair = by_link[i].0;
+            let mut j = i + 1;
+            while j < by_link.len() && by_link[j].0 == pair {
+                j += 1;
+            }
+            if j - i >= 2 || by_link[i].2 {
+                now.push(pair);
+            } else {
+                deferred.push(pair);
+            }
+            i = j;
+        }
+        now.sort_unstable();
+        now.dedup();
+        deferred.retain(|p| now.binary_search(p).is_err());
+
+        // Round 1.
+        let (mut evident, mut weak) = self.align(&now, false)?;
+        // Neighbours: articles evidently matching a common third one, where the third one
+        // has a new match (the stored-only neighbourhoods are already in the index).
+        let mut adj: AHashMap<u32, Vec<(u32, Vec<u32>)>> = AHashMap::new();
+        for m in &evident {
+            for (t, other, own) in self.ends(m) {
+                adj.entry(t).or_default().push((other, own));
+            }
+        }
+        let mut extra: Vec<(u32, u32)> = Vec::new();
+        let mut centres: Vec<u32> = adj.keys().copied().collect();
+        centres.sort_unstable();
+        for t in centres {
+            let mut a = adj.get(&t).cloned().unwrap_or_default();
+            if t < ns {
+                a.extend(index.stored_adjacency(t, &[1]));
+            }
+            if a.len() < 2 || a.len() > cfg.max_neighbours {
+                continue;
+            }
+            for x in 0..a.len() {
+                for y in x + 1..a.len() {
+                    let (p, q) = (a[x].0, a[y].0);
+                    if (p >= ns || q >= ns) && intersection(&a[x].1, &a[y].1) > 0 {
+                        extra.push((p.min(q), p.max(q)));
+                    }
+                }
+            }
+        }
+        extra.sort_unstable();
+        extra.dedup();
+        extra.retain(|p| now.binary_search(p).is_err());
+        deferred.retain(|p| extra.binary_search(p).is_err());
+        let (found, found_weak) = self.align(&extra, false)?;
+        evident.extend(found);
+        weak.extend(found_weak);
+        weak.extend(deferred);
+
+        // Corroboration: weak pairs whose two articles evidently match a common third one.
+        if !weak.is_empty() {
+            let mut nbrs: AHashMap<u32, AHashSet<u32>> = AHashMap::new();
+            for m in &evident {
+                for (t, other, _) in self.ends(m) {
+                    nbrs.entry(t).or_default().insert(other);
+                }
+            }
+            let of = |t: u32| -> AHashSet<u32> {
+                let mut s = nbrs.get(&t).cloned().unwrap_or_default();
+                if t < ns {
+                    s.extend(index.stored_adjacency(t, &[1, 2]).into_iter().map(|e| e.0));
+                }
+                s
+            };
+            let mut kept: Vec<(u32, u32)> = Vec::new();
+            for &(x, y) in &weak {
+                let (sx, sy) = (of(x), of(y));
+                if sx.iter().any(|t| sy.contains(t)) {
+                    kept.push((x, y));
+                }
+            }
+            kept.sort_unstable();
+            kept.dedup();
+            let (found, _) = self.align(&kept, true)?;
+            evident.extend(found);
+        }
+
+        // Pairs of a new article with a stored one.
+        let nq = self.nq;
+        let is_new = |l: u32| l < nq;
+        let mut matches: Vec<ArticleMatch> =
+            evident.into_iter().filter(|m| is_new(m.a) != is_new(m.b)).collect();
+        let store = &self.local;
+        matches.sort_by(|m, n| {
+            let id = |d: u32| &store.docs[d as usize].id;
+            (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
+        });
+        let stories = cluster::stories(&self.local, &matches);
+        let stats = RunStats {
+            corpus: self.local.stats(),
+            article_pairs: matches.len() as u64,
+            stories: stories.len() as u64,
+            ..Default::default()
+        };
+        let qstats = self.stats.clone();
+        Ok((
+            MatchRun {
+                config: cfg,
+                store: self.local,
+                matches,
+                stories,
+                stats,
+                text_origin: TextOrigin::Memory(self.texts),
+                evident: Vec::new(),
+            },
+            qstats,
+        ))
+    }
+}

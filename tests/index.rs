@@ -1,0 +1,379 @@
+//! The persistent index: a query reports what `match` over the stored and the new
+//! articles together reports for their cross pairs; files are refused when they do not fit.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::util::{TestCorpus, bilingual, canonical, lines, sample, split_jsonl, wm};
+
+fn build(inputs: &[&Path], dir: &Path) {
+    let mut c = wm();
+    c.arg("-q").arg("index").arg("build");
+    for i in inputs {
+        c.arg(i);
+    }
+    c.arg("-o").arg(dir).assert().success();
+}
+
+fn query(dir: &Path, q: &Path) -> Vec<String> {
+    let out = wm()
+        .args(["-q", "index", "query", "--format", "jsonl"])
+        .arg(dir)
+        .arg(q)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    canonical(&out.stdout)
+}
+
+fn run_match(args: &[&Path]) -> Vec<String> {
+    let mut c = wm();
+    c.args(["-q", "match", "--format", "jsonl"]);
+    for a in args {
+        c.arg(a);
+    }
+    let out = c.output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    canonical(&out.stdout)
+}
+
+/// Pairs of a full run with exactly one side among `new`, same-language relations only.
+fn cross(all: &[String], new: &BTreeSet<String>) -> Vec<String> {
+    all.iter()
+        .filter(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            let inq = |k: &str| new.contains(v[k].as_str().unwrap_or(""));
+            inq("a") != inq("b") && v["relation"] != "translation"
+        })
+        .cloned()
+        .collect()
+}
+
+fn data_file(dir: &Path) -> PathBuf {
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest"))
+            .expect("manifest json");
+    dir.join(m["data"].as_str().expect("data"))
+}
+
+/// Splits `corpus` by `pick`, and checks query == cross pairs of the full run.
+fn check_split(corpus: &Path, pick: impl Fn(usize) -> bool) -> usize {
+    let t = TestCorpus::new();
+    let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
+    let new = split_jsonl(corpus, &q, &s, pick);
+    let idx = t.path("idx");
+    build(&[&s], &idx);
+    let expected = cross(&run_match(&[&s, &q]), &new);
+    let got = query(&idx, &q);
+    assert_eq!(got, expected, "query differs from the cross pairs of a full run");
+    expected.len()
+}
+
+#[test]
+fn query_equals_cross_pairs_of_a_full_run_on_the_sample() {
+    let mut total = 0;
+    for (m, r) in [(10, 3), (3, 0), (2, 1), (7, 5), (4, 2)] {
+        total += check_split(&sample(), |i| i % m == r);
+    }
+    // A split with one new article, and one where most articles are new.
+    total += check_split(&sample(), |i| i == 17);
+    total += check_split(&sample(), |i| i % 5 != 0);
+    assert!(total > 500, "the splits exercise many pairs: {total}");
+}
+
+#[test]
+fn query_equals_cross_pairs_of_a_full_run_on_random_splits() {
+    // A fixed pseudo-random sequence: every split is reproducible.
+    let mut state = 0x5eed_u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    for _ in 0..12 {
+        let share = 2 + next() % 40; // 2 % .. 41 % of the articles are new
+        let salt = next();
+        check_split(&sample(), |i| (i.wrapping_mul(2654435761) ^ salt) % 100 < share);
+    }
+}
+
+#[test]
+fn query_equals_same_language_cross_pairs_on_the_bilingual_sample() {
+    for r in 0..3 {
+        check_split(&bilingual(), |i| i % 3 == r);
+    }
+}
+
+#[test]
+fn match_over_an_index_equals_match_over_the_inputs() {
+    let t = TestCorpus::new();
+    let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
+    split_jsonl(&sample(), &q, &s, |i| i % 4 == 1);
+    let idx = t.path("idx");
+    build(&[&s], &idx);
+    let via = |extra: Option<&Path>| {
+        let mut c = wm();
+        c.args(["-q", "match", "--format", "jsonl", "--index"]).arg(&idx);
+        if let Some(e) = extra {
+            c.arg(e);
+        }
+        let out = c.output().expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        canonical(&out.stdout)
+    };
+    assert_eq!(via(None), run_match(&[&s]));
+    assert_eq!(via(Some(&q)), run_match(&[&s, &q]));
+    // Translated copy too: `match --index` runs the whole pipeline, translation included.
+    let bi = t.path("bi");
+    build(&[&bilingual()], &bi);
+    let mut c = wm();
+    c.args(["-q", "match", "--format", "jsonl", "--index"]).arg(&bi);
+    let out = c.output().expect("run");
+    let full = run_match(&[&bilingual()]);
+    assert!(full.iter().any(|l| l.contains("\"translation\"")));
+    assert_eq!(canonical(&out.stdout), full);
+    // The other reports work on a query's result.
+    for report in ["stories", "outlets"] {
+        let out = wm()
+            .args(["-q", "index", "query", "--format", "jsonl", "--report", report])
+            .arg(&idx)
+            .arg(&q)
+            .output()
+            .expect("run");
+        assert!(out.status.success() && !lines(&out.stdout).is_empty(), "{report}");
+    }
+}
+
+#[test]
+fn add_then_query_equals_build_of_everything_then_query() {
+    let t = TestCorpus::new();
+    let (q, rest) = (t.path("q.jsonl"), t.path("rest.jsonl"));
+    split_jsonl(&sample(), &q, &rest, |i| i % 6 == 2);
+    let (s1, s2) = (t.path("s1.jsonl"), t.path("s2.jsonl"));
+    split_jsonl(&rest, &s1, &s2, |i| i % 2 == 0);
+    let (added, whole) = (t.path("added"), t.path("whole"));
+    build(&[&s1], &added);
+    let first = data_file(&added);
+    wm().args(["-q", "index", "add"]).arg(&added).arg(&s2).assert().success();
+    // The new generation replaced the old data file.
+    assert!(!first.exists());
+    build(&[&s1, &s2], &whole);
+    assert_eq!(query(&added, &q), query(&whole, &q));
+    assert!(!query(&whole, &q).is_empty());
+    // Adding documents already stored reports them as duplicates and keeps the index.
+    let out = wm().args(["index", "add"]).arg(&added).arg(&s2).output().expect("run");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already") || err.contains("duplicate"), "{err}");
+    assert_eq!(query(&added, &q), query(&whole, &q));
+}
+
+#[test]
+fn query_reports_new_articles_reusing_a_stored_one() {
+    let t = TestCorpus::new();
+    let stored = t.jsonl(
+        "s.jsonl",
+        &[
+            ("wire-1", "Wire", "2024-03-01T08:00:00Z", &crate::util::wire_text()),
+            ("other", "Courier", "2024-03-01", crate::util::unrelated_text()),
+        ],
+    );
+    let new = t.jsonl(
+        "n.jsonl",
+        &[
+            ("copy-1", "Gazette", "2024-03-02", &crate::util::copy_text()),
+            ("wire-1", "Gazette", "2024-03-02", "A duplicate id with some words in it today."),
+        ],
+    );
+    let idx = t.path("idx");
+    build(&[&stored], &idx);
+    let out = wm()
+        .args(["index", "query", "--format", "jsonl"])
+        .arg(&idx)
+        .arg(&new)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let pairs = lines(&out.stdout);
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["a"], "wire-1");
+    assert_eq!(pairs[0]["b"], "copy-1");
+    assert_eq!(pairs[0]["relation"], "copy");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("n.jsonl:2") && err.contains("s.jsonl:1"), "{err}");
+    // Standard input works too.
+    let out = wm()
+        .args(["-q", "index", "query", "--format", "jsonl"])
+        .arg(&idx)
+        .arg("-")
+        .write_stdin(std::fs::read(&new).expect("read"))
+        .output()
+        .expect("run");
+    assert_eq!(lines(&out.stdout).len(), 1);
+}
+
+#[test]
+fn parameters_that_differ_from_the_index_are_refused() {
+    let t = TestCorpus::new();
+    let idx = t.path("idx");
+    build(&[&sample()], &idx);
+    for flags in [
+        &["--threshold", "0.3"][..],
+        &["--shingle-size", "4"],
+        &["--seed", "7"],
+        &["--num-perm", "64"],
+        &["--bands", "20", "--rows", "3"],
+    ] {
+        let out = wm()
+            .args(["index", "query"])
+            .arg(&idx)
+            .arg(sample())
+            .args(flags)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("index-1.wmi") && err.contains("built with"), "{flags:?}: {err}");
+    }
+    // The index's own settings, given explicitly, are fine.
+    wm().args(["-q", "index", "query"])
+        .arg(&idx)
+        .arg(sample())
+        .args(["--threshold", "0.2"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_flipped_byte_anywhere_is_refused_with_the_file_named() {
+    let t = TestCorpus::new();
+    let idx = t.path("idx");
+    build(&[&sample()], &idx);
+    let data = data_file(&idx);
+    let good = std::fs::read(&data).expect("read");
+    let n = good.len();
+    let mut positions: Vec<usize> = (0..64).map(|k| k * n / 64).collect();
+    positions.extend([1, 9, 100, 200, n - 1]);
+    for p in positions {
+        let mut bad = good.clone();
+        bad[p] ^= 0x20;
+        std::fs::write(&data, &bad).expect("write");
+        let out = wm().args(["index", "query"]).arg(&idx).arg(sample()).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "byte {p} of {n}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("index-1.wmi"), "byte {p}: {err}");
+        assert!(
+            ["corrupt", "magic", "truncated", "version", "malformed"]
+                .iter()
+                .any(|w| err.contains(w)),
+            "byte {p}: {err}"
+        );
+    }
+    // A truncated file and a manifest naming another header are refused too.
+    std::fs::write(&data, &good[..n / 2]).expect("write");
+    let out = wm().args(["index", "query"]).arg(&idx).arg(sample()).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(&data, &good).expect("write");
+    wm().args(["-q", "index", "query"]).arg(&idx).arg(sample()).assert().success();
+    let manifest = idx.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).expect("read")).expect("json");
+    let sum = m["header_checksum"].as_str().expect("checksum").to_string();
+    let last = if sum.ends_with('0') { "1" } else { "0" };
+    m["header_checksum"] = format!("{}{last}", &sum[..sum.len() - 1]).into();
+    std::fs::write(&manifest, m.to_string()).expect("write");
+    let out = wm().args(["index", "query"]).arg(&idx).arg(sample()).output().expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("manifest.json"));
+}
+
+#[test]
+fn a_failed_build_leaves_no_partial_index_and_keeps_the_old_one() {
+    let t = TestCorpus::new();
+    let bad = t.write(
+        "bad.jsonl",
+        format!(
+            "{}\nnot json at all\n",
+            std::fs::read_to_string(sample()).expect("read").lines().next().expect("line")
+        ),
+    );
+    let fresh = t.path("fresh");
+    wm().args(["-q", "index", "build", "--strict"])
+        .arg(&bad)
+        .arg("-o")
+        .arg(&fresh)
+        .assert()
+        .code(2);
+    assert!(!fresh.join("manifest.json").exists());
+    assert!(std::fs::read_dir(&fresh).map(|d| d.count()).unwrap_or(0) == 0);
+    // Over an existing index: the old one stays whole and usable, no temporary file left.
+    let idx = t.path("idx");
+    build(&[&sample()], &idx);
+    let before = std::fs::read(data_file(&idx)).expect("read");
+    wm().args(["-q", "index", "build", "--strict"]).arg(&bad).arg("-o").arg(&idx).assert().code(2);
+    wm().args(["-q", "index", "add", "--strict"]).arg(&idx).arg(&bad).assert().code(2);
+    assert_eq!(std::fs::read(data_file(&idx)).expect("read"), before);
+    let names: Vec<String> = std::fs::read_dir(&idx)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    wm().args(["-q", "index", "query"]).arg(&idx).arg(sample()).assert().success();
+}
+
+#[test]
+fn index_bytes_and_query_results_do_not_depend_on_threads() {
+    let t = TestCorpus::new();
+    let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
+    split_jsonl(&sample(), &q, &s, |i| i % 3 == 1);
+    let mut outs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let dir = t.path(&format!("idx{threads}"));
+        wm().args(["-q", "--threads", threads, "index", "build"])
+            .arg(&s)
+            .arg("-o")
+            .arg(&dir)
+            .assert()
+            .success();
+        let out = wm()
+            .args(["-q", "--threads", threads, "index", "query", "--format", "jsonl"])
+            .arg(&dir)
+            .arg(&q)
+            .output()
+            .expect("run");
+        outs.push((std::fs::read(data_file(&dir)).expect("read"), out.stdout));
+    }
+    assert!(!outs[0].1.is_empty());
+    for o in &outs[1..] {
+        assert!(o.0 == outs[0].0, "index bytes differ between thread counts");
+        assert_eq!(String::from_utf8_lossy(&o.1), String::from_utf8_lossy(&outs[0].1));
+    }
+}
+
+/// An outlet footer printed by two stored articles becomes a template with the third, new,
+/// one: a full run then sets it aside everywhere, and so must the query.
+#[test]
+fn a_template_completed_by_the_new_article_is_set_aside() {
+    const FOOTER: &str = "The Gazette is printed by Harbour Media at its plant on Quay Street and delivered across the county every morning except Sunday and public holidays.";
+    let story = |lede: &str| format!("{lede}\n\n{FOOTER}");
+    let t = TestCorpus::new();
+    let s = t.jsonl(
+        "s.jsonl",
+        &[
+            ("g1", "Gazette", "2024-03-01", &story("The harbour committee met on Tuesday evening to discuss dredging the channel before the summer sailing season begins.")),
+            ("g2", "Gazette", "2024-03-02", &story("Library opening hours will be extended on weekdays after volunteers offered to staff the reading room in the evenings.")),
+            ("w1", "Wire", "2024-03-01", &crate::util::wire_text()),
+        ],
+    );
+    let q = t.jsonl(
+        "q.jsonl",
+        &[("g3", "Gazette", "2024-03-03", &story("A new cycle lane along the river promenade is to be finished before the festival, the council confirmed yesterday."))],
+    );
+    let idx = t.path("idx");
+    build(&[&s], &idx);
+    // Alone, the stored corpus has no template: the two articles match on the footer.
+    assert_eq!(run_match(&[&s]).len(), 1);
+    let new: BTreeSet<String> = ["g3".to_string()].into();
+    let expected = cross(&run_match(&[&s, &q]), &new);
+    assert!(expected.is_empty(), "{expected:?}");
+    assert_eq!(query(&idx, &q), expected);
+}
