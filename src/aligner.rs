@@ -33,12 +33,27 @@ struct Block {
     views: Vec<DocView>,
 }
 
+/// Documents whose views are built between two releases of a spilled arena (at most
+/// ~100 paragraphs × 2 pages each: 800 MB of pages at worst, ~100 MB typically).
+const VIEW_WAVE: u32 = 1024;
+
 impl Block {
     fn build(store: &Store, lo: u32, hi: u32, wanted: impl Fn(u32) -> bool + Sync) -> Block {
-        let views = (lo..hi)
-            .into_par_iter()
-            .map(|d| if wanted(d) { DocView::build(store, d) } else { DocView::default() })
-            .collect();
+        let view = |d: u32| if wanted(d) { DocView::build(store, d) } else { DocView::default() };
+        if !store.arena.is_spilled() {
+            return Block { lo, views: (lo..hi).into_par_iter().map(view).collect() };
+        }
+        // A document's sets lie anywhere in a spilled arena (a paragraph is stored where it
+        // was first seen), so a view of 200 bytes can touch pages worth 20 times that: the
+        // views are copies, and the pages are released every few thousand documents.
+        let mut views = Vec::with_capacity((hi - lo) as usize);
+        let mut from = lo;
+        while from < hi {
+            let to = hi.min(from.saturating_add(VIEW_WAVE));
+            views.par_extend((from..to).into_par_iter().map(view));
+            store.arena.release();
+            from = to;
+        }
         Block { lo, views }
     }
 
