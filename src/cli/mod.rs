@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use wirematch::corpus::{Input, ReadOptions};
+use wirematch::corpus::Input;
 use wirematch::translate::embed::EmbedderChoice;
 use wirematch::{Detector, MatchRun};
 
@@ -56,10 +56,7 @@ fn resolve_inputs(args: &CorpusArgs, reporter: &Reporter) -> Result<Vec<Input>> 
 fn run_match(args: &CorpusArgs, verbose: u8, quiet: bool) -> Result<(MatchRun, Reporter)> {
     let config = args.config()?;
     let detector = Detector::new(config).context("invalid options")?;
-    let mut read = ReadOptions::default();
-    if let Some(m) = args.max_record_size {
-        read.max_record_bytes = m;
-    }
+    let read = args.read_options();
     let embedder = match (&args.model, args.no_model) {
         (_, true) => EmbedderChoice::Fallback,
         (Some(dir), _) => {

@@ -206,11 +206,30 @@ pub struct ReadOptions {
     pub max_record_bytes: u64,
     /// Approximate bytes of input per batch handed to the parallel stage.
     pub batch_bytes: usize,
+    /// Largest expansion of a compressed input (gzip, zstd): it may decompress to at most
+    /// `max_expansion` times its size on disk, and always to [`EXPANSION_ALLOWANCE`]. Past
+    /// that, reading the input stops with [`RecordProblem::ExpansionLimit`] (records read
+    /// until then are kept), so a small "decompression bomb" cannot keep a run busy for
+    /// hours. 0 means no limit. Real news JSONL compresses 3–10× (gzip) and rarely beyond
+    /// 20× (zstd), so the default of 100 leaves ample room.
+    pub max_expansion: u64,
 }
+
+/// Bytes a compressed input may always decompress to, whatever its ratio (see
+/// [`ReadOptions::max_expansion`]): small files of very repetitive records stay readable.
+pub const EXPANSION_ALLOWANCE: u64 = 256 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_record_bytes: 64 << 20, batch_bytes: 8 << 20 }
+        ReadOptions { max_record_bytes: 64 << 20, batch_bytes: 8 << 20, max_expansion: 100 }
+    }
+}
+
+impl ReadOptions {
+    /// The most bytes an input of `compressed` bytes on disk may decompress to, if limited.
+    pub fn expansion_limit(&self, compressed: u64) -> Option<u64> {
+        (self.max_expansion > 0)
+            .then(|| compressed.saturating_mul(self.max_expansion).max(EXPANSION_ALLOWANCE))
     }
 }
 
@@ -295,7 +314,11 @@ pub fn read_batches(
                 let path = input.path.clone();
                 match std::fs::File::open(&path) {
                     Ok(file) => {
-                        lines::read_stream(&path, opts, f, move || lines::decoder(file, c))?
+                        let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
+                        let limit = opts.expansion_limit(compressed);
+                        lines::read_stream(&path, opts, f, move || {
+                            lines::decoder(file, c, compressed, limit)
+                        })?
                     }
                     Err(e) => f(&[unreadable(&path, &e.to_string())])?,
                 }
