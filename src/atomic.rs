@@ -18,11 +18,23 @@ pub fn write_atomically(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".wirematch-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".wirematch-").suffix(".tmp");
+    // A temporary file is private (0600) by default, and the rename would hand that mode to
+    // the output. Create it as `File::create` would (0666 less the umask) instead, and give
+    // it the mode of the file it replaces, if any.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
+    if let Ok(old) = std::fs::metadata(path) {
+        if old.is_file() {
+            std::fs::set_permissions(tmp.path(), old.permissions())
+                .map_err(|e| Error::io(path, e))?;
+        }
+    }
     let mut w = BufWriter::with_capacity(1 << 20, tmp);
     write(&mut w).map_err(|e| Error::io(path, e))?;
     let tmp = w.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
@@ -53,5 +65,24 @@ mod tests {
         let e =
             write_atomically(&dir.path().join("no/such/dir/x"), |w| w.write_all(b"x")).unwrap_err();
         assert!(e.to_string().contains("no/such/dir"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_usual_mode_and_replacements_keep_theirs() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A new file: as File::create makes it (0666 less the umask), not 0600.
+        let made = dir.path().join("made-by-create");
+        std::fs::File::create(&made).unwrap();
+        let want = std::fs::metadata(&made).unwrap().permissions().mode() & 0o777;
+        let p = dir.path().join("new.jsonl");
+        write_atomically(&p, |w| w.write_all(b"x")).unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, want);
+        // A replaced file keeps its mode.
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&p, |w| w.write_all(b"y")).unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(std::fs::read(&p).unwrap(), b"y");
     }
 }

@@ -280,10 +280,17 @@ impl<'a> RawRecord<'a> {
             Payload::Problem(p) => Parsed { doc: None, problems: vec![err(p.clone())] },
             Payload::JsonLine(bytes) => match jsonl::parse_json_record(bytes) {
                 Ok((mut doc, warnings)) => {
+                    let mut problems: Vec<RecordError> = warnings.into_iter().map(err).collect();
                     if html::looks_like_html(&doc.text) {
                         doc.text = Cow::Owned(html::html_to_text(&doc.text).text);
+                        // Markup around no visible words (a script, a bare tag) leaves
+                        // nothing to match: the same rule as for any text.
+                        if !doc.text.chars().any(crate::normalize::is_word_char) {
+                            problems.push(err(RecordProblem::EmptyText));
+                            return Parsed { doc: None, problems };
+                        }
                     }
-                    Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
+                    Parsed { doc: Some(doc), problems }
                 }
                 Err(p) => Parsed { doc: None, problems: vec![err(p)] },
             },
@@ -355,6 +362,24 @@ fn unreadable(path: &Path, why: &str) -> RawRecord<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_fields_with_no_visible_words_are_empty() {
+        // Found by fuzzing (fuzz/regressions/jsonl_reader): the record's text had words,
+        // but only inside markup; it was kept with an empty text.
+        let rec = |line: &'static [u8]| RawRecord {
+            location: Location { path: "x.jsonl".into(), line: 3 },
+            offset: 0,
+            payload: Payload::JsonLine(line),
+        };
+        let parsed =
+            rec(br#"{"id":"a","text":"<script>var words = 1;</script><p> </p>"}"#).parse(1 << 20);
+        assert!(parsed.doc.is_none());
+        assert_eq!(parsed.problems.len(), 1);
+        assert_eq!(parsed.problems[0].to_string(), "x.jsonl:3: text is empty (no word characters)");
+        let parsed = rec(br#"{"id":"a","text":"<p>Some words.</p>"}"#).parse(1 << 20);
+        assert_eq!(parsed.doc.unwrap().text, "Some words.");
+    }
 
     #[test]
     fn detect_by_magic_and_extension() {

@@ -1,0 +1,9 @@
+//! The normaliser and the paragraph splitter (see `harness::normalize_segment`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../harness.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::normalize_segment(data));
