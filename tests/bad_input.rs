@@ -475,7 +475,9 @@ fn a_truncated_zstd_keeps_what_was_read_and_says_where_it_broke() {
     assert!(err.contains(&format!("{}:1: reading stopped", stub.display())), "{err}");
 }
 
-/// Whether this process can read anything regardless of permissions (root).
+/// Whether this process can read anything regardless of permissions (root). The permission
+/// checks then cannot fail and are skipped; run the test binary as another user to make
+/// them count (`runuser -u nobody -- target/release/deps/tests-* unreadable`).
 #[cfg(unix)]
 fn reads_everything(c: &TestCorpus) -> bool {
     use std::os::unix::fs::PermissionsExt;

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
+#[allow(dead_code)] // each target uses one function of the harness
 #[path = "../harness.rs"]
 mod harness;
 
