@@ -183,6 +183,17 @@ pub enum RecordProblem {
     /// Reading the input failed at this point (truncated or corrupt compressed stream, I/O
     /// error). Records before it were read; the rest of this input is lost.
     ReadFailed(String),
+    /// A compressed input decompressed to more than its limit (a likely decompression
+    /// bomb, see `ReadOptions::max_expansion`). Records before this line were read; the
+    /// rest of this input is lost.
+    ExpansionLimit {
+        /// Size of the compressed input on disk, in bytes.
+        compressed: u64,
+        /// The limit on its decompressed size, in bytes.
+        limit: u64,
+        /// Complete lines read before the limit was reached.
+        lines_read: u64,
+    },
     /// The input is a folder or file that could not be read.
     Unreadable(String),
     /// Bytes that are not valid UTF-8 were replaced by U+FFFD (the record is kept).
@@ -228,6 +239,12 @@ impl fmt::Display for RecordProblem {
                 "record is {bytes} bytes, over the limit of {limit} bytes (--max-record-size)"
             ),
             RecordProblem::ReadFailed(e) => write!(f, "reading stopped: {e}"),
+            RecordProblem::ExpansionLimit { compressed, limit, lines_read } => write!(
+                f,
+                "reading stopped: a {compressed}-byte compressed input decompressed past {limit} \
+                 bytes (--max-expansion; a decompression bomb?) after {lines_read} complete \
+                 lines; the rest of this input is lost"
+            ),
             RecordProblem::Unreadable(e) => write!(f, "cannot read: {e}"),
             RecordProblem::InvalidUtf8Repaired => {
                 write!(f, "invalid UTF-8 replaced by U+FFFD (record kept)")

@@ -438,4 +438,89 @@ mod tests {
         let (all, _) = candidates(&keys, 10, |i| i);
         assert_eq!(all.len(), 1 + 10);
     }
+
+    /// Wilson score interval for a binomial proportion of `hits` in `n` at normal quantile `z`.
+    fn wilson(hits: usize, n: usize, z: f64) -> (f64, f64) {
+        let (p, n) = (hits as f64 / n as f64, n as f64);
+        let d = 1.0 + z * z / n;
+        let mid = (p + z * z / (2.0 * n)) / d;
+        let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
+        (mid - half, mid + half)
+    }
+
+    #[test]
+    fn empirical_candidate_probability_follows_the_s_curve() {
+        // Pairs of sets of known Jaccard s are signed and run through the real band keys and
+        // candidate join; the share of pairs that become candidates must lie within the
+        // 99.9 % Wilson interval of 1 - (1 - s^r)^b. Points are chosen on the steep part of
+        // each curve, where a wrong r or b (or correlated bands) would show.
+        use crate::minhash::MinHasher;
+        const Z: f64 = 3.2905; // two-sided 99.9 %
+        let fmix = |mut h: u32| {
+            h ^= h >> 16;
+            h = h.wrapping_mul(0x85eb_ca6b);
+            h ^= h >> 13;
+            h = h.wrapping_mul(0xc2b2_ae35);
+            h ^ (h >> 16)
+        };
+        let n = 100usize;
+        let pairs = 3000usize;
+        let default = crate::Config::default().lsh_params().unwrap();
+        for (params, points) in [
+            (default, &[0.05, 0.1, 0.15, 0.2, 0.3][..]),
+            (LshParams { bands: 25, rows: 5 }, &[0.3, 0.4, 0.5, 0.6][..]),
+        ] {
+            let hasher = MinHasher::new(params.bands * params.rows, 7);
+            for &target in points {
+                let shared = ((2.0 * n as f64 * target) / (1.0 + target)).round() as usize;
+                let s = shared as f64 / (2 * n - shared) as f64;
+                // Item 2i and 2i+1 are a pair; values are distinct across all sets.
+                let mut sigs = Vec::with_capacity(2 * pairs);
+                for p in 0..pairs {
+                    let base = (p * 2 * n) as u32;
+                    let v = |i: usize| fmix(base + i as u32);
+                    let a: Vec<u32> = (0..n).map(v).collect();
+                    let b: Vec<u32> =
+                        (0..shared).map(v).chain((n..2 * n - shared).map(v)).collect();
+                    sigs.push(hasher.sign(&a));
+                    sigs.push(hasher.sign(&b));
+                }
+                let keys = BandKeys::build(sigs.len(), params, |i, k| {
+                    for (band, slot) in k.iter_mut().enumerate() {
+                        *slot = params.band_key(&sigs[i], band);
+                    }
+                });
+                let (cands, _) = candidates(&keys, usize::MAX, |i| i);
+                let hits = cands.iter().filter(|&&(a, b)| a % 2 == 0 && b == a + 1).count();
+                let (lo, hi) = wilson(hits, pairs, Z);
+                let want = params.probability(s);
+                assert!(
+                    lo <= want && want <= hi,
+                    "{}x{} at s={s:.3}: {hits}/{pairs} = {:.4}, 99.9% interval [{lo:.4}, {hi:.4}], \
+                     theory {want:.4}",
+                    params.bands,
+                    params.rows,
+                    hits as f64 / pairs as f64
+                );
+                eprintln!(
+                    "{}x{} s={s:.3}: observed {:.4} [{lo:.4}, {hi:.4}], theory {want:.4}",
+                    params.bands,
+                    params.rows,
+                    hits as f64 / pairs as f64
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_threshold_gives_28_bands_of_2_rows() {
+        // Golden: the default configuration (threshold 0.2, 128 values) and what README and
+        // `--explain` promise. A change here changes every result; it must be deliberate.
+        let c = crate::Config::default();
+        assert_eq!((c.threshold, c.num_perm), (0.2, 128));
+        let p = c.lsh_params().unwrap();
+        assert_eq!(p, LshParams { bands: 28, rows: 2 });
+        assert!((p.midpoint() - 0.156369).abs() < 1e-5, "{}", p.midpoint());
+        assert!((p.probability(0.2) - 0.681144).abs() < 1e-5, "{}", p.probability(0.2));
+    }
 }

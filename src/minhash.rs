@@ -132,16 +132,6 @@ mod tests {
         move || splitmix64(&mut s) as u32
     }
 
-    /// Two random sets of sizes n with Jaccard exactly `shared / (2n - shared)`.
-    fn pair(n: usize, shared: usize, next: &mut impl FnMut() -> u32) -> (Vec<u32>, Vec<u32>) {
-        let common: Vec<u32> = (0..shared).map(|_| next()).collect();
-        let mut a = common.clone();
-        let mut b = common;
-        a.extend((0..n - shared).map(|_| next()));
-        b.extend((0..n - shared).map(|_| next()));
-        (a, b)
-    }
-
     #[test]
     fn portable_and_dispatched_paths_agree() {
         let h = MinHasher::new(100, 3); // not a multiple of the block size
@@ -162,31 +152,77 @@ mod tests {
         assert_ne!(MinHasher::new(128, 2).sign(&[1, 5, 9]), s1);
     }
 
+    /// murmur3's 32-bit finaliser: a bijection, so distinct inputs give distinct values.
+    fn fmix32(mut h: u32) -> u32 {
+        h ^= h >> 16;
+        h = h.wrapping_mul(0x85eb_ca6b);
+        h ^= h >> 13;
+        h = h.wrapping_mul(0xc2b2_ae35);
+        h ^ (h >> 16)
+    }
+
+    /// Two sets of `n` distinct shingle hashes sharing exactly `shared`: Jaccard
+    /// `shared / (2n - shared)`. `base` makes the values of every call distinct.
+    fn exact_pair(n: usize, shared: usize, base: u32) -> (Vec<u32>, Vec<u32>) {
+        let v = |i: usize| fmix32(base.wrapping_add(i as u32));
+        let a: Vec<u32> = (0..n).map(v).collect();
+        let b: Vec<u32> = (0..shared).map(v).chain((n..2 * n - shared).map(v)).collect();
+        (a, b)
+    }
+
     #[test]
-    fn estimator_error_is_within_20_percent_of_ideal() {
-        // Empirical RMSE of the estimate over many random pairs, for a grid of Jaccard
-        // values and set sizes (paragraph-sized and article-sized sets).
-        let k = 128;
-        let trials = 400;
-        for &n in &[20usize, 60, 400] {
-            for &target in &[0.1f64, 0.3, 0.5, 0.7, 0.9] {
+    fn estimator_bias_and_rmse_match_the_binomial_theory() {
+        // With k independent min-wise hash functions the number of agreeing positions is
+        // Binomial(k, J), so over T independent trials (new functions, new sets):
+        //   mean(e) - J has standard error sqrt(J(1-J) / (k T)), and
+        //   mean((e-J)^2) estimates J(1-J)/k = ideal^2 with standard error
+        //   sqrt((mu4 - ideal^4) / T), mu4 = J(1-J)(1 + 3(k-2)J(1-J)) / k^3 (binomial).
+        // Both are checked to within Z standard errors, two-sided: an estimator that is
+        // biased, noisier than ideal, or suspiciously exact (correlated functions) fails.
+        // Z = 4: a correct estimator fails a given cell with probability 6e-5.
+        const Z: f64 = 4.0;
+        let k = 128usize;
+        let kf = k as f64;
+        // Tolerances follow from the trial count; unoptimised builds use fewer trials.
+        let trials = if cfg!(debug_assertions) { 300 } else { 2000 };
+        let mut worst = (0.0f64, 0.0f64); // |bias| / SE, |mse - ideal^2| / SE
+        let mut ratio = (f64::INFINITY, 0.0f64); // RMSE / ideal, min and max
+        for &n in &[10usize, 100, 1000] {
+            for target in [0.1f64, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
                 let shared = ((2.0 * n as f64 * target) / (1.0 + target)).round() as usize;
                 let j = shared as f64 / (2 * n - shared) as f64;
-                let mut next = rng((n as u64) << 8 | (target * 100.0) as u64);
-                let mut se = 0.0;
-                let mut bias = 0.0;
+                let (mut sum, mut sum_sq) = (0.0, 0.0);
                 for t in 0..trials {
-                    let h = MinHasher::new(k, t as u64);
-                    let (a, b) = pair(n, shared, &mut next);
+                    let h = MinHasher::new(k, (n * 1_000_003 + t) as u64 ^ target.to_bits());
+                    let (a, b) = exact_pair(n, shared, (t * 2 * n) as u32 ^ (n as u32) << 24);
                     let e = estimate_jaccard(&h.sign(&a), &h.sign(&b));
-                    se += (e - j) * (e - j);
-                    bias += e - j;
+                    sum += e - j;
+                    sum_sq += (e - j) * (e - j);
                 }
-                let rmse = (se / trials as f64).sqrt();
-                let ideal = (j * (1.0 - j) / k as f64).sqrt();
-                assert!(rmse <= ideal * 1.2, "n={n} J={j:.3}: rmse {rmse:.4} vs ideal {ideal:.4}");
-                assert!((bias / trials as f64).abs() < ideal * 0.25, "n={n} J={j:.3}: biased");
+                let tf = trials as f64;
+                let pq = j * (1.0 - j);
+                let ideal2 = pq / kf;
+                let bias = sum / tf;
+                let mse = sum_sq / tf;
+                let se_bias = (pq / (kf * tf)).sqrt();
+                let mu4 = pq * (1.0 + 3.0 * (kf - 2.0) * pq) / (kf * kf * kf);
+                let se_mse = ((mu4 - ideal2 * ideal2) / tf).sqrt();
+                let ctx = format!(
+                    "n={n} J={j:.3}: bias {bias:+.5} (SE {se_bias:.5}), RMSE {:.5} vs ideal {:.5}",
+                    mse.sqrt(),
+                    ideal2.sqrt()
+                );
+                assert!(bias.abs() <= Z * se_bias, "biased: {ctx}");
+                assert!((mse - ideal2).abs() <= Z * se_mse, "error is not the ideal: {ctx}");
+                worst.0 = worst.0.max(bias.abs() / se_bias);
+                worst.1 = worst.1.max((mse - ideal2).abs() / se_mse);
+                let r = (mse / ideal2).sqrt();
+                ratio = (ratio.0.min(r), ratio.1.max(r));
             }
         }
+        eprintln!(
+            "worst deviations: bias {:.2} SE, MSE {:.2} SE; RMSE / ideal in [{:.3}, {:.3}]",
+            worst.0, worst.1, ratio.0, ratio.1
+        );
     }
 }

@@ -387,3 +387,76 @@ fn a_memory_budget_spills_to_disk_and_changes_nothing() {
         .code(2)
         .stderr(predicate::str::contains("--spill-dir is not a folder"));
 }
+
+/// A run killed while it writes its output leaves the previous output untouched: the new
+/// one goes to a hidden temporary file that is renamed into place only when complete.
+#[test]
+fn a_run_killed_while_writing_leaves_the_old_output_intact() {
+    let c = TestCorpus::new();
+    // 600 copies of the wire: 179,700 pairs, ~60 MB of JSONL, so the write takes a while.
+    let mut body = String::new();
+    for i in 0..600 {
+        body.push_str(
+            &serde_json::json!({"id": format!("d{i:04}"), "outlet": format!("o{}", i % 50),
+                "published": "2024-05-07", "text": wire_text()})
+            .to_string(),
+        );
+        body.push('\n');
+    }
+    let corpus = c.write("many.jsonl", body);
+    let out_dir = c.path("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("pairs.jsonl");
+    let old = b"{\"the\": \"previous output\"}\n".repeat(1000);
+    std::fs::write(&out, &old).unwrap();
+    let temps = || -> Vec<String> {
+        std::fs::read_dir(&out_dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "pairs.jsonl")
+            .collect()
+    };
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wirematch"))
+        .args(["--threads", "1", "match", "-q", "--format", "jsonl", "-o"])
+        .arg(&out)
+        .arg(&corpus)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill as soon as the temporary output has some bytes in it.
+    let started = std::time::Instant::now();
+    let seen = loop {
+        let t = temps();
+        let growing = t
+            .iter()
+            .any(|n| std::fs::metadata(out_dir.join(n)).map(|m| m.len() > 0).unwrap_or(false));
+        if growing {
+            child.kill().unwrap();
+            break t;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended ({status}) before it was caught writing; make the corpus larger");
+        }
+        assert!(started.elapsed().as_secs() < 120, "no temporary output appeared");
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    };
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "killed, not finished");
+    assert_eq!(std::fs::read(&out).unwrap(), old, "the old output is byte-identical");
+    // What the killed run leaves is only its hidden temporary file, never the output name.
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    for name in temps() {
+        assert!(name.starts_with(".wirematch-") && name.ends_with(".tmp"), "{name}");
+    }
+    // A complete run replaces the output with the whole new report.
+    wm().args(["--threads", "1", "match", "-q", "--format", "jsonl", "-o"])
+        .arg(&out)
+        .arg(&corpus)
+        .assert()
+        .success();
+    let new = std::fs::read(&out).unwrap();
+    assert_eq!(new.iter().filter(|&&b| b == b'\n').count(), 600 * 599 / 2);
+    assert!(new.ends_with(b"}\n"));
+}

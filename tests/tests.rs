@@ -3,8 +3,10 @@
 
 mod bad_input;
 mod cli;
+mod determinism;
 mod dev_sets;
 mod encoder;
+mod fuzz_regressions;
 mod index;
 mod pipeline;
 mod translation;

@@ -243,6 +243,12 @@ pub struct CorpusArgs {
     /// Accepts K, M, G suffixes [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_record_size: Option<u64>,
+    /// Largest expansion of a compressed input: it may decompress to at most RATIO times its
+    /// size on disk (and always to 256M). Past that, reading it stops with an error naming
+    /// the file and line (records before are kept): a guard against decompression bombs.
+    /// Real news JSONL compresses 3–20×; 0 turns the limit off [default: 100].
+    #[arg(long, value_name = "RATIO")]
+    pub max_expansion: Option<u64>,
     /// Verify translated copy with the multilingual model in DIR [default: the installed one,
     /// see `wirematch model fetch`; without it, character trigrams are used and the summary
     /// says so].
@@ -280,6 +286,18 @@ pub struct CorpusArgs {
 }
 
 impl CorpusArgs {
+    /// Reading limits from the options.
+    pub fn read_options(&self) -> wirematch::corpus::ReadOptions {
+        let mut read = wirematch::corpus::ReadOptions::default();
+        if let Some(m) = self.max_record_size {
+            read.max_record_bytes = m;
+        }
+        if let Some(r) = self.max_expansion {
+            read.max_expansion = r;
+        }
+        read
+    }
+
     pub fn config(&self) -> anyhow::Result<Config> {
         self.config_over(Config::default())
     }
@@ -335,8 +353,9 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     };
     num.trim()
         .parse::<u64>()
-        .map(|n| n * mult)
-        .map_err(|_| format!("{s:?} is not a size (e.g. 512K, 64M, 2G)"))
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("{s:?} is not a size (e.g. 512K, 64M, 2G)"))
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use wirematch::atomic::write_atomically;
-use wirematch::corpus::{self, ReadOptions};
+use wirematch::corpus;
 use wirematch::eval::{self, Options, Pair};
 
 use super::args::EvalArgs;
@@ -14,10 +14,7 @@ use super::progress::Reporter;
 /// Texts of every document of the inputs, for the scorer's oracle.
 fn texts(args: &EvalArgs, reporter: &Reporter) -> Result<HashMap<String, String>> {
     let inputs = super::resolve_inputs(&args.corpus, reporter)?;
-    let mut read = ReadOptions::default();
-    if let Some(m) = args.corpus.max_record_size {
-        read.max_record_bytes = m;
-    }
+    let read = args.corpus.read_options();
     let mut out = HashMap::new();
     corpus::read_batches(&inputs, &read, &mut |batch| {
         for rec in batch {

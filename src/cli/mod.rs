@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use wirematch::corpus::{Input, ReadOptions};
+use wirematch::corpus::Input;
 use wirematch::translate::embed::EmbedderChoice;
 use wirematch::{Detector, MatchRun};
 
@@ -121,10 +121,7 @@ fn prepare(
         None => args.config()?,
     };
     let detector = Detector::new(config).context("invalid options")?;
-    let mut read = ReadOptions::default();
-    if let Some(m) = args.max_record_size {
-        read.max_record_bytes = m;
-    }
+    let read = args.read_options();
     let embedder = match (&args.model, args.no_model) {
         (_, true) => EmbedderChoice::Fallback,
         (Some(dir), _) => {

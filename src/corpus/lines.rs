@@ -126,17 +126,69 @@ fn release(map: &memmap2::Mmap, released: usize, upto: usize) -> usize {
     upto
 }
 
-/// A decompressing reader for a compressed JSONL file.
+/// A decompressing reader for a compressed JSONL file of `compressed` bytes, failing with
+/// [`Expanded`] once it has produced more than `limit` bytes.
 pub(super) fn decoder(
     file: std::fs::File,
     c: Compression,
+    compressed: u64,
+    limit: Option<u64>,
 ) -> std::io::Result<Box<dyn Read + Send>> {
     let buffered = BufReader::with_capacity(1 << 16, file);
-    Ok(match c {
+    let inner: Box<dyn Read + Send> = match c {
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
         Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
         Compression::None => Box::new(buffered),
+    };
+    Ok(match limit {
+        Some(limit) => Box::new(Capped { inner, produced: 0, limit, compressed }),
+        None => inner,
     })
+}
+
+/// The error a [`Capped`] reader fails with (inside an `io::Error`).
+#[derive(Debug)]
+pub(super) struct Expanded {
+    compressed: u64,
+    limit: u64,
+}
+
+impl std::fmt::Display for Expanded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "decompressed past {} bytes from {} bytes", self.limit, self.compressed)
+    }
+}
+
+impl std::error::Error for Expanded {}
+
+/// A reader that fails once its inner reader has produced more than `limit` bytes.
+struct Capped<R> {
+    inner: R,
+    produced: u64,
+    limit: u64,
+    compressed: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.produced >= self.limit {
+            // One byte more tells a stream that ends exactly at the limit from one that
+            // goes on.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(Expanded {
+                    compressed: self.compressed,
+                    limit: self.limit,
+                })),
+            };
+        }
+        let room = usize::try_from(self.limit - self.produced).unwrap_or(usize::MAX);
+        let want = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.produced += n as u64;
+        Ok(n)
+    }
 }
 
 /// A batch of lines in one buffer.
@@ -253,9 +305,18 @@ where
                             .push((line_no, RecordProblem::TooLarge { bytes: n, limit: max }));
                     }
                     Err(e) => {
-                        batch.problems.push((line_no + 1, RecordProblem::ReadFailed(format!(
-                            "{e} (after {line_no} complete lines; the rest of this input is lost)"
-                        ))));
+                        let problem = match e.get_ref().and_then(|i| i.downcast_ref::<Expanded>()) {
+                            Some(x) => RecordProblem::ExpansionLimit {
+                                compressed: x.compressed,
+                                limit: x.limit,
+                                lines_read: line_no,
+                            },
+                            None => RecordProblem::ReadFailed(format!(
+                                "{e} (after {line_no} complete lines; the rest of this input \
+                                 is lost)"
+                            )),
+                        };
+                        batch.problems.push((line_no + 1, problem));
                         break;
                     }
                 }
@@ -294,6 +355,7 @@ where
 
 #[cfg(test)]
 mod tests {
+    use super::super::EXPANSION_ALLOWANCE;
     use super::*;
 
     #[test]
@@ -374,6 +436,78 @@ mod tests {
         assert!(good > 100 && good < 2000, "{good} lines survived");
         // Lines are numbered consecutively up to the break.
         assert!(got[good - 1].starts_with(&format!("{good}:")));
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_cut_at_the_limit_and_keeps_the_lines_before() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        // Two good lines, then 16 MiB of newlines (blank lines are never held in memory,
+        // they only cost time), then one more line.
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(b"{\"a\":1}\n{\"b\":2}\n").unwrap();
+        let block = vec![b'\n'; 1 << 20];
+        for _ in 0..16 {
+            e.write_all(&block).unwrap();
+        }
+        e.write_all(b"{\"c\":3}\n").unwrap();
+        let gz = dir.path().join("bomb.jsonl.gz");
+        std::fs::write(&gz, e.finish().unwrap()).unwrap();
+        let compressed = std::fs::metadata(&gz).unwrap().len();
+        assert!(compressed < 100 << 10, "{compressed} bytes");
+        // 16 MiB is within the 256 MiB every input may expand to: the default reads it all.
+        let all = collect(&gz, ReadOptions::default());
+        assert_eq!(all.last().unwrap(), &format!("{}:{{\"c\":3}}", (16 << 20) + 3));
+        // Ratio 16 of a small file is below the allowance, which then applies.
+        let opts = ReadOptions { max_expansion: 16, ..Default::default() };
+        assert_eq!(opts.expansion_limit(compressed), Some(EXPANSION_ALLOWANCE));
+        assert_eq!(opts.expansion_limit(1 << 30), Some(16 << 30));
+        assert_eq!(ReadOptions { max_expansion: 0, ..opts }.expansion_limit(1), None);
+        // The reader itself, at a limit of 16 × the file: cut exactly there.
+        let limit = compressed * 16;
+        let file = std::fs::File::open(&gz).unwrap();
+        let mut r =
+            BufReader::new(decoder(file, Compression::Gzip, compressed, Some(limit)).unwrap());
+        let mut out = Vec::new();
+        let err = r.read_to_end(&mut out).unwrap_err();
+        assert_eq!(out.len() as u64, limit, "exactly the limit is produced");
+        assert!(err.get_ref().unwrap().downcast_ref::<Expanded>().is_some());
+        // A stream ending exactly at the limit is not an error.
+        let file = std::fs::File::open(&gz).unwrap();
+        let total = (16u64 << 20) + 24;
+        let mut r = decoder(file, Compression::Gzip, compressed, Some(total)).unwrap();
+        assert_eq!(std::io::copy(&mut r, &mut std::io::sink()).unwrap(), total);
+    }
+
+    #[test]
+    fn the_expansion_limit_reports_file_and_line_through_read_batches() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let zst = dir.path().join("bomb.jsonl.zst");
+        let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+        e.write_all(b"{\"a\":1}\n{\"b\":2}\n").unwrap();
+        let spaces = vec![b' '; 1 << 20];
+        for _ in 0..300 {
+            e.write_all(&spaces).unwrap(); // one 300 MiB line of spaces
+        }
+        e.write_all(b"\n{\"c\":3}\n").unwrap();
+        std::fs::write(&zst, e.finish().unwrap()).unwrap();
+        let got = collect(&zst, ReadOptions::default());
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(&got[..2], ["1:{\"a\":1}", "2:{\"b\":2}"]);
+        assert!(
+            got[2].starts_with("3!reading stopped: a ")
+                && got[2].contains(&format!("decompressed past {EXPANSION_ALLOWANCE} bytes"))
+                && got[2].contains("after 2 complete lines"),
+            "{}",
+            got[2]
+        );
+        // Without a limit the same file reads through (the long line is over the record
+        // limit and skipped without being held in memory).
+        let got = collect(&zst, ReadOptions { max_expansion: 0, ..Default::default() });
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(got[2].starts_with("3!record is"), "{}", got[2]);
+        assert_eq!(got[3], "4:{\"c\":3}");
     }
 
     #[test]

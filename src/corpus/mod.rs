@@ -206,11 +206,30 @@ pub struct ReadOptions {
     pub max_record_bytes: u64,
     /// Approximate bytes of input per batch handed to the parallel stage.
     pub batch_bytes: usize,
+    /// Largest expansion of a compressed input (gzip, zstd): it may decompress to at most
+    /// `max_expansion` times its size on disk, and always to [`EXPANSION_ALLOWANCE`]. Past
+    /// that, reading the input stops with [`RecordProblem::ExpansionLimit`] (records read
+    /// until then are kept), so a small "decompression bomb" cannot keep a run busy for
+    /// hours. 0 means no limit. Real news JSONL compresses 3–10× (gzip) and rarely beyond
+    /// 20× (zstd), so the default of 100 leaves ample room.
+    pub max_expansion: u64,
 }
+
+/// Bytes a compressed input may always decompress to, whatever its ratio (see
+/// [`ReadOptions::max_expansion`]): small files of very repetitive records stay readable.
+pub const EXPANSION_ALLOWANCE: u64 = 256 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_record_bytes: 64 << 20, batch_bytes: 8 << 20 }
+        ReadOptions { max_record_bytes: 64 << 20, batch_bytes: 8 << 20, max_expansion: 100 }
+    }
+}
+
+impl ReadOptions {
+    /// The most bytes an input of `compressed` bytes on disk may decompress to, if limited.
+    pub fn expansion_limit(&self, compressed: u64) -> Option<u64> {
+        (self.max_expansion > 0)
+            .then(|| compressed.saturating_mul(self.max_expansion).max(EXPANSION_ALLOWANCE))
     }
 }
 
@@ -261,10 +280,17 @@ impl<'a> RawRecord<'a> {
             Payload::Problem(p) => Parsed { doc: None, problems: vec![err(p.clone())] },
             Payload::JsonLine(bytes) => match jsonl::parse_json_record(bytes) {
                 Ok((mut doc, warnings)) => {
+                    let mut problems: Vec<RecordError> = warnings.into_iter().map(err).collect();
                     if html::looks_like_html(&doc.text) {
                         doc.text = Cow::Owned(html::html_to_text(&doc.text).text);
+                        // Markup around no visible words (a script, a bare tag) leaves
+                        // nothing to match: the same rule as for any text.
+                        if !doc.text.chars().any(crate::normalize::is_word_char) {
+                            problems.push(err(RecordProblem::EmptyText));
+                            return Parsed { doc: None, problems };
+                        }
                     }
-                    Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
+                    Parsed { doc: Some(doc), problems }
                 }
                 Err(p) => Parsed { doc: None, problems: vec![err(p)] },
             },
@@ -295,7 +321,11 @@ pub fn read_batches(
                 let path = input.path.clone();
                 match std::fs::File::open(&path) {
                     Ok(file) => {
-                        lines::read_stream(&path, opts, f, move || lines::decoder(file, c))?
+                        let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
+                        let limit = opts.expansion_limit(compressed);
+                        lines::read_stream(&path, opts, f, move || {
+                            lines::decoder(file, c, compressed, limit)
+                        })?
                     }
                     Err(e) => f(&[unreadable(&path, &e.to_string())])?,
                 }
@@ -332,6 +362,24 @@ fn unreadable(path: &Path, why: &str) -> RawRecord<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_fields_with_no_visible_words_are_empty() {
+        // Found by fuzzing (fuzz/regressions/jsonl_reader): the record's text had words,
+        // but only inside markup; it was kept with an empty text.
+        let rec = |line: &'static [u8]| RawRecord {
+            location: Location { path: "x.jsonl".into(), line: 3 },
+            offset: 0,
+            payload: Payload::JsonLine(line),
+        };
+        let parsed =
+            rec(br#"{"id":"a","text":"<script>var words = 1;</script><p> </p>"}"#).parse(1 << 20);
+        assert!(parsed.doc.is_none());
+        assert_eq!(parsed.problems.len(), 1);
+        assert_eq!(parsed.problems[0].to_string(), "x.jsonl:3: text is empty (no word characters)");
+        let parsed = rec(br#"{"id":"a","text":"<p>Some words.</p>"}"#).parse(1 << 20);
+        assert_eq!(parsed.doc.unwrap().text, "Some words.");
+    }
 
     #[test]
     fn detect_by_magic_and_extension() {

@@ -1,0 +1,116 @@
+//! The fuzz targets' bodies, shared with the main crate's tests: `cargo test` replays every
+//! input of `fuzz/regressions/<target>/` (and the seeds) through these same functions, so a
+//! crash found once stays fixed. Each function panics exactly when the target would report
+//! a crash: on a panic inside wirematch or a broken invariant checked here.
+//!
+//! Add a target: a function here, a file in `fuzz_targets/` calling it, a `[[bin]]` in
+//! `fuzz/Cargo.toml`, and its name in the `TARGETS` table of `tests/fuzz_regressions.rs`.
+
+use std::ops::Range;
+use std::path::Path;
+
+use wirematch::corpus::html::{declared_charset, html_to_text, looks_like_html};
+use wirematch::corpus::{Input, Payload, ReadOptions, read_batches};
+use wirematch::fingerprint::Fingerprinter;
+use wirematch::normalize::{Normalizer, is_word_char, normalize_text};
+use wirematch::segment::{blocks, sentences};
+use wirematch::shingle::Shingler;
+
+/// The JSONL reader end to end: `data` is written to `dir/input.jsonl` and read as a corpus
+/// input, so magic-byte detection, the memory-mapped and streaming (gzip, zstd) line
+/// readers, the record and expansion limits, JSON decoding, encoding repair and
+/// HTML-in-text all run. Every record must come back as a usable document or a located
+/// problem.
+pub fn jsonl_reader(dir: &Path, data: &[u8]) {
+    let path = dir.join("input.jsonl");
+    std::fs::write(&path, data).expect("write scratch input");
+    let Ok(input) = Input::detect(&path) else { return };
+    // Small limits so that the fuzzer reaches them; the first byte varies them.
+    let k = data.first().copied().unwrap_or(0) as u64;
+    let opts = ReadOptions {
+        max_record_bytes: 64 + k * 16,
+        batch_bytes: 1 + (k as usize) * 8,
+        max_expansion: k % 4,
+    };
+    let mut last_line = 0u64;
+    let read = read_batches(&[input], &opts, &mut |batch| {
+        for rec in batch {
+            // Lines come in order, each once.
+            let line = rec.location.line;
+            assert!(line > last_line || line + last_line == 0, "line {line} after {last_line}");
+            last_line = line;
+            let parsed = rec.parse(opts.max_record_bytes);
+            match (&parsed.doc, &rec.payload) {
+                (Some(doc), _) => {
+                    assert!(!doc.id.trim().is_empty(), "a kept document has an id");
+                    assert!(doc.text.chars().any(is_word_char), "a kept document has words");
+                    assert!(parsed.problems.iter().all(|p| p.problem.is_warning()));
+                }
+                (None, _) => {
+                    assert!(
+                        parsed.problems.iter().any(|p| !p.problem.is_warning()),
+                        "a skipped record says why"
+                    );
+                }
+            }
+            if let Payload::JsonLine(line) = rec.payload {
+                assert!(line.len() as u64 <= opts.max_record_bytes, "the record limit holds");
+            }
+        }
+        Ok(())
+    });
+    assert!(read.is_ok(), "reading never fails as a whole: {read:?}");
+}
+
+fn check_span(text: &str, span: &Range<usize>) {
+    assert!(span.start <= span.end && span.end <= text.len(), "{span:?} of {}", text.len());
+    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{span:?}");
+}
+
+/// The normaliser and the paragraph splitter on any text: every span they return lies
+/// inside the text, on character boundaries, in order; shingle sets are sorted sets.
+pub fn normalize_segment(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let text = text.as_ref();
+    let _ = normalize_text(text);
+    let toks = Normalizer::new().tokenize(text);
+    let mut hashes = Vec::new();
+    Shingler::new(5, 1).hashes(&toks, 0..toks.len(), &mut hashes);
+    let mut prev_end = 0;
+    for block in blocks(text) {
+        assert!(!block.is_empty(), "no empty block");
+        for line in &block {
+            check_span(text, line);
+            assert!(line.start >= prev_end, "lines overlap or go back");
+            prev_end = line.end;
+            for s in sentences(text, line.clone()) {
+                check_span(text, &s);
+                assert!(s.start >= line.start && s.end <= line.end, "sentence outside its line");
+            }
+        }
+    }
+    let mut fp = Fingerprinter::new(Shingler::new(5, 1));
+    let declared = ["en", "fr", "zz", ""][data.first().map_or(0, |b| *b as usize % 4)];
+    let out = fp.fingerprint_lang(text, Some(declared));
+    let mut prev_end = 0;
+    for (i, p) in out.paragraphs.iter().enumerate() {
+        check_span(text, &p.span);
+        assert!(p.span.start >= prev_end, "paragraphs overlap or go back");
+        prev_end = p.span.end;
+        assert!(p.shingles.end as usize <= out.shingles.len());
+        assert!(p.numbers.end as usize <= out.numbers.len());
+        assert!(out.set(i).windows(2).all(|w| w[0] < w[1]), "shingle sets are sorted sets");
+    }
+}
+
+/// HTML to text on any bytes: the charset sniffer on the raw bytes, then text extraction
+/// on their (lossy) UTF-8 decoding.
+pub fn html_to_text_target(data: &[u8]) {
+    if let Some(enc) = declared_charset(data) {
+        let _ = enc.decode(data);
+    }
+    let html = String::from_utf8_lossy(data);
+    let _ = looks_like_html(&html);
+    let out = html_to_text(&html);
+    assert!(!out.text.contains("\n\n\n"), "paragraphs are separated by one blank line");
+}

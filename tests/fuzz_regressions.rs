@@ -1,0 +1,45 @@
+//! Fuzzing findings, replayed: every input in `fuzz/regressions/<target>/` and
+//! `fuzz/seeds/<target>/` goes through the same harness function the fuzz target calls
+//! (`fuzz/harness.rs`), which panics where the fuzzer would report a crash.
+
+use std::path::{Path, PathBuf};
+
+#[allow(dead_code)] // each fuzz target uses one function of the harness
+#[path = "../fuzz/harness.rs"]
+mod harness;
+
+type Target = fn(&Path, &[u8]);
+
+const TARGETS: &[(&str, Target)] = &[
+    ("jsonl_reader", |dir, data| harness::jsonl_reader(dir, data)),
+    ("normalize_segment", |_, data| harness::normalize_segment(data)),
+    ("html_to_text", |_, data| harness::html_to_text_target(data)),
+];
+
+fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join(kind).join(target);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files
+}
+
+#[test]
+fn fuzz_findings_and_seeds_stay_fixed() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut replayed = 0;
+    for (target, run) in TARGETS {
+        let seeds = inputs("seeds", target);
+        assert!(!seeds.is_empty(), "{target} has seeds");
+        for path in seeds.iter().chain(&inputs("regressions", target)) {
+            let data = std::fs::read(path).unwrap();
+            let outcome = std::panic::catch_unwind(|| run(scratch.path(), &data));
+            assert!(outcome.is_ok(), "{target}: {} fails again", path.display());
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 10, "{replayed}");
+    assert!(!inputs("regressions", "jsonl_reader").is_empty());
+}
