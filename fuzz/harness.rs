@@ -114,3 +114,30 @@ pub fn html_to_text_target(data: &[u8]) {
     let out = html_to_text(&html);
     assert!(!out.text.contains("\n\n\n"), "paragraphs are separated by one blank line");
 }
+
+/// The index reader: `data` is written as an index's data file, with a manifest naming it
+/// as a build would (its header checksum computed from `data`, when `data` has a header),
+/// then opened — manifest, header, section table, every checksum — and, if it opens,
+/// loaded and queried with one document. Any problem must be a typed error, not a panic.
+/// Checksums make a mutated file fail early; the seeds are whole valid indexes, so the
+/// fuzzer starts past the checks and mutates the header and table too.
+pub fn index_reader(dir: &Path, data: &[u8]) {
+    use wirematch::index::format::{FORMAT_VERSION, parse_header};
+    let idx = dir.join("index");
+    let _ = std::fs::remove_dir_all(&idx);
+    std::fs::create_dir_all(&idx).expect("scratch index folder");
+    std::fs::write(idx.join("index-1.wmi"), data).expect("write scratch data file");
+    let sum = parse_header(data).map(|(_, _, s)| format!("{s:016x}")).unwrap_or_default();
+    let manifest = format!(
+        r#"{{"format": "wirematch-index", "version": {FORMAT_VERSION}, "data": "index-1.wmi", "header_checksum": "{sum}"}}"#
+    );
+    std::fs::write(idx.join("manifest.json"), manifest).expect("write manifest");
+    let Ok(index) = wirematch::index::Index::open(&idx) else { return };
+    let _ = index.load_store();
+    let Ok(detector) = wirematch::Detector::new(index.config().clone()) else { return };
+    let text = "The central bank raised its main interest rate by half a percentage point on \
+                Tuesday, citing stubborn inflation in services and a tight labour market.";
+    let doc = wirematch::Document::new("q", text).with_outlet("Q");
+    let loc = wirematch::error::Location { path: "<fuzz>".into(), line: 1 };
+    let _ = index.query(&detector, vec![(doc.into_owned(), loc)], &wirematch::Quiet);
+}

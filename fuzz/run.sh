@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(jsonl_reader normalize_segment html_to_text)
+[ ${#targets[@]} -gt 0 ] || targets=(jsonl_reader normalize_segment html_to_text index_reader)
 mkdir -p logs
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"

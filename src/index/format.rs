@@ -512,9 +512,12 @@ fn read_u64(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
-type Parsed = (Header, Vec<(usize, usize)>, u64);
+/// What [`parse_header`] returns: header, section (offset, length) table, header checksum.
+pub type Parsed = (Header, Vec<(usize, usize)>, u64);
 
-fn parse_header(b: &[u8]) -> std::result::Result<Parsed, IndexProblem> {
+/// The header, the section table and the header checksum of a data file's bytes; public
+/// so that the fuzz target can name a data file in a manifest as an index build would.
+pub fn parse_header(b: &[u8]) -> std::result::Result<Parsed, IndexProblem> {
     let short = || IndexProblem::Truncated("header".into());
     if b.len() < 8 || b[..8] != MAGIC {
         return Err(if b.len() < 8 { short() } else { IndexProblem::BadMagic });
