@@ -7,7 +7,8 @@
 //! `fuzz/Cargo.toml`, and its name in the `TARGETS` table of `tests/fuzz_regressions.rs`.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use wirematch::corpus::html::{declared_charset, html_to_text, looks_like_html};
 use wirematch::corpus::{Input, Payload, ReadOptions, read_batches};
@@ -15,6 +16,18 @@ use wirematch::fingerprint::Fingerprinter;
 use wirematch::normalize::{Normalizer, is_word_char, normalize_text};
 use wirematch::segment::{blocks, sentences};
 use wirematch::shingle::Shingler;
+
+/// A scratch folder for this fuzzing process (named after `target`; one target per
+/// process, inputs one after another), for the targets that need files.
+pub fn scratch(target: &str) -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("wirematch-fuzz-{target}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch folder");
+        dir
+    })
+}
 
 /// The JSONL reader end to end: `data` is written to `dir/input.jsonl` and read as a corpus
 /// input, so magic-byte detection, the memory-mapped and streaming (gzip, zstd) line

@@ -58,7 +58,7 @@ pub fn candidates(store: &Store, eligible: &[u32], links: &[Link], cfg: &Config)
         let docs = occ.of(u);
         if docs.len() > max_occ { &[][..] } else { docs }
     };
-    let mut now: Vec<(u32, u32)> = eligible
+    let now: Vec<(u32, u32)> = eligible
         .par_iter()
         .flat_map_iter(|&u| {
             let docs = capped(u);
@@ -77,7 +77,7 @@ pub fn candidates(store: &Store, eligible: &[u32], links: &[Link], cfg: &Config)
         Vec::new()
     };
     // Per link-proposed pair: (pair, link index, whether the link alone could be a match).
-    let mut by_link: Vec<((u32, u32), u32, bool)> = links
+    let by_link: Vec<((u32, u32), u32, bool)> = links
         .par_iter()
         .enumerate()
         .flat_map_iter(|(l, link)| {
@@ -88,41 +88,57 @@ pub fn candidates(store: &Store, eligible: &[u32], links: &[Link], cfg: &Config)
             let body_tokens = &body_tokens;
             du.iter().flat_map(move |&x| {
                 dv.iter().filter(move |&&y| y != x).map(move |&y| {
-                    let covers = |t: u32, d: u32| {
-                        body_tokens
-                            .get(d as usize)
-                            .is_none_or(|&b| b == 0 || t as f64 / b as f64 > cfg.copy_coverage)
-                    };
-                    let alone = !cfg.corroborate || verbatim || covers(tu, x) || covers(tv, y);
+                    let body = |d: u32| body_tokens.get(d as usize).copied().unwrap_or(0);
+                    let alone = link_stands_alone(cfg, verbatim, (tu, body(x)), (tv, body(y)));
                     ((x.min(y), x.max(y)), l as u32, alone)
                 })
             })
         })
         .collect();
+    let (now, deferred) = split_by_evidence(now, by_link);
+    Proposed { now, deferred, frequent_paragraphs }
+}
+
+/// Two article indices, smaller first.
+pub type Pair = (u32, u32);
+
+/// Whether one paragraph link can make a match on its own: corroboration is off, the link
+/// is verbatim, or its paragraph (`tokens`) is more than `copy_coverage` of either
+/// article's body (`body` tokens; 0 when unknown).
+pub fn link_stands_alone(
+    cfg: &Config,
+    verbatim: bool,
+    (tu, bu): (u32, u64),
+    (tv, bv): (u32, u64),
+) -> bool {
+    let covers = |t: u32, b: u64| b == 0 || t as f64 / b as f64 > cfg.copy_coverage;
+    !cfg.corroborate || verbatim || covers(tu, bu) || covers(tv, bv)
+}
+
+/// The article pairs to align now and those deferred, both sorted and distinct: `now`
+/// (pairs sharing an identical paragraph) plus every link-proposed pair with two distinct
+/// links or one that stands alone; the rest — one reworded paragraph and nothing else —
+/// deferred. `by_link` holds (pair, link index, whether the link stands alone).
+pub fn split_by_evidence(
+    mut now: Vec<Pair>,
+    mut by_link: Vec<(Pair, u32, bool)>,
+) -> (Vec<Pair>, Vec<Pair>) {
     by_link.par_sort_unstable_by_key(|e| (e.0, e.1));
     by_link.dedup_by_key(|e| (e.0, e.1));
     let mut deferred = Vec::new();
-    let mut i = 0;
-    while i < by_link.len() {
-        let pair = by_link[i].0;
-        let mut j = i + 1;
-        while j < by_link.len() && by_link[j].0 == pair {
-            j += 1;
-        }
-        let run = &by_link[i..j];
+    for run in by_link.chunk_by(|a, b| a.0 == b.0) {
         if run.len() >= 2 || run[0].2 {
-            now.push(pair);
+            now.push(run[0].0);
         } else {
-            deferred.push(pair);
+            deferred.push(run[0].0);
         }
-        i = j;
     }
     drop(by_link);
     now.par_sort_unstable();
     now.dedup();
     // A pair that also shares an identical paragraph is aligned now.
     deferred.retain(|p| now.binary_search(p).is_err());
-    Proposed { now, deferred, frequent_paragraphs }
+    (now, deferred)
 }
 
 /// Pairs of articles that match a common third one and were not aligned yet (`done` is

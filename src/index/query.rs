@@ -30,7 +30,7 @@ use super::Index;
 use super::format::Section;
 use crate::align::ArticleMatch;
 use crate::aligner;
-use crate::article_pairs::Link;
+use crate::article_pairs::{Link, link_stands_alone, split_by_evidence};
 use crate::cluster;
 use crate::corpus::{self, Document, Input, ReadOptions};
 use crate::error::{Location, RecordError, RecordProblem, Result};
@@ -55,26 +55,12 @@ pub fn read_documents(
                 detector.note_problem(p, obs)?;
             }
             if let Some(d) = parsed.doc {
-                out.push((owned(d), rec.location.clone()));
+                out.push((d.into_owned(), rec.location.clone()));
             }
         }
         Ok(())
     })?;
     Ok(out)
-}
-
-fn owned(d: Document<'_>) -> Document<'static> {
-    let own = |c: Option<std::borrow::Cow<'_, str>>| c.map(|c| c.into_owned().into());
-    Document {
-        id: d.id.into_owned().into(),
-        text: d.text.into_owned().into(),
-        outlet: own(d.outlet),
-        published_raw: own(d.published_raw),
-        published: d.published,
-        lang: own(d.lang),
-        title: own(d.title),
-        url: own(d.url),
-    }
 }
 
 /// Evident matches (local ids) and weak pairs (global ids) of one alignment round.
@@ -598,35 +584,13 @@ impl Query<'_> {
                     if x == y || (x < ns && y < ns) {
                         continue;
                     }
-                    let mut covers = |t: u32, d: u32| {
-                        let b = body_tokens(d);
-                        b == 0 || t as f64 / b as f64 > cfg.copy_coverage
-                    };
-                    let alone = !cfg.corroborate || verbatim || covers(tu, x) || covers(tv, y);
+                    let (bx, by) = (body_tokens(x), body_tokens(y));
+                    let alone = link_stands_alone(&cfg, verbatim, (tu, bx), (tv, by));
                     by_link.push(((x.min(y), x.max(y)), l as u32, alone));
                 }
             }
         }
-        by_link.sort_unstable_by_key(|e| (e.0, e.1));
-        by_link.dedup_by_key(|e| (e.0, e.1));
-        let mut deferred = Vec::new();
-        let mut i = 0;
-        while i < by_link.len() {
-            let pair = by_link[i].0;
-            let mut j = i + 1;
-            while j < by_link.len() && by_link[j].0 == pair {
-                j += 1;
-            }
-            if j - i >= 2 || by_link[i].2 {
-                now.push(pair);
-            } else {
-                deferred.push(pair);
-            }
-            i = j;
-        }
-        now.sort_unstable();
-        now.dedup();
-        deferred.retain(|p| now.binary_search(p).is_err());
+        let (now, mut deferred) = split_by_evidence(now, by_link);
 
         // Round 1.
         let (mut evident, mut weak) = self.align(&now, false)?;
