@@ -25,7 +25,10 @@ fn corpus(args: &BenchArgs, quiet: bool) -> Result<Corpus> {
         let inputs = args
             .inputs
             .iter()
-            .map(|p| Input::detect(p).with_context(|| format!("{}", p.display())))
+            .map(|p| {
+                anyhow::ensure!(p.exists(), "{}: no such file or folder", p.display());
+                Ok(Input::detect(p)?)
+            })
             .collect::<Result<Vec<_>>>()?;
         let label = args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
         return Ok(Corpus { inputs, label: label.join(" "), _temp: None });
@@ -68,7 +71,7 @@ fn corpus(args: &BenchArgs, quiet: bool) -> Result<Corpus> {
             (t.to_path_buf(), Some(t))
         }
     };
-    let input = Input::detect(&path).with_context(|| format!("{}", path.display()))?;
+    let input = Input::detect(&path)?;
     Ok(Corpus { inputs: vec![input], label, _temp: temp })
 }
 
