@@ -40,12 +40,9 @@ const VIEW_WAVE: u32 = 1024;
 impl Block {
     fn build(store: &Store, lo: u32, hi: u32, wanted: impl Fn(u32) -> bool + Sync) -> Block {
         let view = |d: u32| if wanted(d) { DocView::build(store, d) } else { DocView::default() };
-        if !store.arena.is_spilled() {
-            return Block { lo, views: (lo..hi).into_par_iter().map(view).collect() };
-        }
         // A document's sets lie anywhere in a spilled arena (a paragraph is stored where it
         // was first seen), so a view of 200 bytes can touch pages worth 20 times that: the
-        // views are copies, and the pages are released every few thousand documents.
+        // views are copies, and the pages are released every wave (a no-op on the heap).
         let mut views = Vec::with_capacity((hi - lo) as usize);
         let mut from = lo;
         while from < hi {

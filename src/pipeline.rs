@@ -576,7 +576,6 @@ impl Detector {
                 store.arena.release()
             })?,
         };
-        store.arena.release();
         t.lap("sign");
 
         obs.stage("candidates");
@@ -588,8 +587,8 @@ impl Detector {
         t.lap("candidates");
 
         obs.stage("verify");
-        // Candidates come sorted by their first item, the second anywhere: with a spilled
-        // arena they are verified in slices, its pages released after each.
+        // Candidates come sorted by their first item, the second anywhere: they are verified
+        // in slices, and a spilled arena's pages released after each (no-op on the heap).
         let verify_slice = |slice: &[(u32, u32)]| -> Vec<Link> {
             slice
                 .par_iter()
@@ -603,18 +602,12 @@ impl Detector {
                 })
                 .collect()
         };
-        let links: Vec<Link> = if store.arena.is_spilled() {
-            let mut links = Vec::new();
-            for slice in cands.chunks(VERIFY_SLICE) {
-                links.extend(verify_slice(slice));
-                store.arena.release();
-            }
-            links
-        } else {
-            verify_slice(&cands)
-        };
+        let mut links: Vec<Link> = Vec::new();
+        for slice in cands.chunks(VERIFY_SLICE) {
+            links.extend(verify_slice(slice));
+            store.arena.release();
+        }
         drop(cands);
-        store.arena.release();
         stats.paragraph_pairs = links.len() as u64;
         for l in &links {
             stats.jaccard_deciles[((l.overlap.jaccard() * 10.0) as usize).min(9)] += 1;

@@ -247,3 +247,24 @@ fn one_reworded_paragraph_needs_a_story_to_vouch_for_it() {
     assert!(found.contains(&("a".to_string(), "b".to_string())), "{found:?}");
     assert_eq!(found.len(), 3, "{found:?}");
 }
+
+/// Under a memory budget the growing columns really leave the heap, and nothing else
+/// changes: the same matches as an unbounded run on the sample corpus.
+#[test]
+fn a_memory_budget_spills_the_arena_and_keeps_every_match() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/sample/docs.jsonl");
+    let inputs = [wirematch::Input::detect(&sample).expect("sample")];
+    let free = Detector::new(Config::default()).unwrap().run(&inputs, &Quiet).unwrap();
+    let spill = tempfile::tempdir().expect("spill folder");
+    let bounded = Detector::new(Config::default())
+        .unwrap()
+        .with_memory_budget(1 << 20, Some(spill.path().to_path_buf()))
+        .run(&inputs, &Quiet)
+        .unwrap();
+    assert!(!free.store.arena.is_spilled());
+    assert!(bounded.store.arena.is_spilled());
+    assert_eq!(bounded.store.arena.heap_bytes(), 0);
+    assert_eq!(bounded.store.arena.as_slice(), free.store.arena.as_slice());
+    assert!(free.matches.len() > 500);
+    assert_eq!(bounded.matches, free.matches);
+}

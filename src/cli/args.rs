@@ -79,12 +79,8 @@ pub struct BenchArgs {
     /// Read every setting from a JSON file of the library's `Config`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Run within about SIZE of memory, as `match --memory-budget`.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub memory_budget: Option<u64>,
-    /// Folder for the files spilled under --memory-budget.
-    #[arg(long, value_name = "DIR", requires = "memory_budget")]
-    pub spill_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
     /// Also find every paragraph pair with Jaccard >= 0.5 exactly (prefix filtering, no
     /// index) and report how many of them the index verified: its recall.
     #[arg(long)]
@@ -205,6 +201,38 @@ pub enum ReportArg {
     Outlets,
 }
 
+/// Memory bounds, shared by `match`-like commands and `bench`.
+#[derive(Debug, Clone, Args)]
+pub struct MemoryArgs {
+    /// Run within about SIZE of memory (K, M, G suffixes), for corpora larger than RAM: the
+    /// shingle arena and LSH band keys are spilled to file-backed maps in --spill-dir and
+    /// released after each use; results are identical. Peak memory is in the summary.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory_budget: Option<u64>,
+    /// Folder for the files spilled under --memory-budget (deleted when the run ends, even
+    /// if killed) [default: the system's temporary folder].
+    #[arg(long, value_name = "DIR", requires = "memory_budget")]
+    pub spill_dir: Option<PathBuf>,
+}
+
+impl MemoryArgs {
+    /// `detector` bounded as asked (unchanged without --memory-budget).
+    pub fn apply(&self, detector: wirematch::Detector) -> anyhow::Result<wirematch::Detector> {
+        let Some(budget) = self.memory_budget else { return Ok(detector) };
+        if let Some(dir) = &self.spill_dir {
+            anyhow::ensure!(dir.is_dir(), "{}: --spill-dir is not a folder", dir.display());
+        }
+        Ok(detector.with_memory_budget(budget, self.spill_dir.clone()))
+    }
+}
+
+/// Reads a `Config` from a JSON file (`--config`).
+pub fn read_config(path: &std::path::Path) -> anyhow::Result<Config> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
 /// Options shared by every command that matches a corpus.
 #[derive(Debug, Clone, Args)]
 pub struct CorpusArgs {
@@ -267,15 +295,8 @@ pub struct CorpusArgs {
     /// small corpora and as a reference for the index.
     #[arg(long)]
     pub exact: bool,
-    /// Run within about SIZE of memory (K, M, G suffixes), for corpora larger than RAM: the
-    /// shingle arena and LSH band keys are spilled to file-backed maps in --spill-dir and
-    /// released after each use; results are identical. Peak memory is in the summary.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub memory_budget: Option<u64>,
-    /// Folder for the files spilled under --memory-budget (deleted when the run ends, even
-    /// if killed) [default: the system's temporary folder].
-    #[arg(long, value_name = "DIR", requires = "memory_budget")]
-    pub spill_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
     /// Print the LSH bands × rows and its S-curve on stderr before running.
     #[arg(long)]
     pub explain: bool,
@@ -306,11 +327,7 @@ impl CorpusArgs {
     /// applied over it.
     pub fn config_over(&self, base: Config) -> anyhow::Result<Config> {
         let mut c = match &self.config {
-            Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
-                serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
-            }
+            Some(p) => read_config(p)?,
             None => base,
         };
         if let Some(v) = self.threshold {

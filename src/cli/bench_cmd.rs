@@ -90,27 +90,15 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
     let mut config = match &args.config {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{}", p.display()))?
-        }
+        Some(p) => super::args::read_config(p)?,
         None => Config::default(),
     };
     if let Some(t) = args.threshold {
         config.threshold = t;
     }
-    let mut detector = Detector::new(config).context("invalid options")?;
-    if let Some(b) = args.memory_budget {
-        detector = detector.with_memory_budget(b, args.spill_dir.clone());
-    }
+    let detector = args.memory.apply(Detector::new(config).context("invalid options")?)?;
     let corpus = corpus(args, quiet)?;
-    let bytes: u64 = corpus
-        .inputs
-        .iter()
-        .filter_map(|i| std::fs::metadata(&i.path).ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum();
+    let bytes = super::input_bytes(&corpus.inputs);
     if args.rounds == 0 {
         // Only the corpus was asked for (with --keep).
         return Ok(ExitCode::SUCCESS);
@@ -152,7 +140,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
             "bytes": bytes,
             "threads": threads,
             "rounds": rounds,
-            "memory_budget": args.memory_budget,
+            "memory_budget": args.memory.memory_budget,
             "seconds": wall,
             "mb_per_second": mb(bytes) / wall,
             "peak_resident_bytes": peak,

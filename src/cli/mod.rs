@@ -83,7 +83,7 @@ fn run_match(
 /// The heap part of a run (document and paragraph metadata) is not spilled: say so when
 /// it alone broke the budget.
 fn warn_over_budget(args: &CorpusArgs, run: &MatchRun, quiet: bool) {
-    if let (Some(budget), Some(peak)) = (args.memory_budget, wirematch::memory::peak()) {
+    if let (Some(budget), Some(peak)) = (args.memory.memory_budget, wirematch::memory::peak()) {
         if peak > budget && !quiet {
             eprintln!(
                 "wirematch: warning: peak memory {} MB exceeded --memory-budget {} MB: document \
@@ -134,13 +134,9 @@ fn prepare(
         }
         (None, false) => EmbedderChoice::default_model(),
     };
-    let mut detector = detector.with_read_options(read).strict(args.strict).with_embedder(embedder);
-    if let Some(b) = args.memory_budget {
-        if let Some(dir) = &args.spill_dir {
-            anyhow::ensure!(dir.is_dir(), "{}: --spill-dir is not a folder", dir.display());
-        }
-        detector = detector.with_memory_budget(b, args.spill_dir.clone());
-    }
+    let detector = args
+        .memory
+        .apply(detector.with_read_options(read).strict(args.strict).with_embedder(embedder))?;
     if let Some(w) = detector.config().lsh_warning(detector.lsh_params()) {
         eprintln!("wirematch: warning: {w}");
     }
@@ -152,15 +148,18 @@ fn prepare(
     }
     let reporter = Reporter::new(quiet, verbose, std::io::stderr().is_terminal());
     let inputs = resolve_inputs(args, &reporter)?;
-    reporter.set_total(
-        inputs
-            .iter()
-            .filter_map(|i| std::fs::metadata(&i.path).ok())
-            .filter(|m| m.is_file())
-            .map(|m| m.len())
-            .sum(),
-    );
+    reporter.set_total(input_bytes(&inputs));
     Ok((detector, reporter, inputs))
+}
+
+/// Bytes of the inputs that are files (standard input and folders count 0).
+fn input_bytes(inputs: &[Input]) -> u64 {
+    inputs
+        .iter()
+        .filter_map(|i| std::fs::metadata(&i.path).ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// True when writing to `path` (or stdout) should be treated as a terminal.
