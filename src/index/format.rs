@@ -632,10 +632,16 @@ impl<'a> U64s<'a> {
     }
 
     /// Index of the first value `>= x` among values `lo..hi` (sorted).
-    pub fn lower_bound(&self, mut lo: usize, mut hi: usize, x: u64) -> usize {
+    pub fn lower_bound(&self, lo: usize, hi: usize, x: u64) -> usize {
+        self.lower_bound_rows(lo, hi, 1, x)
+    }
+
+    /// The same over rows of `stride` values sorted by their first value: the first row
+    /// among rows `lo..hi` whose first value is `>= x`.
+    pub fn lower_bound_rows(&self, mut lo: usize, mut hi: usize, stride: usize, x: u64) -> usize {
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if self.get(mid).unwrap_or(u64::MAX) < x {
+            if self.get(stride * mid).unwrap_or(u64::MAX) < x {
                 lo = mid + 1;
             } else {
                 hi = mid;

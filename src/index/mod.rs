@@ -146,15 +146,7 @@ impl Index {
         let ids = self.data.u64s(Section::Ids);
         let n = ids.len() / 2;
         let h = xxh3_64(id.as_bytes());
-        let (mut lo, mut hi) = (0, n);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if ids.get(2 * mid).unwrap_or(u64::MAX) < h {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
+        let mut lo = ids.lower_bound_rows(0, n, 2, h);
         let docs = self.docs();
         while lo < n && ids.get(2 * lo) == Some(h) {
             let d = ids.get(2 * lo + 1).unwrap_or(u64::MAX) as u32;

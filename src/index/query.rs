@@ -195,15 +195,7 @@ impl Index {
         let rows = self.data.u64s(Section::TemplateRows);
         let key = (u as u64) << 32 | o as u64;
         let n = rows.len() / 2;
-        let (mut lo, mut hi) = (0, n);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if rows.get(2 * mid).unwrap_or(u64::MAX) < key {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
+        let mut lo = rows.lower_bound_rows(0, n, 2, key);
         let mut out = Vec::new();
         while lo < n && rows.get(2 * lo) == Some(key) {
             out.extend(rows.get(2 * lo + 1));
