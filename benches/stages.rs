@@ -4,6 +4,10 @@
 //! bytes of article text for the text stages and in elements (shingles, items) for the
 //! hashing and index stages. The end-to-end case checks its answer (the number of matched
 //! pairs) so that a change in behaviour cannot pass for a change in speed.
+//!
+//! `WIREMATCH_BENCH_CORPUS=FILE.jsonl` adds the text stages on the first 20 MB of that
+//! corpus (e.g. one from the peers' generator): the sample is small and half French, so
+//! it says little about the fast paths news copy in English takes.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -42,7 +46,41 @@ fn randoms(n: usize, seed: u64) -> Vec<u32> {
         .collect()
 }
 
+/// Texts and declared languages of the first 20 MB of the JSONL corpus named by
+/// `WIREMATCH_BENCH_CORPUS`.
+fn corpus_texts() -> Option<Vec<(String, Option<String>)>> {
+    let path = std::env::var("WIREMATCH_BENCH_CORPUS").ok()?;
+    let file = std::fs::File::open(&path).expect("WIREMATCH_BENCH_CORPUS is readable");
+    let mut texts = Vec::new();
+    let mut bytes = 0;
+    for line in std::io::BufRead::lines(std::io::BufReader::new(file)) {
+        let v: serde_json::Value = serde_json::from_str(&line.expect("line")).expect("json");
+        let t = v["text"].as_str().unwrap_or_default().to_string();
+        bytes += t.len();
+        texts.push((t, v["lang"].as_str().map(str::to_string)));
+        if bytes > 20 << 20 {
+            break;
+        }
+    }
+    Some(texts)
+}
+
 fn text_stages(c: &mut Criterion) {
+    if let Some(texts) = corpus_texts() {
+        let mut g = c.benchmark_group("corpus_text");
+        g.throughput(Throughput::Bytes(texts.iter().map(|t| t.0.len() as u64).sum()));
+        g.sample_size(10);
+        g.bench_function("fingerprint", |b| {
+            let mut f = Fingerprinter::new(Shingler::new(5, 1));
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|(t, lang)| f.fingerprint_lang(t, lang.as_deref()).shingles.len())
+                    .sum::<usize>()
+            })
+        });
+        g.finish();
+    }
     let docs = sample_docs();
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
     let mut g = c.benchmark_group("text");

@@ -308,78 +308,113 @@ enum Group {
     Byline = 6,
 }
 
-/// What one pass of the phrase automaton found in a paragraph.
+/// What the phrase automata found in a paragraph.
 #[derive(Debug, Default, Clone, Copy)]
 struct Found {
-    /// Groups with a phrase anywhere.
+    /// Groups (of those that count anywhere) with a phrase anywhere.
     anywhere: u8,
-    /// Groups with a phrase at the start.
+    /// Groups (of those that count at the start) with a phrase at the start.
     at_start: u8,
     /// Navigation: an exact phrase, or a phrase of ≥ 2 words at the start leaving at most
     /// two more words.
     navigation: bool,
 }
 
-struct PhraseMatcher {
+/// Phrases of some groups, in one automaton.
+struct Phrases {
     ac: aho_corasick::AhoCorasick,
     /// Per pattern: its group and its length in words.
     meta: Vec<(Group, usize)>,
 }
 
-fn phrase_matcher() -> &'static PhraseMatcher {
-    static M: std::sync::OnceLock<PhraseMatcher> = std::sync::OnceLock::new();
-    M.get_or_init(|| {
-        let groups: [(Group, &[&[&str]]); 7] = [
-            (Group::Navigation, NAVIGATION),
-            (Group::Continuation, CONTINUATION_START),
-            (Group::NewsletterAction, NEWSLETTER_ACTION),
-            (Group::NewsletterObject, NEWSLETTER_OBJECT),
-            (Group::FooterAnywhere, FOOTER_ANYWHERE),
-            (Group::FooterStart, FOOTER_START),
-            (Group::Byline, BYLINE_WORDS),
-        ];
+impl Phrases {
+    fn new(groups: &[(Group, &[&[&str]])], start: aho_corasick::StartKind) -> Phrases {
         let mut patterns = Vec::new();
         let mut meta = Vec::new();
-        for (g, phrases) in groups {
+        for &(g, phrases) in groups {
             for p in phrases {
                 patterns.push(p.join(" "));
                 meta.push((g, p.len()));
             }
         }
-        // Built from constants: it cannot fail (a failure would be a programming error
-        // caught by every test of this module).
-        // Leftmost-longest, non-overlapping: a phrase inside a longer one belongs to the same
-        // rule family, and this search can use the automaton's prefilter.
+        // Leftmost-longest, non-overlapping: a phrase inside a longer one belongs to the
+        // same rule family, and the search can use the automaton's prefilter. Built from
+        // constants: it cannot fail (a failure would be a programming error caught by every
+        // test of this module).
         let ac = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .start_kind(start)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("phrase patterns are valid");
-        PhraseMatcher { ac, meta }
+        Phrases { ac, meta }
+    }
+}
+
+/// The phrase rules' automata, split by where a phrase counts so that each paragraph is
+/// searched only for phrases that can change its verdict: the groups that count at the
+/// start are searched there alone (anchored: a few bytes); those that count anywhere are
+/// searched through the paragraph — all of them up to 40 words, only the footer phrases
+/// beyond, where no other rule applies.
+struct PhraseMatcher {
+    start: Phrases,
+    anywhere: Phrases,
+    footer: Phrases,
+}
+
+fn phrase_matcher() -> &'static PhraseMatcher {
+    use aho_corasick::StartKind;
+    static M: std::sync::OnceLock<PhraseMatcher> = std::sync::OnceLock::new();
+    M.get_or_init(|| PhraseMatcher {
+        start: Phrases::new(
+            &[
+                (Group::Navigation, NAVIGATION),
+                (Group::Continuation, CONTINUATION_START),
+                (Group::FooterStart, FOOTER_START),
+            ],
+            StartKind::Anchored,
+        ),
+        anywhere: Phrases::new(
+            &[
+                (Group::NewsletterAction, NEWSLETTER_ACTION),
+                (Group::NewsletterObject, NEWSLETTER_OBJECT),
+                (Group::FooterAnywhere, FOOTER_ANYWHERE),
+                (Group::Byline, BYLINE_WORDS),
+            ],
+            StartKind::Unanchored,
+        ),
+        footer: Phrases::new(&[(Group::FooterAnywhere, FOOTER_ANYWHERE)], StartKind::Unanchored),
     })
 }
 
+/// Longest paragraph (in words) any anywhere-rule other than the footer's looks at.
+const ANYWHERE_WORDS: usize = 40;
+
 impl View<'_> {
-    /// One pass over the token string: which phrase groups occur, and where.
+    /// Which phrase groups occur in the token string, and which open it.
     fn find(&self) -> Found {
         let text = self.toks.run(self.range.start, self.range.end);
+        let bytes = text.as_bytes();
         let m = phrase_matcher();
         let n = self.len();
         let mut f = Found::default();
-        for hit in m.ac.find_iter(text) {
-            let (s, e) = (hit.start(), hit.end());
-            let bounded = (s == 0 || text.as_bytes()[s - 1] == b' ')
-                && (e == text.len() || text.as_bytes()[e] == b' ');
-            if !bounded {
-                continue;
-            }
-            let (g, words) = m.meta[hit.pattern().as_usize()];
-            f.anywhere |= 1 << g as u8;
-            if s == 0 {
+        let bounded_end = |e: usize| e == text.len() || bytes[e] == b' ';
+        let anchored = aho_corasick::Input::new(text).anchored(aho_corasick::Anchored::Yes);
+        if let Some(hit) = m.start.ac.find(anchored) {
+            let e = hit.end();
+            if bounded_end(e) {
+                let (g, words) = m.start.meta[hit.pattern().as_usize()];
                 f.at_start |= 1 << g as u8;
                 if g == Group::Navigation && (e == text.len() || (words >= 2 && n <= words + 2)) {
                     f.navigation = true;
                 }
+            }
+        }
+        let anywhere = if n <= ANYWHERE_WORDS { &m.anywhere } else { &m.footer };
+        for hit in anywhere.ac.find_iter(text) {
+            let (s, e) = (hit.start(), hit.end());
+            if (s == 0 || bytes[s - 1] == b' ') && bounded_end(e) {
+                f.anywhere |= 1 << anywhere.meta[hit.pattern().as_usize()].0 as u8;
             }
         }
         f
@@ -537,12 +572,12 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
                 .count()
                 >= 2;
     }
-    let markers = credit_matcher();
-    for hit in markers.find_overlapping_iter(t) {
-        let is_prefix = hit.pattern().as_usize() < CREDIT_PREFIXES.len();
-        if (is_prefix && hit.start() == 0) || (!is_prefix && v.len() <= 40) {
-            return true;
-        }
+    // Prefixes count only at the start, markers only in short paragraphs: a prefix test
+    // and, where it can matter, one search that stops at the first marker.
+    if CREDIT_PREFIXES.iter().any(|p| t.starts_with(p))
+        || (v.len() <= 40 && credit_markers().is_match(t))
+    {
+        return true;
     }
     // "Sputnik / Kremlin Pool / EPA / Shutterstock": slash-separated agency list.
     let slashes =
@@ -554,14 +589,13 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
     glued_credit(t)
 }
 
-/// Credit prefixes (patterns `0..CREDIT_PREFIXES.len()`) and markers, in one automaton.
-fn credit_matcher() -> &'static aho_corasick::AhoCorasick {
+/// The credit markers in one automaton; its prefilter skips most of a paragraph.
+fn credit_markers() -> &'static aho_corasick::AhoCorasick {
     static M: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     M.get_or_init(|| {
-        let patterns: Vec<&str> = CREDIT_PREFIXES.iter().chain(CREDIT_MARKERS).copied().collect();
         aho_corasick::AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(patterns)
+            .build(CREDIT_MARKERS)
             .expect("credit patterns are valid")
     })
 }

@@ -160,41 +160,49 @@ static ASCII_WORD: [u8; 256] = {
     t
 };
 
+/// Branch-free over the bytes: every byte writes its lower-cased form or a space, and the
+/// write position only moves past a word byte or the first space after a word. Word ends
+/// are written the same way. A branch per word end would be mispredicted about once per
+/// word, which cost more than all the rest of the loop.
 fn tokenize_ascii(text: &str, out: &mut Tokens) {
     let bytes = text.as_bytes();
     let Tokens { text: joined, ends } = out;
-    // SAFETY: only bytes from `ASCII_WORD` (ASCII, non-zero) and `b' '` are written, and
-    // the buffer is cut back to what was written, so it stays valid UTF-8.
+    // SAFETY: only bytes from `ASCII_WORD` (ASCII) and `b' '` are written, and the
+    // buffer is cut back to the bytes written, so it stays valid UTF-8.
     let buf = unsafe { joined.as_mut_vec() };
     let base = buf.len();
-    // Each token costs at most its bytes plus one separator, and tokens are separated by
-    // at least one byte of input: `bytes.len() + 1` is always enough.
-    buf.resize(base + bytes.len() + 1, 0);
+    let separate = !ends.is_empty();
+    // At most a separator before the first token and one byte per input byte.
+    buf.resize(base + bytes.len() + 2, 0);
     let dst = &mut buf[base..];
     let mut w = 0;
-    let mut first = ends.is_empty();
-    let mut i = 0;
-    while i < bytes.len() {
-        if ASCII_WORD[bytes[i] as usize] == 0 {
-            i += 1;
-            continue;
-        }
-        if !first {
-            dst[w] = b' ';
-            w += 1;
-        }
-        first = false;
-        while let Some(&c) = bytes.get(i).map(|&b| &ASCII_WORD[b as usize]) {
-            if c == 0 {
-                break;
-            }
-            dst[w] = c;
-            w += 1;
-            i += 1;
-        }
-        ends.push((base + w) as u32);
+    if separate {
+        dst[0] = b' ';
+        w = 1;
     }
-    buf.truncate(base + w);
+    // A token is at least one byte and is followed by a non-word byte or the end.
+    let first_end = ends.len();
+    ends.resize(first_end + bytes.len() / 2 + 2, 0);
+    let ends_dst = &mut ends[first_end..];
+    let mut e = 0;
+    let mut in_word = false;
+    for &b in bytes {
+        let c = ASCII_WORD[b as usize];
+        let word = c != 0;
+        dst[w] = if word { c } else { b' ' };
+        ends_dst[e] = (base + w) as u32;
+        e += (in_word && !word) as usize;
+        w += (word || in_word) as usize;
+        in_word = word;
+    }
+    if in_word {
+        ends_dst[e] = (base + w) as u32;
+        e += 1;
+    } else if e > 0 {
+        w -= 1; // the space after the last token
+    }
+    ends.truncate(first_end + e);
+    buf.truncate(if e == 0 { base } else { base + w });
 }
 
 fn tokenize_unicode(text: &str, out: &mut Tokens) {
