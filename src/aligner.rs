@@ -48,7 +48,7 @@ impl Block {
         while from < hi {
             let to = hi.min(from.saturating_add(VIEW_WAVE));
             views.par_extend((from..to).into_par_iter().map(view));
-            store.arena.release();
+            store.release();
             from = to;
         }
         Block { lo, views }
@@ -132,7 +132,7 @@ pub fn align_pairs<T: Send>(
             j = gend;
         }
         // A spilled shingle arena's pages go back to the system with each block's views.
-        store.arena.release();
+        store.release();
         i = end;
     }
     out

@@ -221,9 +221,34 @@ fn ingest(
 /// view of a corpus of a few hundred MB, a bounded working set beyond.
 pub const DEFAULT_VIEW_BUDGET: u64 = 512 << 20;
 
-/// Candidate pairs verified between two releases of a spilled shingle arena: a pair
-/// touches at most four pages (two per set), so at most 512 MB of pages are held.
-const VERIFY_SLICE: usize = 1 << 15;
+/// Candidate pairs verified between two looks at the process's resident memory. Under a
+/// budget, a spilled store's pages are released when the process has grown by more than
+/// the views' share of the budget since verification began (see [`PageGuard`]): counting
+/// pages per pair would be wrong by the kernel's fault-around (a touch maps up to 64 KB of
+/// neighbouring cached pages), and releasing after every slice makes most touches fault.
+const VERIFY_SLICE: usize = 512;
+
+/// Releases a spilled store's pages once the process has grown by more than an allowance
+/// since the guard was made (a no-op for a store on the heap).
+struct PageGuard {
+    limit: Option<u64>,
+}
+
+impl PageGuard {
+    fn new(store: &Store, allowance: u64) -> PageGuard {
+        let spilled = store.arena.is_spilled();
+        PageGuard { limit: spilled.then(|| crate::memory::resident().unwrap_or(0) + allowance) }
+    }
+
+    /// Releases the store's pages if the process is over the limit (or cannot tell).
+    fn check(&self, store: &Store) {
+        if let Some(limit) = self.limit {
+            if crate::memory::resident().is_none_or(|r| r > limit) {
+                store.release();
+            }
+        }
+    }
+}
 
 /// Finds reused copy in a corpus.
 #[derive(Clone)]
@@ -452,6 +477,9 @@ impl Detector {
             if let Some(e) = store.take_error() {
                 return Err(e);
             }
+            // Spilled columns are appended through their maps: hand the written pages
+            // back after each batch (a no-op on the heap).
+            store.release();
             pending = fresh;
             obs.progress(bytes);
             Ok(())
@@ -549,6 +577,7 @@ impl Detector {
         store.mark_templates(cfg.template_min_articles);
         stats.corpus = store.stats();
         log::debug!("store heap bytes: {:?}", store.heap_bytes());
+        store.release();
         t.lap("templates");
 
         // Sign the unique body paragraphs that have at least one full shingle.
@@ -556,7 +585,7 @@ impl Detector {
         let eligible: Vec<u32> = (0..store.uniques.len() as u32)
             .filter(|&u| {
                 let e = &store.uniques[u as usize];
-                !e.template && e.tokens as usize >= cfg.shingle_size
+                !e.is_template() && e.tokens as usize >= cfg.shingle_size
             })
             .collect();
         stats.signed = eligible.len() as u64;
@@ -573,9 +602,10 @@ impl Detector {
         let keys = match &self.spill {
             None => BandKeys::build(eligible.len(), params, fill),
             Some(dir) => BandKeys::build_spilled(eligible.len(), params, dir, fill, || {
-                store.arena.release()
+                store.release()
             })?,
         };
+        store.release();
         t.lap("sign");
 
         obs.stage("candidates");
@@ -584,11 +614,12 @@ impl Detector {
         });
         drop(keys);
         stats.candidates = cstats;
+        store.release();
         t.lap("candidates");
 
         obs.stage("verify");
         // Candidates come sorted by their first item, the second anywhere: they are verified
-        // in slices, and a spilled arena's pages released after each (no-op on the heap).
+        // in slices, and a spilled store's pages released when they add up (see PageGuard).
         let verify_slice = |slice: &[(u32, u32)]| -> Vec<Link> {
             slice
                 .par_iter()
@@ -603,9 +634,10 @@ impl Detector {
                 .collect()
         };
         let mut links: Vec<Link> = Vec::new();
+        let guard = PageGuard::new(&store, self.view_budget);
         for slice in cands.chunks(VERIFY_SLICE) {
             links.extend(verify_slice(slice));
-            store.arena.release();
+            guard.check(&store);
         }
         drop(cands);
         stats.paragraph_pairs = links.len() as u64;
@@ -626,6 +658,7 @@ impl Detector {
         stats.frequent_paragraphs = frequent_paragraphs;
         stats.article_candidates = (pairs.len() + deferred.len()) as u64;
         stats.deferred_candidates = deferred.len() as u64;
+        store.release();
         t.lap("article pairs");
 
         obs.stage("align");
@@ -655,6 +688,7 @@ impl Detector {
         let (mut matches, mut weak) = align_all(&pairs);
         let mut evident: Vec<(u32, u32, u8)> =
             matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 1)).collect();
+        store.release();
         t.lap("align");
         if !cfg.exhaustive {
             // Two articles that each match a third are likely one story: propose them too
@@ -669,6 +703,7 @@ impl Detector {
             evident.extend(found.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 2)));
             matches.extend(found);
             weak.extend(found_weak);
+            store.release();
             t.lap("neighbours");
         }
         drop(pairs);
@@ -679,6 +714,7 @@ impl Detector {
             stats.uncorroborated = (weak.len() - kept.len()) as u64;
             drop(weak);
             matches.extend(aligner::align_pairs(&store, cfg, &kept, budget, |m| m));
+            store.release();
             t.lap("corroborate");
         }
         matches.par_sort_by(|m, n| {
@@ -705,6 +741,7 @@ impl Detector {
             (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
         });
         stats.translation = tstats;
+        store.release();
         t.lap("translations");
 
         obs.stage("stories");

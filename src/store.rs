@@ -90,7 +90,11 @@ fn str_hash(s: &str) -> u64 {
 }
 
 /// A distinct paragraph text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Plain data (no padding, no pointers) so that the records of tens of millions of unique
+/// paragraphs can live in a spilled [`Column`] under a memory budget.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct Unique {
     /// Content key (xxh3-128 of the normalised words).
     pub key: u128,
@@ -104,8 +108,18 @@ pub struct Unique {
     pub len: u32,
     /// Word tokens.
     pub tokens: u32,
-    /// An outlet template (boilerplate learned from the corpus).
-    pub template: bool,
+    /// [`Unique::TEMPLATE`] or 0.
+    pub flags: u32,
+}
+
+impl Unique {
+    /// Flag: an outlet template (boilerplate learned from the corpus).
+    pub const TEMPLATE: u32 = 1;
+
+    /// Whether this paragraph is an outlet template.
+    pub fn is_template(&self) -> bool {
+        self.flags & Unique::TEMPLATE != 0
+    }
 }
 
 /// Counts of what was read.
@@ -134,13 +148,13 @@ pub struct Store {
     pub docs: Vec<DocMeta>,
     /// Paragraphs, grouped by document.
     pub paragraphs: Vec<ParaMeta>,
-    /// Unique paragraphs in first-seen order.
-    pub uniques: Vec<Unique>,
-    /// Shingle sets of unique paragraphs, concatenated (on the heap, or in a file-backed
-    /// map under a memory budget).
+    /// Unique paragraphs in first-seen order (on the heap, or in a file-backed map under a
+    /// memory budget, like the two arenas).
+    pub uniques: Column<Unique>,
+    /// Shingle sets of unique paragraphs, concatenated.
     pub arena: Column,
     /// Number keys of unique paragraphs, concatenated.
-    pub numbers: Vec<u32>,
+    pub numbers: Column,
     /// Outlet names.
     pub outlets: Vec<Box<str>>,
     outlet_index: AHashMap<Box<str>, u32>,
@@ -166,13 +180,27 @@ impl Store {
         Store { inputs, ..Default::default() }
     }
 
-    /// An empty store whose shingle arena lives in a file-backed map in folder `spill`
-    /// (see [`crate::spill`]).
+    /// An empty store whose unique paragraphs, shingle arena and fact-key arena live in
+    /// file-backed maps in folder `spill` (see [`crate::spill`]).
     pub fn with_spill(
         inputs: Vec<std::path::PathBuf>,
         spill: &std::path::Path,
     ) -> crate::error::Result<Self> {
-        Ok(Store { inputs, arena: Column::spilled(spill)?, ..Default::default() })
+        Ok(Store {
+            inputs,
+            uniques: Column::spilled(spill)?,
+            arena: Column::spilled(spill)?,
+            numbers: Column::spilled(spill)?,
+            ..Default::default()
+        })
+    }
+
+    /// Hands the pages of the spilled columns back to the operating system (a no-op on
+    /// the heap): called after each stretch of work that reads them.
+    pub fn release(&self) {
+        self.uniques.release();
+        self.arena.release();
+        self.numbers.release();
     }
 
     /// The first error writing the spilled arena, if any (the run cannot go on: the sets
@@ -252,19 +280,23 @@ impl Store {
                         v.insert(u);
                         let set = fp.set(i);
                         let nums = fp.numbers(i);
-                        self.uniques.push(Unique {
+                        let unique = Unique {
                             key: p.key,
                             start: self.arena.len() as u64,
                             num_start: self.numbers.len() as u64,
                             num_len: nums.len() as u32,
                             len: set.len() as u32,
                             tokens: p.tokens,
-                            template: false,
-                        });
-                        if let Err(e) = self.arena.extend_from_slice(set) {
+                            flags: 0,
+                        };
+                        let written = self
+                            .uniques
+                            .push(unique)
+                            .and_then(|_| self.arena.extend_from_slice(set))
+                            .and_then(|_| self.numbers.extend_from_slice(nums));
+                        if let Err(e) = written {
                             self.spill_error.get_or_insert(e);
                         }
-                        self.numbers.extend_from_slice(nums);
                         u
                     }
                 }
@@ -363,15 +395,18 @@ impl Store {
     /// Returns the number of occurrences newly marked.
     pub fn set_templates(&mut self, templates: &[u32]) -> u64 {
         for &u in templates {
-            if let Some(e) = self.uniques.get_mut(u as usize) {
-                e.template = true;
+            if let Some(&e) = self.uniques.get(u as usize) {
+                let marked = Unique { flags: e.flags | Unique::TEMPLATE, ..e };
+                if let Err(e) = self.uniques.set(u as usize, marked) {
+                    self.spill_error.get_or_insert(e);
+                }
             }
         }
         let mut marked = 0;
         for p in &mut self.paragraphs {
             if p.unique != u32::MAX
                 && p.kind == Kind::Body
-                && self.uniques[p.unique as usize].template
+                && self.uniques[p.unique as usize].is_template()
             {
                 p.kind = Kind::Boilerplate(Boilerplate::Template);
                 marked += 1;
@@ -400,9 +435,9 @@ impl Store {
         vec![
             ("documents", self.docs.capacity() * size_of::<DocMeta>() + strings),
             ("paragraphs", self.paragraphs.capacity() * size_of::<ParaMeta>()),
-            ("unique paragraphs", self.uniques.capacity() * size_of::<Unique>()),
+            ("unique paragraphs", self.uniques.heap_bytes()),
             ("shingles", self.arena.heap_bytes()),
-            ("fact keys", self.numbers.capacity() * 4),
+            ("fact keys", self.numbers.heap_bytes()),
             (
                 "indexes",
                 table(self.id_index.len(), 4)
@@ -429,7 +464,7 @@ impl Store {
             paragraphs: self.paragraphs.len() as u64,
             body_paragraphs: body,
             boilerplate,
-            unique_paragraphs: self.uniques.iter().filter(|u| !u.template).count() as u64,
+            unique_paragraphs: self.uniques.iter().filter(|u| !u.is_template()).count() as u64,
             text_bytes: self.text_bytes,
         }
     }

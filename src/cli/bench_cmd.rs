@@ -206,7 +206,7 @@ fn exact_agreement(run: &wirematch::MatchRun, quiet: bool) -> u64 {
     let sets: Vec<&[u32]> = (0..store.uniques.len() as u32)
         .filter(|&u| {
             let e = &store.uniques[u as usize];
-            !e.template && e.tokens as usize >= k
+            !e.is_template() && e.tokens as usize >= k
         })
         .map(|u| store.set(u))
         .collect();

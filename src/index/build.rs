@@ -25,7 +25,7 @@ pub(crate) fn eligible(store: &Store, shingle_size: usize) -> Vec<u32> {
     (0..store.uniques.len() as u32)
         .filter(|&u| {
             let e = &store.uniques[u as usize];
-            !e.template && e.tokens as usize >= shingle_size
+            !e.is_template() && e.tokens as usize >= shingle_size
         })
         .collect()
 }
@@ -105,7 +105,7 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
         w.push(&u64_bytes(
             store.uniques.iter().flat_map(|u| [u.key as u64, (u.key >> 64) as u64]),
         ))?;
-        w.push(&u32_bytes(store.uniques.iter().flat_map(|u| [u.tokens, u.template as u32])))?;
+        w.push(&u32_bytes(store.uniques.iter().flat_map(|u| [u.tokens, u.is_template() as u32])))?;
         let offsets_of = |len: &dyn Fn(u32) -> u64| {
             let mut at = 0u64;
             u64_bytes(std::iter::once(0).chain((0..uniques).map(|u| {
@@ -232,7 +232,7 @@ fn template_rows(store: &Store) -> Vec<(u64, u64)> {
                     |u| store.uniques[u as usize].key,
                 )
                 .into_iter()
-                .filter(|&(u, _)| !store.uniques[u as usize].template)
+                .filter(|&(u, _)| !store.uniques[u as usize].is_template())
                 .map(|(u, c)| ((u as u64) << 32 | o as u64, c))
                 .collect(),
                 None => Vec::new(),

@@ -338,7 +338,7 @@ impl Query<'_> {
     fn apply_templates(&mut self) {
         let index = self.index;
         let templates: Vec<u32> = (0..self.local.uniques.len() as u32)
-            .filter(|&j| !self.local.uniques[j as usize].template)
+            .filter(|&j| !self.local.uniques[j as usize].is_template())
             .filter(|&j| {
                 let key = self.local.uniques[j as usize].key;
                 self.new_templates.contains(&key)
@@ -452,7 +452,7 @@ impl Query<'_> {
         let eligible: Vec<u32> = (0..nl)
             .filter(|&j| {
                 let e = &self.local.uniques[j as usize];
-                !e.template && e.tokens as usize >= cfg.shingle_size
+                !e.is_template() && e.tokens as usize >= cfg.shingle_size
             })
             .collect();
 
