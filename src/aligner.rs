@@ -14,48 +14,64 @@ use rayon::prelude::*;
 use crate::align::{self, AlignScratch, ArticleMatch, DocView};
 use crate::config::Config;
 use crate::fingerprint::Kind;
-use crate::store::Store;
+use crate::store::{PageGuard, Store};
 
-/// Bytes of the view of document `d`, estimated from its paragraphs without building it.
-fn view_bytes(store: &Store, d: u32) -> u64 {
+/// Bytes of the view of document `d`, bounded from its paragraphs' token counts without
+/// building it (a set has at most `tokens - k + 1` shingles). Reading the set sizes
+/// instead would touch every unique paragraph's record: a gigabyte of a spilled store at
+/// 10 GB of news, for an estimate.
+fn view_bytes(store: &Store, d: u32, k: usize) -> u64 {
     let mut entries = 0u64;
     let mut paras = 0u64;
     for p in store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body) {
-        entries += store.uniques[p.unique as usize].len as u64;
+        entries += (p.tokens as u64 + 1).saturating_sub(k as u64);
         paras += 1;
     }
     entries * 8 + paras * 16 + std::mem::size_of::<DocView>() as u64
 }
 
-/// Views of some documents of one block (`lo..lo + views.len()`).
+/// Views of the wanted documents of one block of consecutive documents `lo..`.
 struct Block {
     lo: u32,
+    /// Per document of the block: index of its view in `views`, or `u32::MAX`.
+    slot: Vec<u32>,
     views: Vec<DocView>,
 }
 
-/// Documents whose views are built between two releases of a spilled arena (at most
-/// ~100 paragraphs × 2 pages each: 800 MB of pages at worst, ~100 MB typically).
-const VIEW_WAVE: u32 = 1024;
+/// Documents whose views are built between two looks at the process's memory (a wave
+/// reads ~10 paragraphs a document, each a unique record and a shingle set, and each touch
+/// can map 64 KB of a spilled store: ~150 MB at worst).
+const VIEW_WAVE: usize = 128;
 
 impl Block {
-    fn build(store: &Store, lo: u32, hi: u32, wanted: impl Fn(u32) -> bool + Sync) -> Block {
-        let view = |d: u32| if wanted(d) { DocView::build(store, d) } else { DocView::default() };
-        // A document's sets lie anywhere in a spilled arena (a paragraph is stored where it
-        // was first seen), so a view of 200 bytes can touch pages worth 20 times that: the
-        // views are copies, and the pages are released every wave (a no-op on the heap).
-        let mut views = Vec::with_capacity((hi - lo) as usize);
-        let mut from = lo;
-        while from < hi {
-            let to = hi.min(from.saturating_add(VIEW_WAVE));
-            views.par_extend((from..to).into_par_iter().map(view));
-            store.release();
-            from = to;
+    fn build(
+        store: &Store,
+        lo: u32,
+        hi: u32,
+        guard: &PageGuard,
+        wanted: impl Fn(u32) -> bool + Sync,
+    ) -> Block {
+        // Only wanted views are built and held: a block can span every document of the
+        // corpus while a few thousand pairs need views.
+        let docs: Vec<u32> = (lo..hi).filter(|&d| wanted(d)).collect();
+        let mut slot = vec![u32::MAX; (hi - lo) as usize];
+        for (i, &d) in docs.iter().enumerate() {
+            slot[(d - lo) as usize] = i as u32;
         }
-        Block { lo, views }
+        // A document's sets lie anywhere in a spilled arena (a paragraph is stored where it
+        // was first seen), so a view of 200 bytes can touch pages worth 100 times that: the
+        // views are copies, and the pages are released when they add up (a no-op on the
+        // heap).
+        let mut views = Vec::with_capacity(docs.len());
+        for wave in docs.chunks(VIEW_WAVE) {
+            views.par_extend(wave.par_iter().map(|&d| DocView::build(store, d)));
+            guard.check(store);
+        }
+        Block { lo, slot, views }
     }
 
     fn get(&self, d: u32) -> &DocView {
-        &self.views[(d - self.lo) as usize]
+        &self.views[self.slot[(d - self.lo) as usize] as usize]
     }
 }
 
@@ -78,7 +94,7 @@ pub fn align_pairs<T: Send>(
     // Blocks of consecutive documents whose involved views fit in half the budget.
     let sizes: Vec<u64> = (0..n as u32)
         .into_par_iter()
-        .map(|d| if involved[d as usize] { view_bytes(store, d) } else { 0 })
+        .map(|d| if involved[d as usize] { view_bytes(store, d, cfg.shingle_size) } else { 0 })
         .collect();
     let half = (budget / 2).max(1);
     let mut bounds = vec![0u32];
@@ -106,13 +122,16 @@ pub fn align_pairs<T: Send>(
             .flatten()
             .collect()
     };
+    // The views take up to the budget; pages of a spilled store touched while building
+    // them may add a quarter more before they are handed back.
+    let guard = PageGuard::new(store, budget.saturating_add(budget / 4));
     let mut out = Vec::new();
     let mut i = 0;
     while i < order.len() {
         let bx = order[i].0;
         let end = i + order[i..].partition_point(|e| e.0 == bx);
         let (lo, hi) = (bounds[bx as usize], bounds[bx as usize + 1]);
-        let home = Block::build(store, lo, hi, |d| involved[d as usize]);
+        let home = Block::build(store, lo, hi, &guard, |d| involved[d as usize]);
         let mut j = i;
         while j < end {
             let by = order[j].1;
@@ -126,7 +145,7 @@ pub fn align_pairs<T: Send>(
                 for e in group {
                     need[(e.3 - ylo) as usize] = true;
                 }
-                let other = Block::build(store, ylo, yhi, |d| need[(d - ylo) as usize]);
+                let other = Block::build(store, ylo, yhi, &guard, |d| need[(d - ylo) as usize]);
                 out.extend(align_group(group, &home, &other));
             }
             j = gend;

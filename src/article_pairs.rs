@@ -29,6 +29,9 @@ pub struct Link {
     pub v: u32,
     /// Their overlap.
     pub overlap: Overlap,
+    /// Word tokens of `u` and of `v` (read when verifying, where their records are at
+    /// hand: reading them again here would touch every record of a spilled store).
+    pub tokens: (u32, u32),
 }
 
 /// Article pairs proposed by the index, sorted and distinct.
@@ -82,8 +85,7 @@ pub fn candidates(store: &Store, eligible: &[u32], links: &[Link], cfg: &Config)
         .enumerate()
         .flat_map_iter(|(l, link)| {
             let (du, dv) = (capped(link.u), capped(link.v));
-            let (tu, tv) =
-                (store.uniques[link.u as usize].tokens, store.uniques[link.v as usize].tokens);
+            let (tu, tv) = link.tokens;
             let verbatim = link.overlap.containment() >= cfg.copy_similarity;
             let body_tokens = &body_tokens;
             du.iter().flat_map(move |&x| {

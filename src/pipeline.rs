@@ -221,34 +221,11 @@ fn ingest(
 /// view of a corpus of a few hundred MB, a bounded working set beyond.
 pub const DEFAULT_VIEW_BUDGET: u64 = 512 << 20;
 
-/// Candidate pairs verified between two looks at the process's resident memory. Under a
+/// Candidate pairs verified between two looks at the process's resident memory: under a
 /// budget, a spilled store's pages are released when the process has grown by more than
-/// the views' share of the budget since verification began (see [`PageGuard`]): counting
-/// pages per pair would be wrong by the kernel's fault-around (a touch maps up to 64 KB of
-/// neighbouring cached pages), and releasing after every slice makes most touches fault.
+/// the views' share of the budget since verification began ([`crate::store::PageGuard`]).
+/// Releasing after every slice instead would make most touches fault again.
 const VERIFY_SLICE: usize = 512;
-
-/// Releases a spilled store's pages once the process has grown by more than an allowance
-/// since the guard was made (a no-op for a store on the heap).
-struct PageGuard {
-    limit: Option<u64>,
-}
-
-impl PageGuard {
-    fn new(store: &Store, allowance: u64) -> PageGuard {
-        let spilled = store.arena.is_spilled();
-        PageGuard { limit: spilled.then(|| crate::memory::resident().unwrap_or(0) + allowance) }
-    }
-
-    /// Releases the store's pages if the process is over the limit (or cannot tell).
-    fn check(&self, store: &Store) {
-        if let Some(limit) = self.limit {
-            if crate::memory::resident().is_none_or(|r| r > limit) {
-                store.release();
-            }
-        }
-    }
-}
 
 /// Finds reused copy in a corpus.
 #[derive(Clone)]
@@ -601,9 +578,9 @@ impl Detector {
         };
         let keys = match &self.spill {
             None => BandKeys::build(eligible.len(), params, fill),
-            Some(dir) => BandKeys::build_spilled(eligible.len(), params, dir, fill, || {
-                store.release()
-            })?,
+            Some(dir) => {
+                BandKeys::build_spilled(eligible.len(), params, dir, fill, || store.release())?
+            }
         };
         store.release();
         t.lap("sign");
@@ -629,12 +606,18 @@ impl Detector {
                     let by_jaccard = o.jaccard() >= cfg.threshold;
                     let by_containment =
                         o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
-                    (by_jaccard || by_containment).then_some(Link { u, v, overlap: o })
+                    let tokens = |u: u32| store.uniques[u as usize].tokens;
+                    (by_jaccard || by_containment).then(|| Link {
+                        u,
+                        v,
+                        overlap: o,
+                        tokens: (tokens(u), tokens(v)),
+                    })
                 })
                 .collect()
         };
         let mut links: Vec<Link> = Vec::new();
-        let guard = PageGuard::new(&store, self.view_budget);
+        let guard = crate::store::PageGuard::new(&store, self.view_budget);
         for slice in cands.chunks(VERIFY_SLICE) {
             links.extend(verify_slice(slice));
             guard.check(&store);
@@ -697,6 +680,11 @@ impl Detector {
             let extra =
                 article_pairs::neighbours(store.docs.len(), &matches, &pairs, cfg.max_neighbours);
             stats.neighbour_candidates = extra.len() as u64;
+            log::debug!(
+                "neighbours: {} pairs proposed, resident {:?}",
+                extra.len(),
+                crate::memory::resident()
+            );
             deferred.retain(|p| extra.binary_search(p).is_err());
             let (found, found_weak) = align_all(&extra);
             stats.neighbour_pairs = (found.len() + found_weak.len()) as u64;

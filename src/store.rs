@@ -122,6 +122,33 @@ impl Unique {
     }
 }
 
+/// Releases a spilled store's pages once the process has grown by more than an allowance
+/// since the guard was made (a no-op for a store on the heap).
+///
+/// Pages of a spilled column count as resident once touched, and a touch maps the kernel's
+/// whole fault-around window (64 KB of neighbouring pages already in the page cache), so
+/// what a stretch of work holds cannot be counted from what it reads: it is measured.
+pub struct PageGuard {
+    limit: Option<u64>,
+}
+
+impl PageGuard {
+    /// A guard allowing `allowance` bytes of growth from now.
+    pub fn new(store: &Store, allowance: u64) -> PageGuard {
+        let spilled = store.arena.is_spilled();
+        PageGuard { limit: spilled.then(|| crate::memory::resident().unwrap_or(0) + allowance) }
+    }
+
+    /// Releases the store's pages if the process is over the limit (or cannot tell).
+    pub fn check(&self, store: &Store) {
+        if let Some(limit) = self.limit {
+            if crate::memory::resident().is_none_or(|r| r > limit) {
+                store.release();
+            }
+        }
+    }
+}
+
 /// Counts of what was read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct StoreStats {
@@ -376,12 +403,11 @@ impl Store {
             let Some(outlet) = doc.outlet else { continue };
             let paras =
                 &self.paragraphs[doc.paragraphs.start as usize..doc.paragraphs.end as usize];
-            let rows = template_contexts(
-                paras,
-                |p| p.kind == Kind::Body,
-                |u| u,
-                |u| self.uniques[u as usize].key,
-            );
+            // Within one run a unique paragraph's index identifies its text as well as its
+            // content key does, and reading the keys would touch every record of a spilled
+            // store (shifted: the context is `key | 1`, which must stay distinct).
+            let rows =
+                template_contexts(paras, |p| p.kind == Kind::Body, |u| u, |u| (u as u128) << 1);
             for (u, context) in rows {
                 finder.add(outlet, u, context);
             }

@@ -379,7 +379,7 @@ fn a_memory_budget_spills_to_disk_and_changes_nothing() {
     wm().args(["match", "--format", "jsonl", sample, "--memory-budget", "1M"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("exceeded --memory-budget 1 MB"));
+        .stderr(predicate::str::contains("exceeded --memory-budget (1 MB)"));
     // A spill folder that is not a folder is refused up front.
     wm().args(["match", "-q", sample, "--memory-budget", "1M", "--spill-dir"])
         .arg(c.path("missing"))

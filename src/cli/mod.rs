@@ -80,17 +80,18 @@ fn run_match(
     Ok((run, reporter))
 }
 
-/// The heap part of a run (document and paragraph metadata) is not spilled: say so when
-/// it alone broke the budget.
+/// The records of documents and paragraphs stay on the heap (only the per-paragraph
+/// columns spill): say so when they, with the working sets, broke the budget. Sizes are in
+/// MB of 10⁶ bytes like the rest of the summary (`4G` is 4,295 MB).
 fn warn_over_budget(args: &CorpusArgs, run: &MatchRun, quiet: bool) {
     if let (Some(budget), Some(peak)) = (args.memory.memory_budget, wirematch::memory::peak()) {
         if peak > budget && !quiet {
             eprintln!(
-                "wirematch: warning: peak memory {} MB exceeded --memory-budget {} MB: document \
-                 and paragraph metadata stay in memory (about 130 bytes per paragraph, {} \
-                 paragraphs here)",
-                peak >> 20,
-                budget >> 20,
+                "wirematch: warning: peak memory {:.0} MB exceeded --memory-budget ({:.0} MB): \
+                 document and paragraph records stay in memory (about 70 bytes per \
+                 paragraph, {} paragraphs here)",
+                peak as f64 / 1e6,
+                budget as f64 / 1e6,
                 run.stats.corpus.paragraphs
             );
         }

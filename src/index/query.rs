@@ -539,7 +539,12 @@ impl Query<'_> {
                 let by_jaccard = o.jaccard() >= cfg.threshold;
                 let by_containment =
                     o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
-                (by_jaccard || by_containment).then_some(Link { u, v, overlap: o })
+                (by_jaccard || by_containment).then(|| Link {
+                    u,
+                    v,
+                    overlap: o,
+                    tokens: (tokens(u), tokens(v)),
+                })
             })
             .collect();
         self.stats.links = links.len() as u64;
@@ -569,7 +574,7 @@ impl Query<'_> {
         let mut by_link: Vec<((u32, u32), u32, bool)> = Vec::new();
         for (l, link) in links.iter().enumerate() {
             let (du, dv) = (occ(link.u), occ(link.v));
-            let (tu, tv) = (tokens(link.u), tokens(link.v));
+            let (tu, tv) = link.tokens;
             let verbatim = link.overlap.containment() >= cfg.copy_similarity;
             for &x in &du {
                 for &y in &dv {
