@@ -75,6 +75,10 @@ impl Block {
     }
 }
 
+/// Article pairs aligned between two looks at the process's memory (each reads the fact
+/// keys of its aligned paragraphs: a few touches of a spilled store).
+const ALIGN_SLICE: usize = 2048;
+
 /// Aligns every pair of `pairs` (each `(x, y)` with `x < y`) and returns `keep(m)` for each
 /// match, in an order that depends only on the pairs. Views held at once stay under
 /// `budget` bytes (at least one document's view per side).
@@ -113,18 +117,26 @@ pub fn align_pairs<T: Send>(
         pairs.par_iter().map(|&(x, y)| (block_of(x) as u32, block_of(y) as u32, x, y)).collect();
     order.par_sort_unstable();
 
-    let align_group = |group: &[(u32, u32, u32, u32)], bx: &Block, by: &Block| -> Vec<T> {
-        group
-            .par_iter()
-            .map_init(AlignScratch::default, |s, &(_, _, x, y)| {
-                align::align(store, cfg, (x, bx.get(x)), (y, by.get(y)), s).map(&keep)
-            })
-            .flatten()
-            .collect()
-    };
     // The views take up to the budget; pages of a spilled store touched while building
-    // them may add a quarter more before they are handed back.
+    // them or checking facts may add a quarter more before they are handed back.
     let guard = PageGuard::new(store, budget.saturating_add(budget / 4));
+    let align_group = |group: &[(u32, u32, u32, u32)], bx: &Block, by: &Block| -> Vec<T> {
+        let mut out = Vec::new();
+        // Aligning reads the paragraphs' fact keys from the store: in slices, with a look
+        // at memory between them.
+        for slice in group.chunks(ALIGN_SLICE) {
+            out.par_extend(
+                slice
+                    .par_iter()
+                    .map_init(AlignScratch::default, |s, &(_, _, x, y)| {
+                        align::align(store, cfg, (x, bx.get(x)), (y, by.get(y)), s).map(&keep)
+                    })
+                    .flatten(),
+            );
+            guard.check(store);
+        }
+        out
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < order.len() {

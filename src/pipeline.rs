@@ -264,6 +264,12 @@ impl Timer {
         let now = Instant::now();
         self.0.push((name, (now - self.1).as_secs_f64()));
         self.2.push(crate::memory::resident().unwrap_or(0));
+        log::debug!(
+            "stage {name}: {:.2} s, resident {:?}, peak so far {:?}",
+            (now - self.1).as_secs_f64(),
+            self.2.last(),
+            crate::memory::peak()
+        );
         self.1 = now;
     }
 }
