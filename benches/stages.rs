@@ -12,7 +12,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use wirematch::fingerprint::Fingerprinter;
-use wirematch::lsh::{self, BandKeys, LshParams};
+use wirematch::lsh::{self, BandKeys, KeyWidth, LshParams};
 use wirematch::minhash::MinHasher;
 use wirematch::normalize::Normalizer;
 use wirematch::shingle::Shingler;
@@ -133,7 +133,7 @@ fn lsh_stage(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function("band_keys", |b| {
         b.iter(|| {
-            BandKeys::build(n, params, |i, out: &mut [u32]| {
+            BandKeys::build(n, params, KeyWidth::Narrow, |i, out: &mut [u64]| {
                 for (band, k) in out.iter_mut().enumerate() {
                     *k = params.band_key(&sigs[i], band);
                 }
@@ -141,7 +141,7 @@ fn lsh_stage(c: &mut Criterion) {
             .len()
         })
     });
-    let keys = BandKeys::build(n, params, |i, out| {
+    let keys = BandKeys::build(n, params, KeyWidth::Narrow, |i, out| {
         for (band, k) in out.iter_mut().enumerate() {
             *k = params.band_key(&sigs[i], band);
         }

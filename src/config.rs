@@ -77,6 +77,10 @@ pub struct Config {
     pub translation_min_paragraphs: usize,
     /// …and this share of the smaller article's paragraphs aligned.
     pub translation_min_share: f64,
+    /// LSH band keys are kept to 32 bits up to this many signed (distinct, non-template)
+    /// paragraphs and to 64 bits beyond, where 32-bit keys would add about n²/2³³
+    /// accidental candidates per band (see [`crate::lsh::KeyWidth`]).
+    pub wide_keys_from: usize,
     /// Compare every pair of articles exactly instead of using the LSH index. O(n²):
     /// for small corpora, and as the reference the index is tested against.
     pub exhaustive: bool,
@@ -108,6 +112,7 @@ impl Default for Config {
             translation_max_posting: 300,
             translation_min_paragraphs: 2,
             translation_min_share: 0.25,
+            wide_keys_from: 1 << 22,
             exhaustive: false,
         }
     }

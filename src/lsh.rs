@@ -145,15 +145,12 @@ impl LshParams {
     }
 
     /// The key of band `band` of `sig`: xxh3 of its rows, seeded by the band number so that
-    /// equal rows in different bands never collide, cut to 32 bits. A 32-bit key keeps the
-    /// index at 4 bytes per band and item; the rare unequal bands that share a key only add
-    /// a candidate that verification rejects (about n²/2³³ per band: 850 per band among
-    /// 2.7 million paragraphs, against millions of real candidates).
+    /// equal rows in different bands never collide. Stored cut to the run's [`KeyWidth`].
     #[inline]
-    pub fn band_key(&self, sig: &[u32], band: usize) -> u32 {
+    pub fn band_key(&self, sig: &[u32], band: usize) -> u64 {
         let rows = &sig[band * self.rows..(band + 1) * self.rows];
         let mut buf = [0u8; 4 * 64];
-        let h = if rows.len() <= 64 {
+        if rows.len() <= 64 {
             for (i, v) in rows.iter().enumerate() {
                 buf[4 * i..4 * i + 4].copy_from_slice(&v.to_le_bytes());
             }
@@ -161,18 +158,82 @@ impl LshParams {
         } else {
             let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
             xxh3_64_with_seed(&bytes, band as u64)
-        };
-        h as u32
+        }
+    }
+}
+
+/// How many bits of each band key are kept.
+///
+/// Two unequal bands share a `b`-bit key with probability 2⁻ᵇ, so among `n` items each band
+/// adds about n²/2ᵇ⁺¹ accidental candidates, which verification then rejects. With 32 bits
+/// that is 2 k per band at 4 M items but 57 k per band at 22 M (a third of all candidates
+/// at 10 GB of news); with 64 bits it is none at any size. Narrow keys halve the memory of
+/// the band columns and the passes of their sort, so they are used up to
+/// [`crate::config::Config::wide_keys_from`] items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum KeyWidth {
+    /// 32-bit keys.
+    Narrow,
+    /// 64-bit keys.
+    Wide,
+}
+
+impl KeyWidth {
+    /// The width for a run of `items` signed items when keys widen beyond `wide_from`.
+    pub fn for_items(items: usize, wide_from: usize) -> KeyWidth {
+        if items > wide_from { KeyWidth::Wide } else { KeyWidth::Narrow }
+    }
+
+    /// Bits kept.
+    pub fn bits(self) -> u32 {
+        match self {
+            KeyWidth::Narrow => 32,
+            KeyWidth::Wide => 64,
+        }
+    }
+
+    /// `key` cut to this width.
+    #[inline]
+    pub fn cut(self, key: u64) -> u64 {
+        match self {
+            KeyWidth::Narrow => key & 0xffff_ffff,
+            KeyWidth::Wide => key,
+        }
     }
 }
 
 /// Band keys of a set of items, band-major (`keys[band * n + i]`), on the heap or spilled
-/// to a file-backed map (see [`crate::spill`]).
-#[derive(Debug, Default)]
+/// to a file-backed map (see [`crate::spill`]), 32 or 64 bits wide ([`KeyWidth`]).
+#[derive(Debug)]
 pub struct BandKeys {
     bands: usize,
     n: usize,
-    keys: Column,
+    keys: Keys,
+}
+
+#[derive(Debug)]
+enum Keys {
+    Narrow(Column<u32>),
+    Wide(Column<u64>),
+}
+
+/// A stored band key: `u32` or `u64`.
+trait Key: bytemuck::Pod + Ord + Send + Sync + radsort::Key {
+    fn from_full(key: u64) -> Self;
+}
+
+impl Key for u32 {
+    #[inline]
+    fn from_full(key: u64) -> Self {
+        key as u32
+    }
+}
+
+impl Key for u64 {
+    #[inline]
+    fn from_full(key: u64) -> Self {
+        key
+    }
 }
 
 /// Items filled per parallel task when building band keys.
@@ -182,31 +243,19 @@ const FILL_CHUNK: usize = 2048;
 pub const WAVE: usize = 1 << 18;
 
 impl BandKeys {
-    /// Keys for `n` items and `bands` bands on the heap, filled by `fill(i, keys_of_item_i)`.
-    pub fn build(n: usize, params: LshParams, fill: impl Fn(usize, &mut [u32]) + Sync) -> BandKeys {
-        // Band-major from the start (each band's column contiguous for the join): every
-        // task owns one chunk of items and, for it, one slice of each band's column.
-        let bands = params.bands;
-        let mut keys = vec![0u32; n * bands];
-        let chunks = n.div_ceil(FILL_CHUNK);
-        let mut tasks: Vec<Vec<&mut [u32]>> =
-            (0..chunks).map(|_| Vec::with_capacity(bands)).collect();
-        for col in keys.chunks_mut(n.max(1)) {
-            for (c, slice) in col.chunks_mut(FILL_CHUNK).enumerate() {
-                tasks[c].push(slice);
-            }
-        }
-        tasks.into_par_iter().enumerate().for_each(|(c, mut cols)| {
-            let mut item = vec![0u32; bands];
-            let len = cols.first().map_or(0, |s| s.len());
-            for i in 0..len {
-                fill(c * FILL_CHUNK + i, &mut item);
-                for (col, &k) in cols.iter_mut().zip(&item) {
-                    col[i] = k;
-                }
-            }
-        });
-        BandKeys { bands, n, keys: Column::heap(keys) }
+    /// Keys for `n` items and `bands` bands on the heap, filled by `fill(i, keys_of_item_i)`
+    /// with full 64-bit keys, kept at `width`.
+    pub fn build(
+        n: usize,
+        params: LshParams,
+        width: KeyWidth,
+        fill: impl Fn(usize, &mut [u64]) + Sync,
+    ) -> BandKeys {
+        let keys = match width {
+            KeyWidth::Narrow => Keys::Narrow(Column::heap(fill_heap::<u32>(n, params, &fill))),
+            KeyWidth::Wide => Keys::Wide(Column::heap(fill_heap::<u64>(n, params, &fill))),
+        };
+        BandKeys { bands: params.bands, n, keys }
     }
 
     /// Like [`BandKeys::build`], with the keys in a file-backed map in folder `spill`: each
@@ -216,38 +265,37 @@ impl BandKeys {
     pub fn build_spilled(
         n: usize,
         params: LshParams,
+        width: KeyWidth,
         spill: &std::path::Path,
-        fill: impl Fn(usize, &mut [u32]) + Sync,
+        fill: impl Fn(usize, &mut [u64]) + Sync,
         after_wave: impl Fn(),
     ) -> Result<BandKeys> {
-        let bands = params.bands;
-        let keys = Column::zeroed(n * bands, Some(spill))?;
-        let chunks = n.div_ceil(FILL_CHUNK);
-        let per_wave = (WAVE / FILL_CHUNK).max(1);
-        for wave in (0..chunks).step_by(per_wave) {
-            (wave..(wave + per_wave).min(chunks)).into_par_iter().try_for_each(|c| {
-                let start = c * FILL_CHUNK;
-                let len = FILL_CHUNK.min(n - start);
-                let mut item = vec![0u32; bands];
-                let mut cols = vec![0u32; bands * len];
-                for i in 0..len {
-                    fill(start + i, &mut item);
-                    for (b, &k) in item.iter().enumerate() {
-                        cols[b * len + i] = k;
-                    }
-                }
-                cols.chunks(len.max(1))
-                    .enumerate()
-                    .try_for_each(|(b, col)| keys.write_at(b * n + start, col))
-            })?;
-            after_wave();
+        let keys = match width {
+            KeyWidth::Narrow => {
+                Keys::Narrow(fill_spilled::<u32>(n, params, spill, &fill, &after_wave)?)
+            }
+            KeyWidth::Wide => {
+                Keys::Wide(fill_spilled::<u64>(n, params, spill, &fill, &after_wave)?)
+            }
+        };
+        Ok(BandKeys { bands: params.bands, n, keys })
+    }
+
+    /// The width of the keys.
+    pub fn width(&self) -> KeyWidth {
+        match self.keys {
+            Keys::Narrow(_) => KeyWidth::Narrow,
+            Keys::Wide(_) => KeyWidth::Wide,
         }
-        Ok(BandKeys { bands, n, keys })
     }
 
     /// Hands band `b`'s keys back to the operating system once joined (spilled keys only).
     pub fn release_band(&self, b: usize) {
-        self.keys.release_range(b * self.n..(b + 1) * self.n);
+        let range = b * self.n..(b + 1) * self.n;
+        match &self.keys {
+            Keys::Narrow(c) => c.release_range(range),
+            Keys::Wide(c) => c.release_range(range),
+        }
     }
 
     /// Number of items.
@@ -260,10 +308,76 @@ impl BandKeys {
         self.n == 0
     }
 
-    /// The keys of band `b`, one per item.
-    pub fn band(&self, b: usize) -> &[u32] {
-        self.keys.as_slice().get(b * self.n..(b + 1) * self.n).unwrap_or_default()
+    /// The key of item `i` in band `b`, widened to 64 bits (0 outside the table).
+    pub fn key(&self, b: usize, i: usize) -> u64 {
+        let at = b * self.n + i;
+        match &self.keys {
+            Keys::Narrow(c) => c.as_slice().get(at).map_or(0, |&k| k as u64),
+            Keys::Wide(c) => c.as_slice().get(at).copied().unwrap_or(0),
+        }
     }
+}
+
+/// Band-major keys on the heap. From the start each band's column is contiguous (for the
+/// join): every task owns one chunk of items and, for it, one slice of each band's column.
+fn fill_heap<K: Key>(
+    n: usize,
+    params: LshParams,
+    fill: &(impl Fn(usize, &mut [u64]) + Sync),
+) -> Vec<K> {
+    let bands = params.bands;
+    let mut keys = vec![K::from_full(0); n * bands];
+    let chunks = n.div_ceil(FILL_CHUNK);
+    let mut tasks: Vec<Vec<&mut [K]>> = (0..chunks).map(|_| Vec::with_capacity(bands)).collect();
+    for col in keys.chunks_mut(n.max(1)) {
+        for (c, slice) in col.chunks_mut(FILL_CHUNK).enumerate() {
+            tasks[c].push(slice);
+        }
+    }
+    tasks.into_par_iter().enumerate().for_each(|(c, mut cols)| {
+        let mut item = vec![0u64; bands];
+        let len = cols.first().map_or(0, |s| s.len());
+        for i in 0..len {
+            fill(c * FILL_CHUNK + i, &mut item);
+            for (col, &k) in cols.iter_mut().zip(&item) {
+                col[i] = K::from_full(k);
+            }
+        }
+    });
+    keys
+}
+
+/// Band-major keys in a file-backed map, filled in waves (see [`BandKeys::build_spilled`]).
+fn fill_spilled<K: Key>(
+    n: usize,
+    params: LshParams,
+    spill: &std::path::Path,
+    fill: &(impl Fn(usize, &mut [u64]) + Sync),
+    after_wave: &impl Fn(),
+) -> Result<Column<K>> {
+    let bands = params.bands;
+    let keys = Column::<K>::zeroed(n * bands, Some(spill))?;
+    let chunks = n.div_ceil(FILL_CHUNK);
+    let per_wave = (WAVE / FILL_CHUNK).max(1);
+    for wave in (0..chunks).step_by(per_wave) {
+        (wave..(wave + per_wave).min(chunks)).into_par_iter().try_for_each(|c| {
+            let start = c * FILL_CHUNK;
+            let len = FILL_CHUNK.min(n - start);
+            let mut item = vec![0u64; bands];
+            let mut cols = vec![K::from_full(0); bands * len];
+            for i in 0..len {
+                fill(start + i, &mut item);
+                for (b, &k) in item.iter().enumerate() {
+                    cols[b * len + i] = K::from_full(k);
+                }
+            }
+            cols.chunks(len.max(1))
+                .enumerate()
+                .try_for_each(|(b, col)| keys.write_at(b * n + start, col))
+        })?;
+        after_wave();
+    }
+    Ok(keys)
 }
 
 /// What candidate generation saw.
@@ -285,53 +399,13 @@ pub fn candidates<R: Ord + Copy + Send + Sync>(
     max_bucket: usize,
     rank: impl Fn(u32) -> R + Sync,
 ) -> (Vec<(u32, u32)>, CandidateStats) {
-    // Per band: its pairs, oversized buckets, largest bucket.
-    type BandOut = (Vec<(u32, u32)>, u64, u64);
     let band_pairs = |b: usize| -> BandOut {
-        // (key, item) packed in one u64, items ascending. A stable radix sort on the key
-        // (four byte passes, O(n)) groups equal keys and keeps their items ascending; a
-        // comparison sort of the same column took several times longer.
-        let mut col: Vec<u64> =
-            keys.band(b).iter().enumerate().map(|(i, &k)| (k as u64) << 32 | i as u64).collect();
+        let out = match &keys.keys {
+            Keys::Narrow(c) => join_band(band_of(c, keys.n, b), max_bucket, &rank),
+            Keys::Wide(c) => join_band(band_of(c, keys.n, b), max_bucket, &rank),
+        };
         keys.release_band(b);
-        radsort::sort_by_key(&mut col, |&e| (e >> 32) as u32);
-        let key = |e: u64| e >> 32;
-        let item = |e: u64| e as u32;
-        let mut pairs = Vec::new();
-        let (mut oversized, mut largest) = (0u64, 0u64);
-        let mut i = 0;
-        while i < col.len() {
-            let mut j = i + 1;
-            while j < col.len() && key(col[j]) == key(col[i]) {
-                j += 1;
-            }
-            let run = &col[i..j];
-            largest = largest.max(run.len() as u64);
-            if run.len() > 1 {
-                if run.len() <= max_bucket {
-                    for x in 0..run.len() {
-                        for y in x + 1..run.len() {
-                            pairs.push((item(run[x]), item(run[y]))); // items ascending
-                        }
-                    }
-                } else {
-                    oversized += 1;
-                    let hub = run
-                        .iter()
-                        .map(|&e| item(e))
-                        .min_by_key(|&e| (rank(e), e))
-                        .unwrap_or(item(run[0]));
-                    for &e in run {
-                        let e = item(e);
-                        if e != hub {
-                            pairs.push((e.min(hub), e.max(hub)));
-                        }
-                    }
-                }
-            }
-            i = j;
-        }
-        (pairs, oversized, largest)
+        out
     };
     // Bands are joined a few at a time (as many as threads) and merged into the distinct
     // pairs so far: a similar pair is found by most of the 28 bands, and collecting every
@@ -342,15 +416,103 @@ pub fn candidates<R: Ord + Copy + Send + Sync>(
     for first in (0..keys.bands).step_by(group) {
         let outs: Vec<BandOut> =
             (first..(first + group).min(keys.bands)).into_par_iter().map(band_pairs).collect();
-        for (mut p, o, l) in outs {
+        for (p, o, l) in outs {
             stats.oversized_buckets += o;
             stats.largest_bucket = stats.largest_bucket.max(l);
-            radsort::sort_by_key(&mut p, |&(a, b)| (a, b));
-            all = merge_distinct(&all, &p);
+            all = par_merge_distinct(&all, &p);
         }
     }
     stats.pairs = all.len() as u64;
     (all, stats)
+}
+
+/// Per band: its pairs, oversized buckets, largest bucket.
+type BandOut = (Vec<(u32, u32)>, u64, u64);
+
+/// Band `b` of a band-major column of `n` items.
+fn band_of<K: Key>(c: &Column<K>, n: usize, b: usize) -> &[K] {
+    c.as_slice().get(b * n..(b + 1) * n).unwrap_or_default()
+}
+
+/// The pairs of one band: items sharing a key, sorted.
+fn join_band<K: Key, R: Ord + Copy>(
+    band: &[K],
+    max_bucket: usize,
+    rank: &impl Fn(u32) -> R,
+) -> BandOut {
+    // (key, item), items ascending. A stable radix sort on the key (one pass per key byte,
+    // O(n)) groups equal keys and keeps their items ascending; a comparison sort of the
+    // same column took several times longer.
+    let mut col: Vec<(K, u32)> = band.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+    radsort::sort_by_key(&mut col, |e| e.0);
+    let mut pairs = Vec::new();
+    let (mut oversized, mut largest) = (0u64, 0u64);
+    let mut i = 0;
+    while i < col.len() {
+        let mut j = i + 1;
+        while j < col.len() && col[j].0 == col[i].0 {
+            j += 1;
+        }
+        let run = &col[i..j];
+        largest = largest.max(run.len() as u64);
+        if run.len() > 1 {
+            if run.len() <= max_bucket {
+                for x in 0..run.len() {
+                    for y in x + 1..run.len() {
+                        pairs.push((run[x].1, run[y].1)); // items ascending
+                    }
+                }
+            } else {
+                oversized += 1;
+                let hub = run.iter().map(|e| e.1).min_by_key(|&e| (rank(e), e)).unwrap_or(run[0].1);
+                for e in run {
+                    if e.1 != hub {
+                        pairs.push((e.1.min(hub), e.1.max(hub)));
+                    }
+                }
+            }
+        }
+        i = j;
+    }
+    // Items ascend within a run, so a band's pairs are distinct (hub pairs aside) but
+    // not in order: sorted here, on the band's own thread.
+    radsort::sort_by_key(&mut pairs, |&(a, b)| (a, b));
+    (pairs, oversized, largest)
+}
+
+/// Elements per piece of a parallel merge.
+const MERGE_PIECE: usize = 1 << 16;
+
+/// [`merge_distinct`] in parallel: `a` is cut at values `a[k·MERGE_PIECE]`, `b` at the
+/// first element not below each cut, and the pieces are merged independently. Equal
+/// values fall into the same piece on both sides, so no repeat crosses a cut.
+fn par_merge_distinct<T: Ord + Copy + Send + Sync>(a: &[T], b: &[T]) -> Vec<T> {
+    if a.len() + b.len() <= 2 * MERGE_PIECE {
+        return merge_distinct(a, b);
+    }
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    let mut cuts: Vec<(usize, usize)> = (MERGE_PIECE..long.len())
+        .step_by(MERGE_PIECE)
+        .map(|i| {
+            // Move the cut back to the first of a run of equal values.
+            let i = long.partition_point(|x| *x < long[i]);
+            (i, short.partition_point(|x| *x < long[i]))
+        })
+        .collect();
+    cuts.dedup();
+    let bounds: Vec<((usize, usize), (usize, usize))> = std::iter::once((0, 0))
+        .chain(cuts.iter().copied())
+        .zip(cuts.iter().copied().chain(std::iter::once((long.len(), short.len()))))
+        .collect();
+    let pieces: Vec<Vec<T>> = bounds
+        .par_iter()
+        .map(|&((la, sa), (lb, sb))| merge_distinct(&long[la..lb], &short[sa..sb]))
+        .collect();
+    let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for p in pieces {
+        out.extend_from_slice(&p);
+    }
+    out
 }
 
 /// The sorted union of two sorted lists, without repeats.
@@ -394,6 +556,21 @@ mod tests {
         assert_eq!(merge_distinct(&a, &[]), vec![1, 3, 5, 9]);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        #[test]
+        fn the_parallel_merge_equals_the_sequential_one(
+            mut a in proptest::collection::vec(0u32..3000, 0..400_000),
+            mut b in proptest::collection::vec(0u32..3000, 0..300_000),
+        ) {
+            // Few distinct values: long runs of repeats straddle the cuts.
+            a.sort_unstable();
+            b.sort_unstable();
+            proptest::prop_assert_eq!(par_merge_distinct(&a, &b), merge_distinct(&a, &b));
+            proptest::prop_assert_eq!(par_merge_distinct(&b, &a), merge_distinct(&a, &b));
+        }
+    }
+
     #[test]
     fn optimal_params_match_datasketch() {
         // Golden values from datasketch 2.0.0's MinHashLSH(threshold, num_perm).b/.r
@@ -427,18 +604,40 @@ mod tests {
         let params = LshParams { bands: 2, rows: 1 };
         // Items 0,1 share band 0; items 2..=6 share band 1 (a bucket of 5, cap 3).
         let sigs: Vec<[u32; 2]> = vec![[1, 10], [1, 11], [2, 7], [3, 7], [4, 7], [5, 7], [6, 7]];
-        let keys = BandKeys::build(sigs.len(), params, |i, k| {
-            for (b, slot) in k.iter_mut().enumerate() {
-                *slot = params.band_key(&sigs[i], b);
-            }
-        });
-        let (pairs, stats) = candidates(&keys, 3, std::cmp::Reverse);
-        // Hub of the oversized bucket is the item of smallest rank: 6 (reverse order).
-        assert_eq!(pairs, vec![(0, 1), (2, 6), (3, 6), (4, 6), (5, 6)]);
-        assert_eq!(stats.oversized_buckets, 1);
-        assert_eq!(stats.largest_bucket, 5);
-        let (all, _) = candidates(&keys, 10, |i| i);
-        assert_eq!(all.len(), 1 + 10);
+        for width in [KeyWidth::Narrow, KeyWidth::Wide] {
+            let keys = BandKeys::build(sigs.len(), params, width, |i, k| {
+                for (b, slot) in k.iter_mut().enumerate() {
+                    *slot = params.band_key(&sigs[i], b);
+                }
+            });
+            assert_eq!(keys.width(), width);
+            let (pairs, stats) = candidates(&keys, 3, std::cmp::Reverse);
+            // Hub of the oversized bucket is the item of smallest rank: 6 (reverse order).
+            assert_eq!(pairs, vec![(0, 1), (2, 6), (3, 6), (4, 6), (5, 6)]);
+            assert_eq!(stats.oversized_buckets, 1);
+            assert_eq!(stats.largest_bucket, 5);
+            let (all, _) = candidates(&keys, 10, |i| i);
+            assert_eq!(all.len(), 1 + 10);
+        }
+    }
+
+    #[test]
+    fn narrow_keys_collide_where_wide_keys_do_not() {
+        // Keys that agree in their low 32 bits only: one bucket when narrow, none when wide.
+        let params = LshParams { bands: 1, rows: 1 };
+        let full = [0x1_0000_0005u64, 0x2_0000_0005, 0x3_0000_0009];
+        for (width, want) in [(KeyWidth::Narrow, vec![(0, 1)]), (KeyWidth::Wide, vec![])] {
+            let keys = BandKeys::build(3, params, width, |i, k| k[0] = full[i]);
+            assert_eq!(candidates(&keys, 10, |i| i).0, want, "{width:?}");
+            let dir = tempfile::tempdir().unwrap();
+            let spilled =
+                BandKeys::build_spilled(3, params, width, dir.path(), |i, k| k[0] = full[i], || {})
+                    .unwrap();
+            assert_eq!(candidates(&spilled, 10, |i| i).0, want, "{width:?} spilled");
+            assert_eq!(spilled.key(0, 2), width.cut(full[2]));
+        }
+        assert_eq!(KeyWidth::for_items(10, 10), KeyWidth::Narrow);
+        assert_eq!(KeyWidth::for_items(11, 10), KeyWidth::Wide);
     }
 
     /// Wilson score interval for a binomial proportion of `hits` in `n` at normal quantile `z`.
@@ -487,7 +686,13 @@ mod tests {
                     sigs.push(hasher.sign(&a));
                     sigs.push(hasher.sign(&b));
                 }
-                let keys = BandKeys::build(sigs.len(), params, |i, k| {
+                // Half the points with each key width: the curve must not depend on it.
+                let width = if (target * 100.0) as usize % 10 == 0 {
+                    KeyWidth::Wide
+                } else {
+                    KeyWidth::Narrow
+                };
+                let keys = BandKeys::build(sigs.len(), params, width, |i, k| {
                     for (band, slot) in k.iter_mut().enumerate() {
                         *slot = params.band_key(&sigs[i], band);
                     }

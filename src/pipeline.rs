@@ -28,7 +28,7 @@ use crate::config::Config;
 use crate::corpus::{self, Document, Input, ReadOptions};
 use crate::error::{Error, RecordError, Result};
 use crate::fingerprint::{DocFingerprint, Fingerprinter};
-use crate::lsh::{self, BandKeys, CandidateStats, LshParams};
+use crate::lsh::{self, BandKeys, CandidateStats, KeyWidth, LshParams};
 use crate::minhash::MinHasher;
 use crate::shingle::Shingler;
 use crate::store::{SourceRef, Store, StoreStats};
@@ -65,6 +65,8 @@ pub struct RunStats {
     pub signed: u64,
     /// LSH bands × rows used.
     pub lsh: Option<LshParams>,
+    /// Width of the band keys.
+    pub key_width: Option<KeyWidth>,
     /// Candidate generation figures.
     pub candidates: CandidateStats,
     /// Candidate paragraph pairs accepted (Jaccard ≥ threshold or containment).
@@ -574,7 +576,9 @@ impl Detector {
         stats.signed = eligible.len() as u64;
         stats.lsh = Some(self.lsh);
         let params = self.lsh;
-        let fill = |i: usize, out: &mut [u32]| {
+        let width = KeyWidth::for_items(eligible.len(), cfg.wide_keys_from);
+        stats.key_width = Some(width);
+        let fill = |i: usize, out: &mut [u64]| {
             let mut buf = [0u32; 1024];
             let sig = &mut buf[..self.hasher.num_perm()];
             self.hasher.sign_into(store.set(eligible[i]), sig);
@@ -583,10 +587,10 @@ impl Detector {
             }
         };
         let keys = match &self.spill {
-            None => BandKeys::build(eligible.len(), params, fill),
-            Some(dir) => {
-                BandKeys::build_spilled(eligible.len(), params, dir, fill, || store.release())?
-            }
+            None => BandKeys::build(eligible.len(), params, width, fill),
+            Some(dir) => BandKeys::build_spilled(eligible.len(), params, width, dir, fill, || {
+                store.release()
+            })?,
         };
         store.release();
         t.lap("sign");

@@ -97,6 +97,54 @@ fn query_equals_cross_pairs_of_a_full_run_on_random_splits() {
 }
 
 #[test]
+fn with_64_bit_band_keys_results_and_query_equality_are_unchanged() {
+    // Keys widen past `wide_keys_from` signed paragraphs (millions by default); forced
+    // wide here. The sample has no 32-bit collisions, so the results must be identical,
+    // and an index built wide must answer queries as a full wide run does.
+    let t = TestCorpus::new();
+    let wide = t.path("wide.json");
+    std::fs::write(&wide, r#"{"wide_keys_from": 0}"#).expect("config");
+    let with = |extra: &[&std::ffi::OsStr]| {
+        let mut c = wm();
+        c.args(["-v", "match", "--format", "jsonl"]).args(extra).arg(sample());
+        let out = c.output().expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (canonical(&out.stdout), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (narrow_pairs, narrow_log) = with(&[]);
+    let (wide_pairs, wide_log) = with(&["--config".as_ref(), wide.as_os_str()]);
+    assert!(narrow_log.contains("(32-bit keys)"), "{narrow_log}");
+    assert!(wide_log.contains("(64-bit keys)"), "{wide_log}");
+    assert_eq!(wide_pairs, narrow_pairs);
+
+    let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
+    let new = split_jsonl(&sample(), &q, &s, |i| i % 3 == 1);
+    let idx = t.path("idx");
+    wm().args(["-q", "index", "build", "--config"])
+        .arg(&wide)
+        .arg(&s)
+        .arg("-o")
+        .arg(&idx)
+        .assert()
+        .success();
+    let expected = cross(
+        &{
+            let out = wm()
+                .args(["-q", "match", "--format", "jsonl", "--config"])
+                .arg(&wide)
+                .arg(&s)
+                .arg(&q)
+                .output()
+                .expect("run");
+            canonical(&out.stdout)
+        },
+        &new,
+    );
+    assert!(expected.len() > 50, "the split exercises pairs: {}", expected.len());
+    assert_eq!(query(&idx, &q), expected);
+}
+
+#[test]
 fn query_equals_same_language_cross_pairs_on_the_bilingual_sample() {
     for r in 0..3 {
         check_split(&bilingual(), |i| i % 3 == r);

@@ -114,9 +114,10 @@ impl Reporter {
         ));
         if let Some(p) = s.lsh {
             lines.push(format!(
-                "  index: {} × {} LSH over {} paragraphs; {} candidate pairs{} → {} verified paragraph pairs",
+                "  index: {} × {} LSH ({}-bit keys) over {} paragraphs; {} candidate pairs{} → {} verified paragraph pairs",
                 p.bands,
                 p.rows,
+                s.key_width.map_or(32, |w| w.bits()),
                 t(s.signed),
                 t(s.candidates.pairs),
                 if s.candidates.oversized_buckets > 0 {

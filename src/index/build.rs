@@ -16,6 +16,7 @@ use super::stored::{DocRecord, kind_code};
 use crate::boilerplate::Boilerplate;
 use crate::error::{Error, Result};
 use crate::fingerprint::Kind;
+use crate::lsh::KeyWidth;
 use crate::pipeline::{Detector, MatchRun};
 use crate::store::Store;
 
@@ -130,30 +131,46 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
         w.section((0..uniques).map(|u| u32_bytes(occ.of(u).iter().copied())))?;
         drop(occ);
 
-        // Band tables: per band, (key << 32 | unique) sorted.
+        // Band tables: per band, (key, unique) sorted, at the width a run over this many
+        // paragraphs uses.
         let eligible = eligible(store, cfg.shingle_size);
         header.signed = eligible.len() as u64;
+        let width = KeyWidth::for_items(eligible.len(), cfg.wide_keys_from);
+        header.key_bits = width.bits();
         let params = detector.lsh_params();
         let hasher = detector.hasher();
-        let keys: Vec<u32> = eligible
+        let keys: Vec<u64> = eligible
             .par_iter()
             .map_init(
                 || vec![0u32; hasher.num_perm()],
                 |sig, &u| {
                     hasher.sign_into(store.set(u), sig);
-                    (0..params.bands).map(|b| params.band_key(sig, b)).collect::<Vec<u32>>()
+                    (0..params.bands)
+                        .map(|b| width.cut(params.band_key(sig, b)))
+                        .collect::<Vec<u64>>()
                 },
             )
             .flatten_iter()
             .collect();
         w.section((0..params.bands).map(|b| {
-            let mut col: Vec<u64> = eligible
-                .iter()
-                .enumerate()
-                .map(|(i, &u)| (keys[i * params.bands + b] as u64) << 32 | u as u64)
-                .collect();
-            col.par_sort_unstable();
-            u64_bytes(col)
+            let key = |i: usize| keys[i * params.bands + b];
+            match width {
+                KeyWidth::Narrow => {
+                    let mut col: Vec<u64> = eligible
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &u)| key(i) << 32 | u as u64)
+                        .collect();
+                    col.par_sort_unstable();
+                    u64_bytes(col)
+                }
+                KeyWidth::Wide => {
+                    let mut col: Vec<(u64, u64)> =
+                        eligible.iter().enumerate().map(|(i, &u)| (key(i), u as u64)).collect();
+                    col.par_sort_unstable();
+                    u64_bytes(col.into_iter().flat_map(|(k, u)| [k, u]))
+                }
+            }
         }))?;
         drop(keys);
 

@@ -9,7 +9,7 @@
 //! header  magic "WMINDEX\x1a" · format version u32 · fingerprint version u32
 //!         shingle size u32 · permutations u32 · seed u64 · bands u32 · rows u32
 //!         threshold f64 · documents u64 · paragraphs u64 · unique paragraphs u64
-//!         signed paragraphs u64 · section count u32 · 0u32
+//!         signed paragraphs u64 · section count u32 · band key bits u32 (32 or 64)
 //!         per section: offset u64 · length u64 · xxh3-64 u64
 //!         xxh3-64 of all the header bytes before it
 //! ```
@@ -31,7 +31,7 @@ use crate::error::{Error, IndexProblem, Result};
 /// First bytes of every data file.
 pub const MAGIC: [u8; 8] = *b"WMINDEX\x1a";
 /// Version of this layout; bumped on any change to it.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Name of the manifest in an index directory.
 pub const MANIFEST: &str = "manifest.json";
 
@@ -71,7 +71,9 @@ pub enum Section {
     OccurrenceOffsets,
     /// Sorted distinct documents carrying each unique paragraph as body text (`u32`).
     Occurrences,
-    /// Per band, the signed paragraphs' `band key << 32 | unique` (`u64`), sorted.
+    /// Per band, the signed paragraphs' band keys with their unique paragraph, sorted:
+    /// `key << 32 | unique` (`u64`) with 32-bit keys, rows `key, unique` (`u64 × 2`) with
+    /// 64-bit keys (see [`Header::key_bits`]).
     Bands,
     /// `u64 × 2` per document, sorted: xxh3-64 of the id, document.
     Ids,
@@ -169,6 +171,8 @@ pub struct Header {
     pub uniques: u64,
     /// Unique paragraphs in the band tables.
     pub signed: u64,
+    /// Bits of each band key in the band tables (32 or 64, see [`crate::lsh::KeyWidth`]).
+    pub key_bits: u32,
 }
 
 const FIXED: usize = 8 + 4 * 6 + 8 + 8 + 8 * 4;
@@ -190,6 +194,7 @@ impl Header {
             paragraphs,
             uniques,
             signed: 0,
+            key_bits: 32,
         })
     }
 
@@ -297,7 +302,7 @@ impl<'w> SectionWriter<'w> {
             head.extend_from_slice(&v.to_le_bytes());
         }
         head.extend_from_slice(&(self.table.len() as u32).to_le_bytes());
-        head.extend_from_slice(&0u32.to_le_bytes());
+        head.extend_from_slice(&header.key_bits.to_le_bytes());
         for &(start, len, sum) in &self.table {
             for v in [start, len, sum] {
                 head.extend_from_slice(&v.to_le_bytes());
@@ -553,7 +558,14 @@ pub fn parse_header(b: &[u8]) -> std::result::Result<Parsed, IndexProblem> {
         paragraphs: u64_at(56)?,
         uniques: u64_at(64)?,
         signed: u64_at(72)?,
+        key_bits: u32_at(FIXED + 4)?,
     };
+    if header.key_bits != 32 && header.key_bits != 64 {
+        return Err(IndexProblem::Malformed {
+            section: "header",
+            detail: format!("band keys of {} bits (32 or 64)", header.key_bits),
+        });
+    }
     // Sections follow each other at 16-byte boundaries; padding must be zero and the file
     // must end with the last section, so that no byte escapes the checksums.
     let mut sections = Vec::with_capacity(count);

@@ -35,6 +35,7 @@ use crate::cluster;
 use crate::corpus::{self, Document, Input, ReadOptions};
 use crate::error::{Location, RecordError, RecordProblem, Result};
 use crate::fingerprint::{DocFingerprint, Fingerprinter, Kind};
+use crate::lsh::KeyWidth;
 use crate::pipeline::{Detector, MatchRun, Observer, RunStats, TextOrigin};
 use crate::store::{SourceRef, Store};
 use crate::verify::{Overlap, intersection};
@@ -155,6 +156,39 @@ impl Index {
         }
         let u = order.get(lo)?;
         (self.unique_key(u)? == key).then_some(u)
+    }
+
+    /// The width of the band keys in the band tables.
+    pub(crate) fn key_width(&self) -> KeyWidth {
+        if self.data.header.key_bits == 64 { KeyWidth::Wide } else { KeyWidth::Narrow }
+    }
+
+    /// Stored unique paragraphs whose key in band `b` is `key` (cut to the index's width),
+    /// by binary search in the band table.
+    fn band_members(&self, b: usize, key: u64) -> Vec<u32> {
+        let bands = self.data.u64s(Section::Bands);
+        let signed = self.data.header.signed as usize;
+        let (lo, hi) = (b * signed, (b + 1) * signed);
+        match self.key_width() {
+            KeyWidth::Narrow => {
+                let start = bands.lower_bound(lo, hi, key << 32);
+                let end = if key >= u32::MAX as u64 {
+                    hi
+                } else {
+                    bands.lower_bound(start, hi, (key + 1) << 32)
+                };
+                (start..end).map(|e| bands.get(e).unwrap_or(0) as u32).collect()
+            }
+            KeyWidth::Wide => {
+                let mut at = bands.lower_bound_rows(lo, hi, 2, key);
+                let mut out = Vec::new();
+                while at < hi && bands.get(2 * at) == Some(key) {
+                    out.extend(bands.get(2 * at + 1).map(|u| u as u32));
+                    at += 1;
+                }
+                out
+            }
+        }
     }
 
     fn unique_key(&self, u: u32) -> Option<u128> {
@@ -456,17 +490,19 @@ impl Query<'_> {
             })
             .collect();
 
-        // Band keys of the new paragraphs; the new (not stored) ones per band, by key.
+        // Band keys of the new paragraphs, at the index's width; the new (not stored) ones
+        // per band, by key.
         let params = self.detector.lsh_params();
         let hasher = self.detector.hasher();
-        let keys: Vec<Vec<u32>> = eligible
+        let width = index.key_width();
+        let keys: Vec<Vec<u64>> = eligible
             .iter()
             .map(|&j| {
                 let sig = hasher.sign(self.local.set(j));
-                (0..params.bands).map(|b| params.band_key(&sig, b)).collect()
+                (0..params.bands).map(|b| width.cut(params.band_key(&sig, b))).collect()
             })
             .collect();
-        let mut fresh: Vec<Vec<(u32, u32)>> = vec![Vec::new(); params.bands];
+        let mut fresh: Vec<Vec<(u64, u32)>> = vec![Vec::new(); params.bands];
         for (i, &j) in eligible.iter().enumerate() {
             if gid[j as usize] >= nu {
                 for (b, f) in fresh.iter_mut().enumerate() {
@@ -482,28 +518,21 @@ impl Query<'_> {
                 self.local.uniques[(g - nu) as usize].key
             }
         };
-        let bands = index.data.u64s(Section::Bands);
-        let signed = index.data.header.signed as usize;
         let mut cands: Vec<(u32, u32)> = Vec::new();
         for (i, &j) in eligible.iter().enumerate() {
             let g = gid[j as usize];
             for b in 0..params.bands {
                 let k = keys[i][b];
-                let (lo, hi) = (b * signed, (b + 1) * signed);
-                let start = bands.lower_bound(lo, hi, (k as u64) << 32);
-                let end = if k == u32::MAX {
-                    hi
-                } else {
-                    bands.lower_bound(start, hi, ((k as u64) + 1) << 32)
-                };
+                let stored = index.band_members(b, k);
                 let f = &fresh[b];
                 let fs = f.partition_point(|e| e.0 < k);
                 let fe = f.partition_point(|e| e.0 <= k);
                 // Stored paragraphs that the new articles make templates are not indexed
                 // in a full run over both.
                 let dropped = &self.new_template_uids;
-                let members = (start..end)
-                    .map(|e| bands.get(e).unwrap_or(0) as u32)
+                let members = stored
+                    .iter()
+                    .copied()
                     .filter(|&m| m < nu && (dropped.is_empty() || !dropped.contains(&m)))
                     .chain(f[fs..fe].iter().map(|e| e.1));
                 let size = members.clone().count();
