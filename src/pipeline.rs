@@ -359,6 +359,11 @@ impl Detector {
         &self.hasher
     }
 
+    /// How translated copy is verified.
+    pub(crate) fn embedder(&self) -> &EmbedderChoice {
+        &self.embedder
+    }
+
     /// The memory bound of alignment views.
     pub(crate) fn view_budget(&self) -> u64 {
         self.view_budget

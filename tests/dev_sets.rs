@@ -125,3 +125,43 @@ fn wmt_translations_mixed_with_the_reuters_pool_meet_the_targets() {
     let t = &s["per_relation"]["translation"];
     assert!(t["P"].as_f64().unwrap() >= 0.95 && t["R"].as_f64().unwrap() >= 0.95, "{t}");
 }
+
+#[test]
+#[ignore = "needs ../shared"]
+fn index_query_of_half_the_wmt_set_equals_the_full_run() {
+    // Odd lines stored, even lines queried (English and French on both sides): the
+    // query's pairs — translations included — must be the full run's pairs across the two
+    // halves. Character trigrams, so that the result does not depend on the model.
+    let docs = shared().join("corpora/wmt-enfr-dev/docs.jsonl");
+    let t = TestCorpus::new();
+    let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
+    let new = split_jsonl(&docs, &q, &s, |i| i % 2 == 1);
+    let idx = t.path("idx");
+    wm().args(["-q", "index", "build", "--no-model"])
+        .arg(&s)
+        .arg("-o")
+        .arg(&idx)
+        .assert()
+        .success();
+    let run = |c: &mut assert_cmd::Command| {
+        let out = c.output().expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        canonical(&out.stdout)
+    };
+    let got = run(wm()
+        .args(["-q", "index", "query", "--no-model", "--format", "jsonl"])
+        .arg(&idx)
+        .arg(&q));
+    let full = run(wm().args(["-q", "match", "--no-model", "--format", "jsonl"]).arg(&s).arg(&q));
+    let expected: Vec<String> = full
+        .into_iter()
+        .filter(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            let inq = |k: &str| new.contains(v[k].as_str().unwrap_or(""));
+            inq("a") != inq("b")
+        })
+        .collect();
+    let translated = expected.iter().filter(|l| l.contains("\"translation\"")).count();
+    assert!(translated > 200, "{translated} translated pairs across the halves");
+    assert_eq!(got, expected);
+}

@@ -102,10 +102,10 @@ pub enum IndexCommand {
     /// Settings are the index's; a flag that contradicts them is refused.
     #[command(after_help = EXIT_CODES)]
     Add(IndexAddArgs),
-    /// Which stored articles each new article reuses (copy, partial, rewrite), with the
-    /// aligned paragraphs, in the format of `match`. Same-language reuse only: translated
-    /// copy is found by `match --index DIR`, not by queries. Settings are the index's; a
-    /// flag that contradicts them is refused.
+    /// Which stored articles each new article reuses (copy, partial, rewrite) or translates
+    /// (translation), with the aligned paragraphs, in the format of `match`. Settings are
+    /// the index's; a flag that contradicts them is refused (translation settings such as
+    /// --window and --no-model are free).
     #[command(after_help = EXIT_CODES)]
     Query(IndexQueryArgs),
 }

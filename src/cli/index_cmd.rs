@@ -89,13 +89,21 @@ fn query(args: &IndexQueryArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
     match_cmd::emit(&run, &args.out)?;
     if !quiet {
         eprintln!(
-            "{} articles queried against {} stored: {} pairs ({} candidate paragraph pairs, \
-             {} stored articles aligned); opened in {:.1} ms, queried in {:.1} ms",
+            "{} articles queried against {} stored: {} pairs, {} of them translated ({} candidate \
+             paragraph pairs, {} stored articles aligned, {} in other languages checked for \
+             translation{}); opened in {:.1} ms, queried in {:.1} ms",
             stats.queried,
             index.len(),
             run.matches.len(),
+            stats.translations,
             stats.candidates,
             stats.stored_loaded,
+            stats.translation_partners,
+            match (&run.stats.translation.skipped, run.stats.translation.embedder.as_str()) {
+                (Some(why), _) => format!(": {why}"),
+                (None, "") => String::new(),
+                (None, e) => format!(" with {e}"),
+            },
             opened.as_secs_f64() * 1e3,
             (start.elapsed() - opened).as_secs_f64() * 1e3
         );

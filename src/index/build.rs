@@ -191,8 +191,55 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
 
         // Template evidence, so that a query can tell when its articles complete a template.
         w.push(&u64_bytes(template_rows(store).into_iter().flat_map(|(k, c)| [k, c])))?;
+
+        // What a translation query needs to find stored articles in other languages.
+        w.push(&u64_bytes(store.docs.iter().flat_map(|m| {
+            let (lo, hi) = m.published.map_or((i64::MIN, i64::MAX), |p| p.bounds());
+            [u32::from_le_bytes(m.language.to_bytes()) as u64, lo as u64, hi as u64]
+        })))?;
+        let (rows, blocks) = anchor_docs(run)?;
+        w.push(&u64_bytes(rows))?;
+        w.push(&u64_bytes(blocks.into_iter().flat_map(|(l, s, e)| [l, s, e])))?;
         Ok(header)
     })
+}
+
+/// A block of the anchor table: language (packed code), first row, end row.
+type AnchorBlock = (u64, u64, u64);
+
+/// `anchor << 32 | document` for the cross-language anchors of every document's body
+/// paragraphs (outlet templates left out, as the translation stage leaves them out), in
+/// one sorted, distinct block per document language; and the blocks as (language, first
+/// row, end row). Documents of no known language take no part in translation.
+fn anchor_docs(run: &MatchRun) -> Result<(Vec<u64>, Vec<AnchorBlock>)> {
+    let store = &run.store;
+    let lang = |d: u32| u32::from_le_bytes(store.docs[d as usize].language.to_bytes());
+    let mut rows: Vec<(u32, u64)> = (0..store.docs.len() as u32)
+        .into_par_iter()
+        .filter(|&d| store.docs[d as usize].language.is_known())
+        .map(|d| -> Result<Vec<(u32, u64)>> {
+            let text = run
+                .kept_text(d)
+                .ok_or_else(|| Error::Config("the run did not keep the documents' texts".into()))?;
+            Ok(super::translations::doc_anchors(store, d, text)
+                .into_iter()
+                .map(|a| (lang(d), (a as u64) << 32 | d as u64))
+                .collect())
+        })
+        .collect::<Result<Vec<Vec<(u32, u64)>>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    rows.par_sort_unstable();
+    rows.dedup();
+    let mut blocks: Vec<AnchorBlock> = Vec::new();
+    for (i, &(l, _)) in rows.iter().enumerate() {
+        match blocks.last_mut() {
+            Some(b) if b.0 == l as u64 => b.2 = i as u64 + 1,
+            _ => blocks.push((l as u64, i as u64, i as u64 + 1)),
+        }
+    }
+    Ok((rows.into_iter().map(|r| r.1).collect(), blocks))
 }
 
 /// The evident-match graph as compressed rows: offsets per document (in entries),

@@ -86,11 +86,22 @@ pub enum Section {
     /// Outlet-template evidence of paragraphs that are not templates: `u64 × 2` per
     /// distinct (unique, outlet, context), sorted: `unique << 32 | outlet`, context.
     TemplateRows,
+    /// `u64 × 3` per document: language (packed code, see [`crate::lang::Lang`]), and the
+    /// bounds of its publication time in seconds (`i64`; `i64::MIN, i64::MAX` undated).
+    DocInfo,
+    /// Cross-language anchors of each document's body text ([`crate::anchors::cross`]):
+    /// `anchor << 32 | document` (`u64`), one block per document language, each sorted
+    /// and distinct. Translation queries look up stored articles in other languages
+    /// through it, reading only the blocks of the languages they look for.
+    AnchorDocs,
+    /// `u64 × 3` per block of [`Section::AnchorDocs`], by language: language (packed
+    /// code), first row, end row.
+    AnchorBlocks,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 22] = [
+    pub const ALL: [Section; 25] = [
         Section::Config,
         Section::Inputs,
         Section::Outlets,
@@ -113,6 +124,9 @@ impl Section {
         Section::Adjacency,
         Section::AdjacencyParagraphs,
         Section::TemplateRows,
+        Section::DocInfo,
+        Section::AnchorDocs,
+        Section::AnchorBlocks,
     ];
 
     /// Name used in error messages.
@@ -140,6 +154,9 @@ impl Section {
             "adjacency",
             "adjacency paragraphs",
             "template rows",
+            "document info",
+            "anchor documents",
+            "anchor blocks",
         ][self as usize]
     }
 }

@@ -7,6 +7,7 @@
 //! | [`build`] | a finished [`MatchRun`] → an index directory |
 //! | `stored` | stored documents read back as the fingerprints the run computed |
 //! | [`query`] | new articles against the index, by the rules of a full run |
+//! | [`translations`] | stored articles in other languages a new article may translate |
 //!
 //! An index is the run's store frozen (documents, texts, paragraphs, unique paragraphs with
 //! shingle sets and fact keys, outlet templates) plus lookup tables (LSH band keys,
@@ -14,13 +15,16 @@
 //! rebuilds it from the stored fingerprints and the new documents (no original input is
 //! read again), so templates and the match graph are those of a run over everything.
 //!
-//! A query covers same-language reuse (copy, partial, rewrite); translated copy is only
-//! found by `match --index`, which runs the whole pipeline over the stored documents.
+//! A query finds same-language reuse (copy, partial, rewrite) by replaying the full run's
+//! rules on the pairs with a new article, and translated copy by handing the new articles
+//! and the stored articles in other languages that share anchors with them to the
+//! translation stage ([`translations`]).
 
 pub mod build;
 pub mod format;
 pub mod query;
 mod stored;
+pub mod translations;
 
 use std::path::{Path, PathBuf};
 

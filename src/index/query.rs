@@ -21,7 +21,9 @@
 //! stored template evidence and set aside everywhere, as in a full run. Where the two can
 //! still differ (the new articles change decisions among stored articles themselves) is
 //! listed in ARCHITECTURE.md.
-//! Translated copy is not looked for.
+//!
+//! 7. translated copy: the new articles and their likely partners in other languages
+//!    ([`super::translations`]) go through the translation stage of a full run.
 
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
@@ -38,6 +40,8 @@ use crate::fingerprint::{DocFingerprint, Fingerprinter, Kind};
 use crate::lsh::KeyWidth;
 use crate::pipeline::{Detector, MatchRun, Observer, RunStats, TextOrigin};
 use crate::store::{SourceRef, Store};
+use crate::texts::TextSource;
+use crate::translate::{self, TranslationStats};
 use crate::verify::{Overlap, intersection};
 
 /// Reads documents from inputs (problems go to `obs`; in strict mode the first skipped
@@ -82,6 +86,10 @@ pub struct QueryStats {
     pub stored_loaded: u64,
     /// Paragraphs that become outlet templates only with the new articles.
     pub new_templates: u64,
+    /// Stored articles in other languages handed to the translation stage.
+    pub translation_partners: u64,
+    /// Translated pairs of a new article with a stored one.
+    pub translations: u64,
 }
 
 /// The unions' view of one unique paragraph involved in a query: stored (`< nu`) or new.
@@ -102,6 +110,9 @@ struct Query<'a> {
     /// (and the stored unique ids among them).
     new_templates: AHashSet<u128>,
     new_template_uids: AHashSet<u32>,
+    /// The new documents as added (text left out: it is in `texts`), for the store of the
+    /// translation stage.
+    new_docs: Vec<(Document<'static>, DocFingerprint, SourceRef, Location)>,
     stats: QueryStats,
 }
 
@@ -133,6 +144,7 @@ impl Index {
             nq: 0,
             new_templates: AHashSet::new(),
             new_template_uids: AHashSet::new(),
+            new_docs: Vec::new(),
             stats: QueryStats::default(),
         };
         q.add_new(docs, obs)?;
@@ -289,14 +301,12 @@ impl Query<'_> {
             )
             .collect();
         for ((doc, loc), fp) in docs.into_iter().zip(fps) {
+            let source = SourceRef { input: 0, line: loc.line, offset: 0 };
             let problem = match self.index.find_id(&doc.id)? {
                 Some((_, first)) => {
                     Some(RecordProblem::DuplicateId { id: doc.id.to_string(), first })
                 }
-                None => {
-                    let source = SourceRef { input: 0, line: loc.line, offset: 0 };
-                    self.local.add(&doc, fp, source, &loc).err()
-                }
+                None => self.local.add(&doc, fp.clone(), source, &loc).err(),
             };
             match problem {
                 Some(problem) => {
@@ -305,7 +315,10 @@ impl Query<'_> {
                 None => {
                     self.global_of.push(self.ns + self.nq);
                     self.nq += 1;
-                    self.texts.push(Some(doc.text.into_owned()));
+                    let mut doc = doc;
+                    let text = std::mem::take(&mut doc.text).into_owned();
+                    self.texts.push(Some(text));
+                    self.new_docs.push((doc, fp, source, loc));
                 }
             }
         }
@@ -370,16 +383,42 @@ impl Query<'_> {
 
     /// Marks local unique paragraphs that are stored templates.
     fn apply_templates(&mut self) {
+        let templates = self.templates_in(&self.local);
+        self.local.set_templates(&templates);
+    }
+
+    /// Unique paragraphs of `store` that are outlet templates in the union: stored ones,
+    /// and those the new articles complete.
+    fn templates_in(&self, store: &Store) -> Vec<u32> {
         let index = self.index;
-        let templates: Vec<u32> = (0..self.local.uniques.len() as u32)
-            .filter(|&j| !self.local.uniques[j as usize].is_template())
+        (0..store.uniques.len() as u32)
+            .filter(|&j| !store.uniques[j as usize].is_template())
             .filter(|&j| {
-                let key = self.local.uniques[j as usize].key;
+                let key = store.uniques[j as usize].key;
                 self.new_templates.contains(&key)
                     || index.find_key(key).is_some_and(|u| index.unique_info(u).1)
             })
-            .collect();
-        self.local.set_templates(&templates);
+            .collect()
+    }
+
+    /// Adds stored documents `wanted` (global ids, distinct) to `store`, their texts to
+    /// `texts`.
+    fn load_into(
+        &self,
+        store: &mut Store,
+        texts: &mut Vec<Option<String>>,
+        wanted: &[u32],
+    ) -> Result<()> {
+        let docs = self.index.docs();
+        let loaded: Vec<_> = wanted.par_iter().map(|&d| docs.load(d)).collect::<Result<_>>()?;
+        for l in loaded {
+            let doc = l.record.document();
+            store.add(&doc, l.fingerprint, l.source, &l.location).map_err(|p| {
+                self.index.data.malformed(Section::Docs, format!("{}: {p}", l.location))
+            })?;
+            texts.push(Some(l.record.text.into_owned()));
+        }
+        Ok(())
     }
 
     /// Loads stored documents `docs` (global ids) into the local store.
@@ -391,20 +430,69 @@ impl Query<'_> {
         if wanted.is_empty() {
             return Ok(());
         }
-        let docs = self.index.docs();
-        let loaded: Vec<_> = wanted.par_iter().map(|&d| docs.load(d)).collect::<Result<_>>()?;
-        for (d, l) in wanted.into_iter().zip(loaded) {
-            let doc = l.record.document();
-            let at = self.local.add(&doc, l.fingerprint, l.source, &l.location).map_err(|p| {
-                self.index.data.malformed(Section::Docs, format!("{}: {p}", l.location))
-            })?;
+        let (mut local, mut texts) =
+            (std::mem::take(&mut self.local), std::mem::take(&mut self.texts));
+        let loaded = self.load_into(&mut local, &mut texts, &wanted);
+        (self.local, self.texts) = (local, texts);
+        loaded?;
+        for d in wanted {
+            let at = self.global_of.len() as u32;
             self.local_of.insert(d, at);
             self.global_of.push(d);
-            self.texts.push(Some(l.record.text.into_owned()));
             self.stats.stored_loaded += 1;
         }
         self.apply_templates();
         Ok(())
+    }
+
+    /// Translated copy between the new articles and stored articles in other languages:
+    /// the new articles and their likely partners ([`super::translations::partners`]) go
+    /// through the translation stage of a full run, in a store of their own (the stored
+    /// articles aligned for same-language reuse need not be embedded); the pairs of a new
+    /// article with a stored one are kept, with their documents in the local store.
+    fn translations(&mut self) -> Result<(Vec<ArticleMatch>, TranslationStats)> {
+        let cfg = self.detector.config().clone();
+        if !cfg.translation {
+            let skipped =
+                TranslationStats { skipped: Some("disabled".into()), ..Default::default() };
+            return Ok((Vec::new(), skipped));
+        }
+        let partners =
+            super::translations::partners(self.index, &self.local, &self.texts, self.nq, &cfg);
+        self.stats.translation_partners = partners.len() as u64;
+        let mut store = Store::new(Vec::new());
+        let mut texts: Vec<Option<String>> = self.texts[..self.nq as usize].to_vec();
+        for (doc, fp, source, loc) in &self.new_docs {
+            store.add(doc, fp.clone(), *source, loc).map_err(|p| {
+                crate::error::Error::Record(RecordError { location: loc.clone(), problem: p })
+            })?;
+        }
+        self.load_into(&mut store, &mut texts, &partners)?;
+        store.set_templates(&self.templates_in(&store));
+        let (found, stats) =
+            translate::find(&store, &TextSource::Memory(&texts), &cfg, self.detector.embedder())?;
+        let nq = self.nq;
+        let found: Vec<ArticleMatch> =
+            found.into_iter().filter(|m| (m.a < nq) != (m.b < nq)).collect();
+        // Translation-store ids → local ids (partners are loaded into the local store).
+        let ns = self.ns;
+        let global = |d: u32| if d < nq { ns + d } else { partners[(d - nq) as usize] };
+        let involved: Vec<u32> =
+            found.iter().flat_map(|m| [m.a, m.b]).filter(|&d| d >= nq).map(global).collect();
+        self.load(involved)?;
+        let to_local = |d: u32| self.local(global(d));
+        Ok((
+            found
+                .into_iter()
+                .map(|m| ArticleMatch {
+                    a: to_local(m.a),
+                    b: to_local(m.b),
+                    source: m.source.map(to_local),
+                    ..m
+                })
+                .collect(),
+            stats,
+        ))
     }
 
     fn local(&self, g: u32) -> u32 {
@@ -690,6 +778,9 @@ impl Query<'_> {
         let is_new = |l: u32| l < nq;
         let mut matches: Vec<ArticleMatch> =
             evident.into_iter().filter(|m| is_new(m.a) != is_new(m.b)).collect();
+        let (translated, tstats) = self.translations()?;
+        self.stats.translations = translated.len() as u64;
+        matches.extend(translated);
         let store = &self.local;
         matches.sort_by(|m, n| {
             let id = |d: u32| &store.docs[d as usize].id;
@@ -700,6 +791,7 @@ impl Query<'_> {
             corpus: self.local.stats(),
             article_pairs: matches.len() as u64,
             stories: stories.len() as u64,
+            translation: tstats,
             ..Default::default()
         };
         let qstats = self.stats.clone();
