@@ -12,7 +12,9 @@
 //! ```
 //!
 //! Before the criterion runs, every query article is timed alone (after one warm-up pass)
-//! and the median and 95th percentile are printed.
+//! and the median and 95th percentile are printed. Translated copy is verified with
+//! character trigrams unless `WIREMATCH_BENCH_MODEL=1` asks for the installed multilingual
+//! model (as `index query` uses it by default).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -22,6 +24,7 @@ use std::hint::black_box;
 use wirematch::corpus::{Input, ReadOptions};
 use wirematch::error::Location;
 use wirematch::index::{self, Index};
+use wirematch::translate::embed::EmbedderChoice;
 use wirematch::{Detector, Document, Quiet};
 
 type Queries = Vec<(Document<'static>, Location)>;
@@ -84,7 +87,12 @@ fn bench(c: &mut Criterion) {
     let t = Instant::now();
     let index = Index::open(&dir).expect("open index");
     let opened = t.elapsed();
-    let detector = Detector::new(index.config().clone()).expect("config");
+    let embedder = match std::env::var("WIREMATCH_BENCH_MODEL").as_deref() {
+        Ok("1") => EmbedderChoice::default_model(),
+        _ => EmbedderChoice::Fallback,
+    };
+    println!("translated copy verified with {embedder:?}");
+    let detector = Detector::new(index.config().clone()).expect("config").with_embedder(embedder);
     let queries = read(&detector, &qpath);
     let h = index.header();
     println!(

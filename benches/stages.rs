@@ -118,8 +118,9 @@ fn minhash(c: &mut Criterion) {
 fn lsh_stage(c: &mut Criterion) {
     let params = LshParams { bands: 28, rows: 2 };
     let h = MinHasher::new(128, 1);
-    let n = 20_000;
-    // Half the items are near-duplicates of another so that buckets are not all singletons.
+    // Enough items that the band columns leave the caches, as in a real corpus. Half the
+    // items are near-duplicates of another so that buckets are not all singletons.
+    let n = 200_000;
     let sigs: Vec<Vec<u32>> = (0..n)
         .map(|i| {
             let mut s = randoms(40, (i / 2) as u64);
@@ -129,24 +130,23 @@ fn lsh_stage(c: &mut Criterion) {
             h.sign(&s)
         })
         .collect();
-    let mut g = c.benchmark_group("lsh");
-    g.throughput(Throughput::Elements(n as u64));
-    g.bench_function("band_keys", |b| {
-        b.iter(|| {
-            BandKeys::build(n, params, KeyWidth::Narrow, |i, out: &mut [u64]| {
-                for (band, k) in out.iter_mut().enumerate() {
-                    *k = params.band_key(&sigs[i], band);
-                }
-            })
-            .len()
-        })
-    });
-    let keys = BandKeys::build(n, params, KeyWidth::Narrow, |i, out| {
+    let fill = |i: usize, out: &mut [u64]| {
         for (band, k) in out.iter_mut().enumerate() {
             *k = params.band_key(&sigs[i], band);
         }
-    });
-    g.bench_function("candidates", |b| b.iter(|| lsh::candidates(&keys, 500, |i| i).0.len()));
+    };
+    let mut g = c.benchmark_group("lsh");
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(20);
+    for (name, width) in [("narrow", KeyWidth::Narrow), ("wide", KeyWidth::Wide)] {
+        g.bench_function(format!("band_keys_{name}"), |b| {
+            b.iter(|| BandKeys::build(n, params, width, fill).len())
+        });
+        let keys = BandKeys::build(n, params, width, fill);
+        g.bench_function(format!("candidates_{name}"), |b| {
+            b.iter(|| lsh::candidates(&keys, 500, |i| i).0.len())
+        });
+    }
     g.finish();
 }
 

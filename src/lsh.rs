@@ -166,15 +166,18 @@ impl LshParams {
 ///
 /// Two unequal bands share a `b`-bit key with probability 2⁻ᵇ, so among `n` items each band
 /// adds about n²/2ᵇ⁺¹ accidental candidates, which verification then rejects. With 32 bits
-/// that is 2 k per band at 4 M items but 57 k per band at 22 M (a third of all candidates
-/// at 10 GB of news); with 64 bits it is none at any size. Narrow keys halve the memory of
-/// the band columns and the passes of their sort, so they are used up to
+/// that is 2 k per band at 4 M items but 57 k per band at 22 M (a sixth of all candidates
+/// at 10 GB of news). Wide keys add a 16-bit check to the 32-bit key, kept in a column of
+/// its own: the join sorts on the 32-bit key as before and splits the rare runs of equal
+/// keys by their check, so 48 bits cost 2 bytes per band and item more, not a sort of
+/// twice the passes over twice the bytes (measured: a 64-bit key cost +30 % in the join
+/// and +2.5 GB at 10 GB). Narrow keys are used up to
 /// [`crate::config::Config::wide_keys_from`] items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum KeyWidth {
     /// 32-bit keys.
     Narrow,
-    /// 64-bit keys.
+    /// 48-bit keys: 32 bits and a 16-bit check.
     Wide,
 }
 
@@ -188,7 +191,7 @@ impl KeyWidth {
     pub fn bits(self) -> u32 {
         match self {
             KeyWidth::Narrow => 32,
-            KeyWidth::Wide => 64,
+            KeyWidth::Wide => 48,
         }
     }
 
@@ -197,44 +200,30 @@ impl KeyWidth {
     pub fn cut(self, key: u64) -> u64 {
         match self {
             KeyWidth::Narrow => key & 0xffff_ffff,
-            KeyWidth::Wide => key,
+            KeyWidth::Wide => key & 0xffff_ffff_ffff,
         }
+    }
+
+    /// The 16-bit check of a full key (bits 32 to 47).
+    #[inline]
+    pub fn check(key: u64) -> u16 {
+        (key >> 32) as u16
     }
 }
 
 /// Band keys of a set of items, band-major (`keys[band * n + i]`), on the heap or spilled
-/// to a file-backed map (see [`crate::spill`]), 32 or 64 bits wide ([`KeyWidth`]).
+/// to a file-backed map (see [`crate::spill`]): the low 32 bits of each key, and with
+/// wide keys ([`KeyWidth`]) a 16-bit check in a second column.
 #[derive(Debug)]
 pub struct BandKeys {
     bands: usize,
     n: usize,
-    keys: Keys,
+    low: Column<u32>,
+    check: Option<Column<u16>>,
 }
 
-#[derive(Debug)]
-enum Keys {
-    Narrow(Column<u32>),
-    Wide(Column<u64>),
-}
-
-/// A stored band key: `u32` or `u64`.
-trait Key: bytemuck::Pod + Ord + Send + Sync + radsort::Key {
-    fn from_full(key: u64) -> Self;
-}
-
-impl Key for u32 {
-    #[inline]
-    fn from_full(key: u64) -> Self {
-        key as u32
-    }
-}
-
-impl Key for u64 {
-    #[inline]
-    fn from_full(key: u64) -> Self {
-        key
-    }
-}
+/// One task's slices of every band's key and check columns.
+type ChunkColumns<'a> = (Vec<&'a mut [u32]>, Vec<&'a mut [u16]>);
 
 /// Items filled per parallel task when building band keys.
 const FILL_CHUNK: usize = 2048;
@@ -251,14 +240,42 @@ impl BandKeys {
         width: KeyWidth,
         fill: impl Fn(usize, &mut [u64]) + Sync,
     ) -> BandKeys {
-        let keys = match width {
-            KeyWidth::Narrow => Keys::Narrow(Column::heap(fill_heap::<u32>(n, params, &fill))),
-            KeyWidth::Wide => Keys::Wide(Column::heap(fill_heap::<u64>(n, params, &fill))),
-        };
-        BandKeys { bands: params.bands, n, keys }
+        // Band-major from the start (each band's column contiguous for the join): every
+        // task owns one chunk of items and, for it, one slice of each band's column(s).
+        let bands = params.bands;
+        let wide = width == KeyWidth::Wide;
+        let mut low = vec![0u32; n * bands];
+        let mut check = vec![0u16; if wide { n * bands } else { 0 }];
+        let chunks = n.div_ceil(FILL_CHUNK);
+        let mut tasks: Vec<ChunkColumns<'_>> =
+            (0..chunks).map(|_| (Vec::with_capacity(bands), Vec::new())).collect();
+        for col in low.chunks_mut(n.max(1)) {
+            for (c, slice) in col.chunks_mut(FILL_CHUNK).enumerate() {
+                tasks[c].0.push(slice);
+            }
+        }
+        for col in check.chunks_mut(n.max(1)) {
+            for (c, slice) in col.chunks_mut(FILL_CHUNK).enumerate() {
+                tasks[c].1.push(slice);
+            }
+        }
+        tasks.into_par_iter().enumerate().for_each(|(c, (mut lows, mut checks))| {
+            let mut item = vec![0u64; bands];
+            let len = lows.first().map_or(0, |s| s.len());
+            for i in 0..len {
+                fill(c * FILL_CHUNK + i, &mut item);
+                for (col, &k) in lows.iter_mut().zip(&item) {
+                    col[i] = k as u32;
+                }
+                for (col, &k) in checks.iter_mut().zip(&item) {
+                    col[i] = KeyWidth::check(k);
+                }
+            }
+        });
+        BandKeys { bands, n, low: Column::heap(low), check: wide.then(|| Column::heap(check)) }
     }
 
-    /// Like [`BandKeys::build`], with the keys in a file-backed map in folder `spill`: each
+    /// Like [`BandKeys::build`], with the keys in file-backed maps in folder `spill`: each
     /// task fills its chunk of items in a small buffer and writes one slice per band.
     /// Items go in waves of [`WAVE`] and `after_wave` runs between waves, so that what
     /// `fill` reads (a spilled shingle arena) can be released as the waves pass.
@@ -270,31 +287,56 @@ impl BandKeys {
         fill: impl Fn(usize, &mut [u64]) + Sync,
         after_wave: impl Fn(),
     ) -> Result<BandKeys> {
-        let keys = match width {
-            KeyWidth::Narrow => {
-                Keys::Narrow(fill_spilled::<u32>(n, params, spill, &fill, &after_wave)?)
-            }
-            KeyWidth::Wide => {
-                Keys::Wide(fill_spilled::<u64>(n, params, spill, &fill, &after_wave)?)
-            }
+        let bands = params.bands;
+        let low = Column::<u32>::zeroed(n * bands, Some(spill))?;
+        let check = match width {
+            KeyWidth::Wide => Some(Column::<u16>::zeroed(n * bands, Some(spill))?),
+            KeyWidth::Narrow => None,
         };
-        Ok(BandKeys { bands: params.bands, n, keys })
+        let chunks = n.div_ceil(FILL_CHUNK);
+        let per_wave = (WAVE / FILL_CHUNK).max(1);
+        for wave in (0..chunks).step_by(per_wave) {
+            (wave..(wave + per_wave).min(chunks)).into_par_iter().try_for_each(|c| {
+                let start = c * FILL_CHUNK;
+                let len = FILL_CHUNK.min(n - start);
+                let mut item = vec![0u64; bands];
+                let mut lows = vec![0u32; bands * len];
+                let mut checks = vec![0u16; if check.is_some() { bands * len } else { 0 }];
+                for i in 0..len {
+                    fill(start + i, &mut item);
+                    for (b, &k) in item.iter().enumerate() {
+                        lows[b * len + i] = k as u32;
+                    }
+                    if !checks.is_empty() {
+                        for (b, &k) in item.iter().enumerate() {
+                            checks[b * len + i] = KeyWidth::check(k);
+                        }
+                    }
+                }
+                for b in 0..bands {
+                    low.write_at(b * n + start, &lows[b * len..(b + 1) * len])?;
+                    if let Some(check) = &check {
+                        check.write_at(b * n + start, &checks[b * len..(b + 1) * len])?;
+                    }
+                }
+                Ok::<(), Error>(())
+            })?;
+            after_wave();
+        }
+        Ok(BandKeys { bands, n, low, check })
     }
 
     /// The width of the keys.
     pub fn width(&self) -> KeyWidth {
-        match self.keys {
-            Keys::Narrow(_) => KeyWidth::Narrow,
-            Keys::Wide(_) => KeyWidth::Wide,
-        }
+        if self.check.is_some() { KeyWidth::Wide } else { KeyWidth::Narrow }
     }
 
     /// Hands band `b`'s keys back to the operating system once joined (spilled keys only).
     pub fn release_band(&self, b: usize) {
         let range = b * self.n..(b + 1) * self.n;
-        match &self.keys {
-            Keys::Narrow(c) => c.release_range(range),
-            Keys::Wide(c) => c.release_range(range),
+        self.low.release_range(range.clone());
+        if let Some(c) = &self.check {
+            c.release_range(range);
         }
     }
 
@@ -308,76 +350,22 @@ impl BandKeys {
         self.n == 0
     }
 
-    /// The key of item `i` in band `b`, widened to 64 bits (0 outside the table).
+    /// The key of item `i` in band `b`, as kept ([`KeyWidth::cut`]; 0 outside the table).
     pub fn key(&self, b: usize, i: usize) -> u64 {
         let at = b * self.n + i;
-        match &self.keys {
-            Keys::Narrow(c) => c.as_slice().get(at).map_or(0, |&k| k as u64),
-            Keys::Wide(c) => c.as_slice().get(at).copied().unwrap_or(0),
-        }
+        let low = self.low.as_slice().get(at).map_or(0, |&k| k as u64);
+        let check = self.check.as_ref().and_then(|c| c.as_slice().get(at)).map_or(0, |&c| c as u64);
+        check << 32 | low
     }
-}
 
-/// Band-major keys on the heap. From the start each band's column is contiguous (for the
-/// join): every task owns one chunk of items and, for it, one slice of each band's column.
-fn fill_heap<K: Key>(
-    n: usize,
-    params: LshParams,
-    fill: &(impl Fn(usize, &mut [u64]) + Sync),
-) -> Vec<K> {
-    let bands = params.bands;
-    let mut keys = vec![K::from_full(0); n * bands];
-    let chunks = n.div_ceil(FILL_CHUNK);
-    let mut tasks: Vec<Vec<&mut [K]>> = (0..chunks).map(|_| Vec::with_capacity(bands)).collect();
-    for col in keys.chunks_mut(n.max(1)) {
-        for (c, slice) in col.chunks_mut(FILL_CHUNK).enumerate() {
-            tasks[c].push(slice);
-        }
+    /// Band `b`'s low keys and checks.
+    fn band(&self, b: usize) -> (&[u32], Option<&[u16]>) {
+        let range = b * self.n..(b + 1) * self.n;
+        (
+            self.low.as_slice().get(range.clone()).unwrap_or_default(),
+            self.check.as_ref().map(|c| c.as_slice().get(range).unwrap_or_default()),
+        )
     }
-    tasks.into_par_iter().enumerate().for_each(|(c, mut cols)| {
-        let mut item = vec![0u64; bands];
-        let len = cols.first().map_or(0, |s| s.len());
-        for i in 0..len {
-            fill(c * FILL_CHUNK + i, &mut item);
-            for (col, &k) in cols.iter_mut().zip(&item) {
-                col[i] = K::from_full(k);
-            }
-        }
-    });
-    keys
-}
-
-/// Band-major keys in a file-backed map, filled in waves (see [`BandKeys::build_spilled`]).
-fn fill_spilled<K: Key>(
-    n: usize,
-    params: LshParams,
-    spill: &std::path::Path,
-    fill: &(impl Fn(usize, &mut [u64]) + Sync),
-    after_wave: &impl Fn(),
-) -> Result<Column<K>> {
-    let bands = params.bands;
-    let keys = Column::<K>::zeroed(n * bands, Some(spill))?;
-    let chunks = n.div_ceil(FILL_CHUNK);
-    let per_wave = (WAVE / FILL_CHUNK).max(1);
-    for wave in (0..chunks).step_by(per_wave) {
-        (wave..(wave + per_wave).min(chunks)).into_par_iter().try_for_each(|c| {
-            let start = c * FILL_CHUNK;
-            let len = FILL_CHUNK.min(n - start);
-            let mut item = vec![0u64; bands];
-            let mut cols = vec![K::from_full(0); bands * len];
-            for i in 0..len {
-                fill(start + i, &mut item);
-                for (b, &k) in item.iter().enumerate() {
-                    cols[b * len + i] = K::from_full(k);
-                }
-            }
-            cols.chunks(len.max(1))
-                .enumerate()
-                .try_for_each(|(b, col)| keys.write_at(b * n + start, col))
-        })?;
-        after_wave();
-    }
-    Ok(keys)
 }
 
 /// What candidate generation saw.
@@ -400,10 +388,8 @@ pub fn candidates<R: Ord + Copy + Send + Sync>(
     rank: impl Fn(u32) -> R + Sync,
 ) -> (Vec<(u32, u32)>, CandidateStats) {
     let band_pairs = |b: usize| -> BandOut {
-        let out = match &keys.keys {
-            Keys::Narrow(c) => join_band(band_of(c, keys.n, b), max_bucket, &rank),
-            Keys::Wide(c) => join_band(band_of(c, keys.n, b), max_bucket, &rank),
-        };
+        let (low, check) = keys.band(b);
+        let out = join_band(low, check, max_bucket, &rank);
         keys.release_band(b);
         out
     };
@@ -429,55 +415,81 @@ pub fn candidates<R: Ord + Copy + Send + Sync>(
 /// Per band: its pairs, oversized buckets, largest bucket.
 type BandOut = (Vec<(u32, u32)>, u64, u64);
 
-/// Band `b` of a band-major column of `n` items.
-fn band_of<K: Key>(c: &Column<K>, n: usize, b: usize) -> &[K] {
-    c.as_slice().get(b * n..(b + 1) * n).unwrap_or_default()
-}
-
 /// The pairs of one band: items sharing a key, sorted.
-fn join_band<K: Key, R: Ord + Copy>(
-    band: &[K],
+fn join_band<R: Ord + Copy>(
+    low: &[u32],
+    check: Option<&[u16]>,
     max_bucket: usize,
     rank: &impl Fn(u32) -> R,
 ) -> BandOut {
     // (key, item), items ascending. A stable radix sort on the key (one pass per key byte,
     // O(n)) groups equal keys and keeps their items ascending; a comparison sort of the
-    // same column took several times longer.
-    let mut col: Vec<(K, u32)> = band.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+    // same column took several times longer. With wide keys a run of equal keys — almost
+    // always one item — is split by the check.
+    let mut col: Vec<(u32, u32)> = low.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
     radsort::sort_by_key(&mut col, |e| e.0);
-    let mut pairs = Vec::new();
-    let (mut oversized, mut largest) = (0u64, 0u64);
+    let mut out = (Vec::new(), 0u64, 0u64);
     let mut i = 0;
     while i < col.len() {
         let mut j = i + 1;
         while j < col.len() && col[j].0 == col[i].0 {
             j += 1;
         }
-        let run = &col[i..j];
-        largest = largest.max(run.len() as u64);
-        if run.len() > 1 {
-            if run.len() <= max_bucket {
-                for x in 0..run.len() {
-                    for y in x + 1..run.len() {
-                        pairs.push((run[x].1, run[y].1)); // items ascending
-                    }
-                }
-            } else {
-                oversized += 1;
-                let hub = run.iter().map(|e| e.1).min_by_key(|&e| (rank(e), e)).unwrap_or(run[0].1);
-                for e in run {
-                    if e.1 != hub {
-                        pairs.push((e.1.min(hub), e.1.max(hub)));
-                    }
+        let run = &mut col[i..j];
+        match check {
+            Some(check)
+                if run.len() > 1 && {
+                    // Nearly always the members agree: then the run is the bucket.
+                    let of = |e: &(u32, u32)| check.get(e.1 as usize).copied().unwrap_or(0);
+                    run.iter().any(|e| of(e) != of(&run[0]))
+                } =>
+            {
+                let of = |e: &(u32, u32)| check.get(e.1 as usize).copied().unwrap_or(0);
+                run.sort_unstable_by_key(|e| (of(e), e.1));
+                let mut a = 0;
+                while a < run.len() {
+                    let b = a + run[a..].iter().take_while(|e| of(e) == of(&run[a])).count();
+                    bucket(&run[a..b], max_bucket, rank, &mut out);
+                    a = b;
                 }
             }
+            _ => bucket(run, max_bucket, rank, &mut out),
         }
         i = j;
     }
-    // Items ascend within a run, so a band's pairs are distinct (hub pairs aside) but
+    // Items ascend within a bucket, so a band's pairs are distinct (hub pairs aside) but
     // not in order: sorted here, on the band's own thread.
-    radsort::sort_by_key(&mut pairs, |&(a, b)| (a, b));
-    (pairs, oversized, largest)
+    radsort::sort_by_key(&mut out.0, |&(a, b)| (a, b));
+    out
+}
+
+/// The pairs of one bucket (items ascending): all of them, or each member with the hub
+/// (the member of smallest rank) when the bucket holds more than `max_bucket`.
+fn bucket<R: Ord + Copy>(
+    run: &[(u32, u32)],
+    max_bucket: usize,
+    rank: &impl Fn(u32) -> R,
+    (pairs, oversized, largest): &mut BandOut,
+) {
+    *largest = (*largest).max(run.len() as u64);
+    if run.len() <= 1 {
+        return;
+    }
+    if run.len() <= max_bucket {
+        for x in 0..run.len() {
+            for y in x + 1..run.len() {
+                pairs.push((run[x].1, run[y].1));
+            }
+        }
+    } else {
+        *oversized += 1;
+        let hub = run.iter().map(|e| e.1).min_by_key(|&e| (rank(e), e)).unwrap_or(run[0].1);
+        for e in run {
+            if e.1 != hub {
+                pairs.push((e.1.min(hub), e.1.max(hub)));
+            }
+        }
+    }
 }
 
 /// Elements per piece of a parallel merge.

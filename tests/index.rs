@@ -97,7 +97,7 @@ fn query_equals_cross_pairs_of_a_full_run_on_random_splits() {
 }
 
 #[test]
-fn with_64_bit_band_keys_results_and_query_equality_are_unchanged() {
+fn with_wide_band_keys_results_and_query_equality_are_unchanged() {
     // Keys widen past `wide_keys_from` signed paragraphs (millions by default); forced
     // wide here. The sample has no 32-bit collisions, so the results must be identical,
     // and an index built wide must answer queries as a full wide run does.
@@ -114,7 +114,7 @@ fn with_64_bit_band_keys_results_and_query_equality_are_unchanged() {
     let (narrow_pairs, narrow_log) = with(&[]);
     let (wide_pairs, wide_log) = with(&["--config".as_ref(), wide.as_os_str()]);
     assert!(narrow_log.contains("(32-bit keys)"), "{narrow_log}");
-    assert!(wide_log.contains("(64-bit keys)"), "{wide_log}");
+    assert!(wide_log.contains("(48-bit keys)"), "{wide_log}");
     assert_eq!(wide_pairs, narrow_pairs);
 
     let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));

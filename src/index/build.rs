@@ -152,26 +152,26 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
             )
             .flatten_iter()
             .collect();
-        w.section((0..params.bands).map(|b| {
-            let key = |i: usize| keys[i * params.bands + b];
-            match width {
-                KeyWidth::Narrow => {
-                    let mut col: Vec<u64> = eligible
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &u)| key(i) << 32 | u as u64)
-                        .collect();
-                    col.par_sort_unstable();
-                    u64_bytes(col)
-                }
-                KeyWidth::Wide => {
-                    let mut col: Vec<(u64, u64)> =
-                        eligible.iter().enumerate().map(|(i, &u)| (key(i), u as u64)).collect();
-                    col.par_sort_unstable();
-                    u64_bytes(col.into_iter().flat_map(|(k, u)| [k, u]))
-                }
-            }
-        }))?;
+        // Rows sorted by (low key, unique); with wide keys their checks in the same order.
+        let band_rows = |b: usize| -> Vec<(u64, u16)> {
+            let mut col: Vec<(u64, u16)> = eligible
+                .iter()
+                .enumerate()
+                .map(|(i, &u)| {
+                    let k = keys[i * params.bands + b];
+                    ((k & 0xffff_ffff) << 32 | u as u64, KeyWidth::check(k))
+                })
+                .collect();
+            col.par_sort_unstable_by_key(|r| r.0);
+            col
+        };
+        w.section((0..params.bands).map(|b| u64_bytes(band_rows(b).into_iter().map(|r| r.0))))?;
+        match width {
+            KeyWidth::Narrow => w.push(&[])?,
+            KeyWidth::Wide => w.section((0..params.bands).map(|b| {
+                band_rows(b).into_iter().flat_map(|r| r.1.to_le_bytes()).collect::<Vec<u8>>()
+            }))?,
+        }
         drop(keys);
 
         let mut ids: Vec<(u64, u64)> = store

@@ -9,7 +9,7 @@
 //! header  magic "WMINDEX\x1a" · format version u32 · fingerprint version u32
 //!         shingle size u32 · permutations u32 · seed u64 · bands u32 · rows u32
 //!         threshold f64 · documents u64 · paragraphs u64 · unique paragraphs u64
-//!         signed paragraphs u64 · section count u32 · band key bits u32 (32 or 64)
+//!         signed paragraphs u64 · section count u32 · band key bits u32 (32 or 48)
 //!         per section: offset u64 · length u64 · xxh3-64 u64
 //!         xxh3-64 of all the header bytes before it
 //! ```
@@ -71,10 +71,12 @@ pub enum Section {
     OccurrenceOffsets,
     /// Sorted distinct documents carrying each unique paragraph as body text (`u32`).
     Occurrences,
-    /// Per band, the signed paragraphs' band keys with their unique paragraph, sorted:
-    /// `key << 32 | unique` (`u64`) with 32-bit keys, rows `key, unique` (`u64 × 2`) with
-    /// 64-bit keys (see [`Header::key_bits`]).
+    /// Per band, the signed paragraphs' `band key << 32 | unique` (`u64`, the key's low 32
+    /// bits), sorted.
     Bands,
+    /// With 48-bit band keys ([`Header::key_bits`]), the 16-bit check of each row of
+    /// [`Section::Bands`] (`u16`, same order); empty with 32-bit keys.
+    BandChecks,
     /// `u64 × 2` per document, sorted: xxh3-64 of the id, document.
     Ids,
     /// `u32 × (docs + 1)`: offsets into [`Section::Adjacency`] (in entries).
@@ -101,7 +103,7 @@ pub enum Section {
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 25] = [
+    pub const ALL: [Section; 26] = [
         Section::Config,
         Section::Inputs,
         Section::Outlets,
@@ -119,6 +121,7 @@ impl Section {
         Section::OccurrenceOffsets,
         Section::Occurrences,
         Section::Bands,
+        Section::BandChecks,
         Section::Ids,
         Section::AdjacencyOffsets,
         Section::Adjacency,
@@ -149,6 +152,7 @@ impl Section {
             "occurrence offsets",
             "occurrences",
             "bands",
+            "band checks",
             "ids",
             "adjacency offsets",
             "adjacency",
@@ -188,7 +192,7 @@ pub struct Header {
     pub uniques: u64,
     /// Unique paragraphs in the band tables.
     pub signed: u64,
-    /// Bits of each band key in the band tables (32 or 64, see [`crate::lsh::KeyWidth`]).
+    /// Bits of each band key in the band tables (32 or 48, see [`crate::lsh::KeyWidth`]).
     pub key_bits: u32,
 }
 
@@ -577,10 +581,10 @@ pub fn parse_header(b: &[u8]) -> std::result::Result<Parsed, IndexProblem> {
         signed: u64_at(72)?,
         key_bits: u32_at(FIXED + 4)?,
     };
-    if header.key_bits != 32 && header.key_bits != 64 {
+    if header.key_bits != 32 && header.key_bits != 48 {
         return Err(IndexProblem::Malformed {
             section: "header",
-            detail: format!("band keys of {} bits (32 or 64)", header.key_bits),
+            detail: format!("band keys of {} bits (32 or 48)", header.key_bits),
         });
     }
     // Sections follow each other at 16-byte boundaries; padding must be zero and the file

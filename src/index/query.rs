@@ -172,7 +172,7 @@ impl Index {
 
     /// The width of the band keys in the band tables.
     pub(crate) fn key_width(&self) -> KeyWidth {
-        if self.data.header.key_bits == 64 { KeyWidth::Wide } else { KeyWidth::Narrow }
+        if self.data.header.key_bits == 48 { KeyWidth::Wide } else { KeyWidth::Narrow }
     }
 
     /// Stored unique paragraphs whose key in band `b` is `key` (cut to the index's width),
@@ -181,26 +181,19 @@ impl Index {
         let bands = self.data.u64s(Section::Bands);
         let signed = self.data.header.signed as usize;
         let (lo, hi) = (b * signed, (b + 1) * signed);
-        match self.key_width() {
-            KeyWidth::Narrow => {
-                let start = bands.lower_bound(lo, hi, key << 32);
-                let end = if key >= u32::MAX as u64 {
-                    hi
-                } else {
-                    bands.lower_bound(start, hi, (key + 1) << 32)
-                };
-                (start..end).map(|e| bands.get(e).unwrap_or(0) as u32).collect()
-            }
-            KeyWidth::Wide => {
-                let mut at = bands.lower_bound_rows(lo, hi, 2, key);
-                let mut out = Vec::new();
-                while at < hi && bands.get(2 * at) == Some(key) {
-                    out.extend(bands.get(2 * at + 1).map(|u| u as u32));
-                    at += 1;
-                }
-                out
-            }
-        }
+        let low = key & 0xffff_ffff;
+        let start = bands.lower_bound(lo, hi, low << 32);
+        let end =
+            if low == u32::MAX as u64 { hi } else { bands.lower_bound(start, hi, (low + 1) << 32) };
+        let checks = self.data.bytes(Section::BandChecks);
+        let check = KeyWidth::check(key).to_le_bytes();
+        (start..end)
+            .filter(|&r| {
+                self.key_width() == KeyWidth::Narrow
+                    || checks.get(2 * r..2 * r + 2) == Some(&check[..])
+            })
+            .map(|r| bands.get(r).unwrap_or(0) as u32)
+            .collect()
     }
 
     fn unique_key(&self, u: u32) -> Option<u128> {
