@@ -78,7 +78,7 @@ pub struct Config {
     /// …and this share of the smaller article's paragraphs aligned.
     pub translation_min_share: f64,
     /// LSH band keys are kept to 32 bits up to this many signed (distinct, non-template)
-    /// paragraphs and to 64 bits beyond, where 32-bit keys would add about n²/2³³
+    /// paragraphs and to 48 bits beyond, where 32-bit keys would add about n²/2³³
     /// accidental candidates per band (see [`crate::lsh::KeyWidth`]).
     pub wide_keys_from: usize,
     /// Compare every pair of articles exactly instead of using the LSH index. O(n²):
