@@ -44,3 +44,31 @@ fn fuzz_findings_and_seeds_stay_fixed() {
     assert!(replayed >= 10, "{replayed}");
     assert!(!inputs("regressions", "jsonl_reader").is_empty());
 }
+
+#[test]
+fn the_index_seed_is_a_valid_index_of_this_format() {
+    // A seed of an older format would be refused at the version check, and the fuzzer
+    // would never get past the header. Rebuild it with `wirematch index build` on two
+    // articles (one English, one French) when the format changes.
+    let scratch = tempfile::tempdir().unwrap();
+    for path in inputs("seeds", "index_reader") {
+        let data = std::fs::read(&path).unwrap();
+        let idx = scratch.path().join("idx");
+        std::fs::create_dir_all(&idx).unwrap();
+        std::fs::write(idx.join("index-1.wmi"), &data).unwrap();
+        let sum = wirematch::index::format::parse_header(&data)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .2;
+        std::fs::write(
+            idx.join("manifest.json"),
+            format!(
+                r#"{{"format": "wirematch-index", "version": {}, "data": "index-1.wmi", "header_checksum": "{sum:016x}"}}"#,
+                wirematch::index::format::FORMAT_VERSION
+            ),
+        )
+        .unwrap();
+        let index = wirematch::index::Index::open(&idx)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(index.len(), 2, "{}", path.display());
+    }
+}
