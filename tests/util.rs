@@ -103,6 +103,11 @@ pub fn bilingual() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/bilingual/docs.jsonl")
 }
 
+/// Two English–French translations that compete for one article (corpora/partners).
+pub fn partners() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/partners/docs.jsonl")
+}
+
 /// Writes the lines of JSONL `src` for which `pick(line number from 0)` holds to `dst`,
 /// and the others to `rest`; returns the ids written to `dst`.
 pub fn split_jsonl(

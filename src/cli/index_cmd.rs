@@ -107,6 +107,9 @@ fn query(args: &IndexQueryArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
             opened.as_secs_f64() * 1e3,
             (start.elapsed() - opened).as_secs_f64() * 1e3
         );
+        if let Some(note) = &run.stats.translation.note {
+            eprintln!("note: {note}");
+        }
     }
     Ok(match_cmd::exit_code(&run, &args.out))
 }

@@ -200,6 +200,8 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
         let (rows, blocks) = anchor_docs(run)?;
         w.push(&u64_bytes(rows))?;
         w.push(&u64_bytes(blocks.into_iter().flat_map(|(l, s, e)| [l, s, e])))?;
+        w.push(&u64_bytes(translation_best(run).into_iter().flat_map(|(k, v)| [k, v])))?;
+        w.push(&json(&run.stats.translation.embedder)?)?;
         Ok(header)
     })
 }
@@ -240,6 +242,33 @@ fn anchor_docs(run: &MatchRun) -> Result<(Vec<u64>, Vec<AnchorBlock>)> {
         }
     }
     Ok((rows.into_iter().map(|r| r.1).collect(), blocks))
+}
+
+/// Each document's best translation partner per language among the run's translated
+/// pairs (the rule of [`crate::translate::best_partners`]): `(document << 32 | language,
+/// score bits << 32 | partner)`, sorted.
+fn translation_best(run: &MatchRun) -> Vec<(u64, u64)> {
+    let store = &run.store;
+    let mut best: ahash::AHashMap<(u32, u32), (f32, u32)> = ahash::AHashMap::new();
+    for m in run.matches.iter().filter(|m| m.relation == crate::align::Relation::Translation) {
+        let score = crate::translate::partner_score(m);
+        for (d, other) in [(m.a, m.b), (m.b, m.a)] {
+            let lang = u32::from_le_bytes(store.docs[other as usize].language.to_bytes());
+            let id = |x: u32| &*store.docs[x as usize].id;
+            let slot = best.entry((d, lang)).or_insert((score, other));
+            if score > slot.0 || (score == slot.0 && id(other) < id(slot.1)) {
+                *slot = (score, other);
+            }
+        }
+    }
+    let mut rows: Vec<(u64, u64)> = best
+        .into_iter()
+        .map(|((d, l), (score, p))| {
+            ((d as u64) << 32 | l as u64, (score.to_bits() as u64) << 32 | p as u64)
+        })
+        .collect();
+    rows.sort_unstable();
+    rows
 }
 
 /// The evident-match graph as compressed rows: offsets per document (in entries),

@@ -99,11 +99,18 @@ pub enum Section {
     /// `u64 × 3` per block of [`Section::AnchorDocs`], by language: language (packed
     /// code), first row, end row.
     AnchorBlocks,
+    /// Each document's best translation partner per language in the stored run, for the
+    /// best-partner rule of translation queries: `u64 × 2` per (document, language),
+    /// sorted: `document << 32 | language`, `score bits << 32 | partner`.
+    TranslationBest,
+    /// The name of the embedder that scored [`Section::TranslationBest`] (JSON string;
+    /// empty when the run found no translation).
+    TranslationEmbedder,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 26] = [
+    pub const ALL: [Section; 28] = [
         Section::Config,
         Section::Inputs,
         Section::Outlets,
@@ -130,6 +137,8 @@ impl Section {
         Section::DocInfo,
         Section::AnchorDocs,
         Section::AnchorBlocks,
+        Section::TranslationBest,
+        Section::TranslationEmbedder,
     ];
 
     /// Name used in error messages.
@@ -161,6 +170,8 @@ impl Section {
             "document info",
             "anchor documents",
             "anchor blocks",
+            "translation best",
+            "translation embedder",
         ][self as usize]
     }
 }

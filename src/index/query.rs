@@ -453,6 +453,14 @@ impl Query<'_> {
         let partners =
             super::translations::partners(self.index, &self.local, &self.texts, self.nq, &cfg);
         self.stats.translation_partners = partners.len() as u64;
+        if partners.is_empty() {
+            // Pairs among the new articles are not reported: nothing to embed.
+            let skipped = TranslationStats {
+                skipped: Some("no stored article in another language shares anchors".into()),
+                ..Default::default()
+            };
+            return Ok((Vec::new(), skipped));
+        }
         let mut store = Store::new(Vec::new());
         let mut texts: Vec<Option<String>> = self.texts[..self.nq as usize].to_vec();
         for (doc, fp, source, loc) in &self.new_docs {
@@ -462,14 +470,48 @@ impl Query<'_> {
         }
         self.load_into(&mut store, &mut texts, &partners)?;
         store.set_templates(&self.templates_in(&store));
-        let (found, stats) =
-            translate::find(&store, &TextSource::Memory(&texts), &cfg, self.detector.embedder())?;
+        let (found, mut stats) = translate::aligned(
+            &store,
+            &TextSource::Memory(&texts),
+            &cfg,
+            self.detector.embedder(),
+        )?;
+        // The best-partner rule, with what the stored articles already have: a stored
+        // article keeps its pair with a new one only if the new one beats its best partner
+        // among the stored articles (or the pair is the new article's best).
         let nq = self.nq;
-        let found: Vec<ArticleMatch> =
-            found.into_iter().filter(|m| (m.a < nq) != (m.b < nq)).collect();
-        // Translation-store ids → local ids (partners are loaded into the local store).
         let ns = self.ns;
         let global = |d: u32| if d < nq { ns + d } else { partners[(d - nq) as usize] };
+        let mut priors: AHashMap<(u32, crate::lang::Lang), Option<(f32, String)>> = AHashMap::new();
+        // Scores of another embedder are on another scale: then the stored articles'
+        // partners cannot be compared, and the query says so.
+        let stored_embedder = self.index.translation_embedder()?;
+        let comparable = stored_embedder.is_empty() || stored_embedder == stats.embedder;
+        if !comparable {
+            let note = format!(
+                "the index's translated pairs were scored by {stored_embedder}, not {}: their \
+                 scores cannot rank the new pairs, so each stored article's best partner \
+                 among the stored ones is not taken into account (build the index with the \
+                 same embedder)",
+                stats.embedder
+            );
+            stats.note = Some(stats.note.map_or(note.clone(), |n| format!("{n}; {note}")));
+        }
+        for m in found.iter().filter(|_| comparable) {
+            for (d, other) in [(m.a, m.b), (m.b, m.a)] {
+                let lang = store.docs[other as usize].language;
+                if d >= nq && !priors.contains_key(&(d, lang)) {
+                    priors.insert((d, lang), self.index.translation_best(global(d), lang)?);
+                }
+            }
+        }
+        let found = translate::best_partners(&store, found, |d, lang| {
+            priors.get(&(d, lang)).cloned().flatten()
+        });
+        let found: Vec<ArticleMatch> =
+            found.into_iter().filter(|m| (m.a < nq) != (m.b < nq)).collect();
+        stats.matches = found.len() as u64;
+        // Translation-store ids → local ids (partners are loaded into the local store).
         let involved: Vec<u32> =
             found.iter().flat_map(|m| [m.a, m.b]).filter(|&d| d >= nq).map(global).collect();
         self.load(involved)?;

@@ -63,9 +63,23 @@ pub struct TranslationStats {
     pub matches: u64,
 }
 
-/// Finds translated article pairs. `same_language` holds the pairs already matched in one
-/// language, which are not looked at again.
+/// Finds translated article pairs: every aligned pair ([`aligned`]) that is, for at least
+/// one of its two articles, the best partner in the other's language ([`best_partners`]).
 pub fn find(
+    store: &Store,
+    source: &TextSource<'_>,
+    cfg: &Config,
+    choice: &EmbedderChoice,
+) -> Result<(Vec<ArticleMatch>, TranslationStats)> {
+    let (matches, mut stats) = aligned(store, source, cfg, choice)?;
+    let matches = best_partners(store, matches, |_, _| None);
+    stats.matches = matches.len() as u64;
+    Ok((matches, stats))
+}
+
+/// Every article pair in different languages that aligns as a translation, before the
+/// best-partner rule.
+pub fn aligned(
     store: &Store,
     source: &TextSource<'_>,
     cfg: &Config,
@@ -285,29 +299,46 @@ pub fn find(
             .par_iter()
             .filter_map(|&(a, b)| align_pair(store, cfg, &vectors, &anchor_of, threshold, a, b)),
     );
-    let matches = best_partners(store, matches);
-    stats.matches = matches.len() as u64;
     Ok((matches, stats))
 }
 
+/// The score by which an article ranks its translation partners: the summed cosine of its
+/// aligned paragraphs.
+pub fn partner_score(m: &ArticleMatch) -> f32 {
+    m.paragraphs.iter().map(|p| p.similarity).sum()
+}
+
 /// Keeps a translated pair only when it is, for at least one of its two articles, the best
-/// partner in the other article's language (by summed cosine of aligned paragraphs, then
-/// id). A translation has one original per language, while one wire story may be
-/// translated by many outlets: each of those keeps its own best pair.
-fn best_partners(store: &Store, matches: Vec<ArticleMatch>) -> Vec<ArticleMatch> {
-    let score = |m: &ArticleMatch| m.paragraphs.iter().map(|p| p.similarity).sum::<f32>();
-    let mut best: AHashMap<(u32, Lang), (f32, &str, usize)> = AHashMap::new();
+/// partner in the other article's language (by [`partner_score`], then id). A translation
+/// has one original per language, while one wire story may be translated by many outlets:
+/// each of those keeps its own best pair. `prior(d, lang)` is a best partner that document
+/// `d` has outside `matches` (its score and the partner's id): an index query knows the
+/// stored articles' best partners among the stored ones.
+pub fn best_partners(
+    store: &Store,
+    matches: Vec<ArticleMatch>,
+    prior: impl Fn(u32, Lang) -> Option<(f32, String)>,
+) -> Vec<ArticleMatch> {
+    type Slot<'a> = (f32, std::borrow::Cow<'a, str>, Option<usize>);
+    let mut best: AHashMap<(u32, Lang), Slot<'_>> = AHashMap::new();
     for (i, m) in matches.iter().enumerate() {
         for (d, other) in [(m.a, m.b), (m.b, m.a)] {
             let key = (d, store.docs[other as usize].language);
-            let cand = (score(m), &*store.docs[other as usize].id, i);
-            let slot = best.entry(key).or_insert(cand);
+            let cand = (
+                partner_score(m),
+                std::borrow::Cow::Borrowed(&*store.docs[other as usize].id),
+                Some(i),
+            );
+            let slot = best.entry(key).or_insert_with(|| match prior(key.0, key.1) {
+                Some((score, id)) => (score, std::borrow::Cow::Owned(id), None),
+                None => (f32::NEG_INFINITY, std::borrow::Cow::Borrowed(""), None),
+            });
             if cand.0 > slot.0 || (cand.0 == slot.0 && cand.1 < slot.1) {
                 *slot = cand;
             }
         }
     }
-    let keep: ahash::AHashSet<usize> = best.values().map(|v| v.2).collect();
+    let keep: ahash::AHashSet<usize> = best.values().filter_map(|v| v.2).collect();
     matches.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, m)| m).collect()
 }
 
