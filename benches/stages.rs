@@ -11,12 +11,14 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
+use wirematch::aligner;
 use wirematch::fingerprint::Fingerprinter;
 use wirematch::lsh::{self, BandKeys, KeyWidth, LshParams};
 use wirematch::minhash::MinHasher;
 use wirematch::normalize::Normalizer;
 use wirematch::shingle::Shingler;
-use wirematch::{Config, Detector, Document, Quiet};
+use wirematch::verify::Overlap;
+use wirematch::{Config, Detector, Document, Quiet, Relation};
 
 /// Expected article pairs on the sample with default settings (see tests/pipeline.rs).
 const SAMPLE_PAIRS: usize = 544;
@@ -150,6 +152,54 @@ fn lsh_stage(c: &mut Criterion) {
     g.finish();
 }
 
+/// Verification (exact overlap of candidate paragraph pairs) and alignment (article pairs
+/// view by view) on the sample's own candidates and matches.
+fn verify_and_align(c: &mut Criterion) {
+    let cfg = Config::default();
+    let det = Detector::new(cfg.clone()).expect("config");
+    let run = det.run_documents(sample_docs(), &Quiet).expect("run");
+    let store = &run.store;
+    // The candidate paragraph pairs a run verifies: the sample's signed paragraphs
+    // through the same signatures and band join.
+    let params = det.lsh_params();
+    let hasher = det.hasher();
+    let eligible: Vec<u32> = (0..store.uniques.len() as u32)
+        .filter(|&u| !store.uniques[u as usize].is_template() && store.set(u).len() > 0)
+        .collect();
+    let keys = BandKeys::build(eligible.len(), params, KeyWidth::Narrow, |i, out| {
+        let sig = hasher.sign(store.set(eligible[i]));
+        for (band, k) in out.iter_mut().enumerate() {
+            *k = params.band_key(&sig, band);
+        }
+    });
+    let (cands, _) = lsh::candidates(&keys, cfg.max_bucket, |i| i);
+    let pairs: Vec<(u32, u32)> =
+        cands.iter().map(|&(i, j)| (eligible[i as usize], eligible[j as usize])).collect();
+    let mut g = c.benchmark_group("stages");
+    g.throughput(Throughput::Elements(pairs.len() as u64));
+    g.bench_function("verify", |b| {
+        b.iter(|| {
+            pairs
+                .iter()
+                .filter(|&&(u, v)| {
+                    Overlap::of(store.set(u), store.set(v)).jaccard() >= cfg.threshold
+                })
+                .count()
+        })
+    });
+    let articles: Vec<(u32, u32)> = run
+        .matches
+        .iter()
+        .filter(|m| m.relation != Relation::Translation)
+        .map(|m| (m.a.min(m.b), m.a.max(m.b)))
+        .collect();
+    g.throughput(Throughput::Elements(articles.len() as u64));
+    g.bench_function("align", |b| {
+        b.iter(|| aligner::align_pairs(store, &cfg, &articles, 512 << 20, |m| m.shared).len())
+    });
+    g.finish();
+}
+
 fn end_to_end(c: &mut Criterion) {
     let docs = sample_docs();
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
@@ -165,5 +215,5 @@ fn end_to_end(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, text_stages, minhash, lsh_stage, end_to_end);
+criterion_group!(benches, text_stages, minhash, lsh_stage, verify_and_align, end_to_end);
 criterion_main!(benches);

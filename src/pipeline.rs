@@ -355,7 +355,7 @@ impl Detector {
     }
 
     /// The MinHash functions of this detector's configuration.
-    pub(crate) fn hasher(&self) -> &MinHasher {
+    pub fn hasher(&self) -> &MinHasher {
         &self.hasher
     }
 
