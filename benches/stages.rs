@@ -164,7 +164,7 @@ fn verify_and_align(c: &mut Criterion) {
     let params = det.lsh_params();
     let hasher = det.hasher();
     let eligible: Vec<u32> = (0..store.uniques.len() as u32)
-        .filter(|&u| !store.uniques[u as usize].is_template() && store.set(u).len() > 0)
+        .filter(|&u| !store.uniques[u as usize].is_template() && !store.set(u).is_empty())
         .collect();
     let keys = BandKeys::build(eligible.len(), params, KeyWidth::Narrow, |i, out| {
         let sig = hasher.sign(store.set(eligible[i]));
