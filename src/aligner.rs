@@ -63,7 +63,7 @@ impl Block {
         // views are copies, and the pages are released when they add up (a no-op on the
         // heap).
         let mut views = Vec::with_capacity(docs.len());
-        for wave in docs.chunks(VIEW_WAVE) {
+        for wave in docs.chunks(guard.slice(VIEW_WAVE)) {
             views.par_extend(wave.par_iter().map(|&d| DocView::build(store, d)));
             guard.check(store);
         }
@@ -124,7 +124,7 @@ pub fn align_pairs<T: Send>(
         let mut out = Vec::new();
         // Aligning reads the paragraphs' fact keys from the store: in slices, with a look
         // at memory between them.
-        for slice in group.chunks(ALIGN_SLICE) {
+        for slice in group.chunks(guard.slice(ALIGN_SLICE)) {
             out.par_extend(
                 slice
                     .par_iter()

@@ -633,7 +633,7 @@ impl Detector {
         };
         let mut links: Vec<Link> = Vec::new();
         let guard = crate::store::PageGuard::new(&store, self.view_budget);
-        for slice in cands.chunks(VERIFY_SLICE) {
+        for slice in cands.chunks(guard.slice(VERIFY_SLICE)) {
             links.extend(verify_slice(slice));
             guard.check(&store);
         }

@@ -139,6 +139,13 @@ impl PageGuard {
         PageGuard { limit: spilled.then(|| crate::memory::resident().unwrap_or(0) + allowance) }
     }
 
+    /// How many items to handle between two checks: `watched` for a spilled store, all of
+    /// them otherwise (each slice is a parallel call, and a thousand small ones cost more
+    /// in thread wake-ups than the work they spread).
+    pub fn slice(&self, watched: usize) -> usize {
+        if self.limit.is_some() { watched.max(1) } else { usize::MAX }
+    }
+
     /// Releases the store's pages if the process is over the limit (or cannot tell).
     pub fn check(&self, store: &Store) {
         if let Some(limit) = self.limit {
