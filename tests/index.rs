@@ -145,6 +145,10 @@ fn with_wide_band_keys_results_and_query_equality_are_unchanged() {
     assert!(narrow_log.contains("(32-bit keys)"), "{narrow_log}");
     assert!(wide_log.contains("(48-bit keys)"), "{wide_log}");
     assert_eq!(wide_pairs, narrow_pairs);
+    // Spilled wide keys (the key and check columns in file-backed maps) too.
+    let (spilled_pairs, _) =
+        with(&["--config".as_ref(), wide.as_os_str(), "--memory-budget".as_ref(), "64M".as_ref()]);
+    assert_eq!(spilled_pairs, narrow_pairs);
 
     let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
     let new = split_jsonl(&sample(), &q, &s, |i| i % 3 == 1);
