@@ -204,6 +204,12 @@ impl KeyWidth {
         }
     }
 
+    /// The 32-bit key of a full key (its low bits), as the band columns keep it.
+    #[inline]
+    pub fn low(key: u64) -> u32 {
+        key as u32
+    }
+
     /// The 16-bit check of a full key (bits 32 to 47).
     #[inline]
     pub fn check(key: u64) -> u16 {
@@ -265,7 +271,7 @@ impl BandKeys {
             for i in 0..len {
                 fill(c * FILL_CHUNK + i, &mut item);
                 for (col, &k) in lows.iter_mut().zip(&item) {
-                    col[i] = k as u32;
+                    col[i] = KeyWidth::low(k);
                 }
                 for (col, &k) in checks.iter_mut().zip(&item) {
                     col[i] = KeyWidth::check(k);
@@ -305,7 +311,7 @@ impl BandKeys {
                 for i in 0..len {
                     fill(start + i, &mut item);
                     for (b, &k) in item.iter().enumerate() {
-                        lows[b * len + i] = k as u32;
+                        lows[b * len + i] = KeyWidth::low(k);
                     }
                     if !checks.is_empty() {
                         for (b, &k) in item.iter().enumerate() {

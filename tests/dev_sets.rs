@@ -137,30 +137,10 @@ fn index_query_of_half_the_wmt_set_equals_the_full_run() {
     let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
     let new = split_jsonl(&docs, &q, &s, |i| i % 2 == 1);
     let idx = t.path("idx");
-    wm().args(["-q", "index", "build", "--no-model"])
-        .arg(&s)
-        .arg("-o")
-        .arg(&idx)
-        .assert()
-        .success();
-    let run = |c: &mut assert_cmd::Command| {
-        let out = c.output().expect("run");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        canonical(&out.stdout)
-    };
-    let got = run(wm()
-        .args(["-q", "index", "query", "--no-model", "--format", "jsonl"])
-        .arg(&idx)
-        .arg(&q));
-    let full = run(wm().args(["-q", "match", "--no-model", "--format", "jsonl"]).arg(&s).arg(&q));
-    let expected: Vec<String> = full
-        .into_iter()
-        .filter(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json");
-            let inq = |k: &str| new.contains(v[k].as_str().unwrap_or(""));
-            inq("a") != inq("b")
-        })
-        .collect();
+    let no_model = std::ffi::OsStr::new("--no-model");
+    build(&[no_model, s.as_os_str()], &idx);
+    let got = canonical(&query_output(&idx, &q, &["--no-model"]));
+    let expected = cross(&run_match(&[no_model, s.as_os_str(), q.as_os_str()]), &new);
     let translated = expected.iter().filter(|l| l.contains("\"translation\"")).count();
     assert!(translated > 200, "{translated} translated pairs across the halves");
     let only = |a: &[String], b: &[String]| -> Vec<String> {

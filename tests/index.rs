@@ -1,59 +1,12 @@
 //! The persistent index: a query reports what `match` over the stored and the new
 //! articles together reports for their cross pairs; files are refused when they do not fit.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::util::{TestCorpus, bilingual, canonical, lines, partners, sample, split_jsonl, wm};
-
-fn build<P: AsRef<std::ffi::OsStr>>(inputs: &[P], dir: &Path) {
-    let mut c = wm();
-    c.arg("-q").arg("index").arg("build");
-    for i in inputs {
-        c.arg(i);
-    }
-    c.arg("-o").arg(dir).assert().success();
-}
-
-fn query(dir: &Path, q: &Path) -> Vec<String> {
-    canonical(&query_output(dir, q, &[]))
-}
-
-/// The JSONL that `index query DIR Q` with `extra` options prints.
-fn query_output(dir: &Path, q: &Path, extra: &[&str]) -> Vec<u8> {
-    let out = wm()
-        .args(["-q", "index", "query", "--format", "jsonl"])
-        .args(extra)
-        .arg(dir)
-        .arg(q)
-        .output()
-        .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    out.stdout
-}
-
-fn run_match<P: AsRef<std::ffi::OsStr>>(args: &[P]) -> Vec<String> {
-    let mut c = wm();
-    c.args(["-q", "match", "--format", "jsonl"]);
-    for a in args {
-        c.arg(a);
-    }
-    let out = c.output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    canonical(&out.stdout)
-}
-
-/// Pairs of a full run with exactly one side among `new`.
-fn cross(all: &[String], new: &BTreeSet<String>) -> Vec<String> {
-    all.iter()
-        .filter(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json");
-            let inq = |k: &str| new.contains(v[k].as_str().unwrap_or(""));
-            inq("a") != inq("b")
-        })
-        .cloned()
-        .collect()
-}
+use crate::util::{
+    TestCorpus, bilingual, build, canonical, cross, lines, partners, query, query_output,
+    run_match, sample, split_jsonl, wm,
+};
 
 fn data_file(dir: &Path) -> PathBuf {
     let m: serde_json::Value =
@@ -485,7 +438,7 @@ fn a_template_completed_by_the_new_article_is_set_aside() {
     build(&[&s], &idx);
     // Alone, the stored corpus has no template: the two articles match on the footer.
     assert_eq!(run_match(&[&s]).len(), 1);
-    let new: BTreeSet<String> = ["g3".to_string()].into();
+    let new: std::collections::BTreeSet<String> = ["g3".to_string()].into();
     let expected = cross(&run_match(&[&s, &q]), &new);
     assert!(expected.is_empty(), "{expected:?}");
     assert_eq!(query(&idx, &q), expected);

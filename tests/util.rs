@@ -139,3 +139,55 @@ pub fn canonical(out: &[u8]) -> Vec<String> {
     v.sort();
     v
 }
+
+/// `index build INPUTS… -o DIR` (quiet), which must succeed.
+pub fn build<P: AsRef<std::ffi::OsStr>>(inputs: &[P], dir: &Path) {
+    let mut c = wm();
+    c.arg("-q").arg("index").arg("build");
+    for i in inputs {
+        c.arg(i);
+    }
+    c.arg("-o").arg(dir).assert().success();
+}
+
+/// The sorted JSONL lines of `index query DIR Q`.
+pub fn query(dir: &Path, q: &Path) -> Vec<String> {
+    canonical(&query_output(dir, q, &[]))
+}
+
+/// The JSONL that `index query DIR Q` with `extra` options prints.
+pub fn query_output(dir: &Path, q: &Path, extra: &[&str]) -> Vec<u8> {
+    let out = wm()
+        .args(["-q", "index", "query", "--format", "jsonl"])
+        .args(extra)
+        .arg(dir)
+        .arg(q)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// The sorted JSONL lines of `match ARGS…`.
+pub fn run_match<P: AsRef<std::ffi::OsStr>>(args: &[P]) -> Vec<String> {
+    let mut c = wm();
+    c.args(["-q", "match", "--format", "jsonl"]);
+    for a in args {
+        c.arg(a);
+    }
+    let out = c.output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    canonical(&out.stdout)
+}
+
+/// Pairs of a full run with exactly one side among `new`.
+pub fn cross(all: &[String], new: &std::collections::BTreeSet<String>) -> Vec<String> {
+    all.iter()
+        .filter(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            let inq = |k: &str| new.contains(v[k].as_str().unwrap_or(""));
+            inq("a") != inq("b")
+        })
+        .cloned()
+        .collect()
+}

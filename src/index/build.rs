@@ -152,27 +152,27 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
             )
             .flatten_iter()
             .collect();
-        // Rows sorted by (low key, unique); with wide keys their checks in the same order.
-        let band_rows = |b: usize| -> Vec<(u64, u16)> {
+        // Rows sorted by (low key, unique); with wide keys their checks, in the same order,
+        // are gathered as each band is sorted (2 bytes a row, a quarter of `keys`) and
+        // written as the next section.
+        let mut checks: Vec<u8> = Vec::new();
+        w.section((0..params.bands).map(|b| {
             let mut col: Vec<(u64, u16)> = eligible
                 .iter()
                 .enumerate()
                 .map(|(i, &u)| {
                     let k = keys[i * params.bands + b];
-                    ((k & 0xffff_ffff) << 32 | u as u64, KeyWidth::check(k))
+                    ((KeyWidth::low(k) as u64) << 32 | u as u64, KeyWidth::check(k))
                 })
                 .collect();
             col.par_sort_unstable_by_key(|r| r.0);
-            col
-        };
-        w.section((0..params.bands).map(|b| u64_bytes(band_rows(b).into_iter().map(|r| r.0))))?;
-        match width {
-            KeyWidth::Narrow => w.push(&[])?,
-            KeyWidth::Wide => w.section((0..params.bands).map(|b| {
-                band_rows(b).into_iter().flat_map(|r| r.1.to_le_bytes()).collect::<Vec<u8>>()
-            }))?,
-        }
+            if width == KeyWidth::Wide {
+                checks.extend(col.iter().flat_map(|r| r.1.to_le_bytes()));
+            }
+            u64_bytes(col.into_iter().map(|r| r.0))
+        }))?;
         drop(keys);
+        w.push(&checks)?;
 
         let mut ids: Vec<(u64, u64)> = store
             .docs

@@ -181,7 +181,7 @@ impl Index {
         let bands = self.data.u64s(Section::Bands);
         let signed = self.data.header.signed as usize;
         let (lo, hi) = (b * signed, (b + 1) * signed);
-        let low = key & 0xffff_ffff;
+        let low = KeyWidth::low(key) as u64;
         let start = bands.lower_bound(lo, hi, low << 32);
         let end =
             if low == u32::MAX as u64 { hi } else { bands.lower_bound(start, hi, (low + 1) << 32) };
@@ -495,7 +495,10 @@ impl Query<'_> {
                  same embedder)",
                 stats.embedder
             );
-            stats.note = Some(stats.note.map_or(note.clone(), |n| format!("{n}; {note}")));
+            stats.note = Some(match stats.note {
+                Some(n) => format!("{n}; {note}"),
+                None => note,
+            });
         }
         for m in found.iter().filter(|_| comparable) {
             for (d, other) in [(m.a, m.b), (m.b, m.a)] {
