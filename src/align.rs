@@ -41,6 +41,12 @@ pub enum Relation {
     Rewrite,
     /// One article translates the other, or both translate one original.
     Translation,
+    /// The two share only quoted material (a statement both quote): not reuse, reported
+    /// only on request ([`Config::quotes`]).
+    Quote,
+    /// One is a listing page (headlines and teasers of many stories) carrying the other's
+    /// headline or teaser: not reuse, reported only on request ([`Config::listings`]).
+    Listing,
 }
 
 impl Relation {
@@ -51,7 +57,15 @@ impl Relation {
             Relation::Partial => "partial",
             Relation::Rewrite => "rewrite",
             Relation::Translation => "translation",
+            Relation::Quote => "quote",
+            Relation::Listing => "listing",
         }
+    }
+
+    /// Whether the relation is reuse of copy (copy, partial, rewrite, translation), as
+    /// opposed to the relations reported only on request (quote, listing).
+    pub fn is_reuse(self) -> bool {
+        !matches!(self, Relation::Quote | Relation::Listing)
     }
 }
 
@@ -95,6 +109,9 @@ impl ArticleMatch {
     /// sides, or near-verbatim copy, or copy covering most of one article. The rest (one
     /// reworded paragraph) needs corroboration (see [`Config::corroborate`]).
     pub fn self_evident(&self, cfg: &Config) -> bool {
+        if !self.relation.is_reuse() {
+            return false;
+        }
         if self.similarity as f64 >= cfg.copy_similarity
             || (self.coverage_a.max(self.coverage_b) as f64) > cfg.copy_coverage
             || self.relation == Relation::Translation
@@ -116,8 +133,16 @@ struct LocalPara {
     tokens: u32,
     /// Shingle-set size.
     size: u32,
+    /// Of those, prose shingles (not quoted material).
+    prose: u32,
+    /// Body tokens before this paragraph in the document.
+    offset: u64,
     unique: u32,
 }
+
+/// Flag of a [`DocView`] entry whose shingle is text the corpus repeats across news cycles
+/// (see [`crate::recurring`]): it aligns paragraphs but is no evidence of reuse.
+const RECURRING: u32 = 1 << 31;
 
 /// One document as sorted `(shingle, local paragraph)` entries.
 #[derive(Debug, Clone, Default)]
@@ -145,10 +170,15 @@ impl DocView {
                 index: i as u32,
                 tokens: p.tokens,
                 size: set.len() as u32,
+                prose: set.iter().filter(|&&h| crate::shingle::is_prose(h)).count() as u32,
+                offset: v.body_tokens,
                 unique: p.unique,
             });
             v.body_tokens += p.tokens as u64;
-            entries.extend(set.iter().map(|&h| (h, local)));
+            entries.extend(
+                set.iter()
+                    .map(|&h| (h, if store.is_recurring(h) { local | RECURRING } else { local })),
+            );
         }
         entries.sort_unstable();
         v.hashes = entries.iter().map(|e| e.0).collect();
@@ -188,8 +218,21 @@ fn facts_agree(store: &Store, u: u32, v: u32, min_share: f64) -> bool {
 pub struct AlignScratch {
     cells: Vec<u64>,
     counts: Vec<u16>,
+    prose: Vec<u16>,
+    evidence: Vec<u16>,
     touched: Vec<u32>,
 }
+
+/// Shingles a paragraph pair shares, beyond their number: the prose ones (not quoted
+/// material), and of those the ones that are evidence of reuse (not recurring text).
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    prose: u32,
+    evidence: u32,
+}
+
+/// Evidence that starts at or past this share of both articles' body is their tail.
+const TAIL: f64 = 0.5;
 
 /// Paragraph-pair counts of two articles small enough for a dense matrix.
 const DENSE_CELLS: usize = 1 << 14;
@@ -203,17 +246,23 @@ pub fn align(
     scratch: &mut AlignScratch,
 ) -> Option<ArticleMatch> {
     // Merge join: every (paragraph of a, paragraph of b) sharing a shingle, counted once
-    // per shingle. Small articles (nearly all) count into a dense matrix; others collect
-    // cells and sort them.
+    // per shingle; apart, the prose shingles among them (quoted material aligns paragraphs
+    // but is no evidence of reuse) and, of those, the ones that are evidence (not text
+    // the corpus repeats across news cycles). Small articles (nearly all) count into dense
+    // matrices; others collect cells (the two flags in the low bits) and sort them.
     let (ha, hb) = (&va.hashes, &vb.hashes);
     let (na, nb) = (va.paras.len(), vb.paras.len());
     let dense = na * nb <= DENSE_CELLS;
-    let AlignScratch { cells, counts, touched } = scratch;
+    let AlignScratch { cells, counts, prose, evidence, touched } = scratch;
     cells.clear();
     touched.clear();
     if dense {
         counts.clear();
         counts.resize(na * nb, 0);
+        prose.clear();
+        prose.resize(na * nb, 0);
+        evidence.clear();
+        evidence.resize(na * nb, 0);
     }
     let mut shared_total = 0usize;
     let (mut i, mut j) = (0, 0);
@@ -226,8 +275,13 @@ pub fn align(
         }
         let i2 = i + ha[i..].iter().take_while(|&&h| h == x).count();
         let j2 = j + hb[j..].iter().take_while(|&&h| h == x).count();
+        let is_prose = crate::shingle::is_prose(x);
         for &p in &va.owner[i..i2] {
+            // Recurring text is flagged alike on both sides (a property of the shingle).
+            let is_evidence = is_prose && p & RECURRING == 0;
+            let p = p & !RECURRING;
             for &q in &vb.owner[j..j2] {
+                let q = q & !RECURRING;
                 shared_total += 1;
                 if dense {
                     let c = p as usize * nb + q as usize;
@@ -235,8 +289,11 @@ pub fn align(
                         touched.push(c as u32);
                     }
                     counts[c] = counts[c].saturating_add(1);
+                    prose[c] = prose[c].saturating_add(is_prose as u16);
+                    evidence[c] = evidence[c].saturating_add(is_evidence as u16);
                 } else {
-                    cells.push((p as u64) << 32 | q as u64);
+                    let flags = (is_prose as u64) << 1 | is_evidence as u64;
+                    cells.push(((p as u64) << 32 | q as u64) << 2 | flags);
                 }
             }
         }
@@ -246,33 +303,40 @@ pub fn align(
     if shared_total < cfg.min_shared as usize {
         return None;
     }
-    // (p, q, shared) per paragraph pair, in (p, q) order.
-    let mut pairs: Vec<(usize, usize, u32)> = Vec::new();
+    // (p, q, shared, shared prose, shared evidence) per paragraph pair, in (p, q) order.
+    let mut pairs: Vec<(usize, usize, u32, Counts)> = Vec::new();
     if dense {
         touched.sort_unstable();
-        pairs.extend(
-            touched.iter().map(|&c| (c as usize / nb, c as usize % nb, counts[c as usize] as u32)),
-        );
+        pairs.extend(touched.iter().map(|&c| {
+            let c = c as usize;
+            let k = Counts { prose: prose[c] as u32, evidence: evidence[c] as u32 };
+            (c / nb, c % nb, counts[c] as u32, k)
+        }));
     } else {
         cells.sort_unstable();
         let mut k = 0;
         while k < cells.len() {
-            let c = cells[k];
-            let n = cells[k..].iter().take_while(|&&x| x == c).count();
+            let c = cells[k] >> 2;
+            let n = cells[k..].iter().take_while(|&&x| x >> 2 == c).count();
+            let run = &cells[k..k + n];
+            let counts = Counts {
+                prose: run.iter().filter(|&&x| x & 2 != 0).count() as u32,
+                evidence: run.iter().filter(|&&x| x & 1 != 0).count() as u32,
+            };
             k += n;
-            pairs.push(((c >> 32) as usize, (c & 0xffff_ffff) as usize, n as u32));
+            pairs.push(((c >> 32) as usize, (c & 0xffff_ffff) as usize, n as u32, counts));
         }
     }
     // Aligned paragraph pairs and, per paragraph, its best partner.
-    let mut aligned: Vec<(u32, u32, Overlap)> = Vec::new();
-    for (p, q, n) in pairs {
+    let mut aligned: Vec<(u32, u32, Overlap, Counts)> = Vec::new();
+    for (p, q, n, e) in pairs {
         let o = Overlap { shared: n, len_a: va.paras[p].size, len_b: vb.paras[q].size };
         let identical_short = n == o.len_a && n == o.len_b;
         let similar = (n >= cfg.align_min_shared && o.containment() >= cfg.align_containment)
             || identical_short;
         if similar && facts_agree(store, va.paras[p].unique, vb.paras[q].unique, cfg.fact_agreement)
         {
-            aligned.push((p as u32, q as u32, o));
+            aligned.push((p as u32, q as u32, o, e));
         }
     }
     // At least one paragraph pair must be as similar as the index is built to find: many
@@ -281,45 +345,93 @@ pub fn align(
         o.jaccard() >= cfg.threshold
             || (o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared)
     };
-    if !aligned.iter().any(|(_, _, o)| strong(o)) {
+    if !aligned.iter().any(|(_, _, o, _)| strong(o)) {
         return None;
     }
-    let mut best_a: Vec<Option<Overlap>> = vec![None; va.paras.len()];
-    let mut best_b: Vec<Option<Overlap>> = vec![None; vb.paras.len()];
-    for &(p, q, o) in &aligned {
+    let mut best_a: Vec<Option<(Overlap, Counts, u32)>> = vec![None; va.paras.len()];
+    let mut best_b: Vec<Option<(Overlap, Counts, u32)>> = vec![None; vb.paras.len()];
+    for &(p, q, o, e) in &aligned {
+        let prose_min = va.paras[p as usize].prose.min(vb.paras[q as usize].prose);
         let ba = &mut best_a[p as usize];
-        if ba.is_none_or(|x| o.shared > x.shared) {
-            *ba = Some(o);
+        if ba.is_none_or(|x| o.shared > x.0.shared) {
+            *ba = Some((o, e, prose_min));
         }
         let bb = &mut best_b[q as usize];
-        if bb.is_none_or(|x| o.shared > x.shared) {
-            *bb = Some(o);
+        if bb.is_none_or(|x| o.shared > x.0.shared) {
+            *bb = Some((o, e, prose_min));
         }
     }
     // Shingles of each side's aligned paragraphs found in the other side (a shingle of p
-    // shared with two aligned partners counts once per partner; min of both sides bounds it).
-    let side = |best: &[Option<Overlap>], paras: &[LocalPara], total: u64| {
-        let (mut shared, mut num, mut den, mut tokens) = (0u32, 0u64, 0u64, 0u64);
+    // shared with two aligned partners counts once per partner; min of both sides bounds
+    // it), the prose ones among them, and the verbatim share of the prose.
+    struct Side {
+        shared: u32,
+        evidence: u32,
+        sim: f64,
+        cov: f64,
+    }
+    let side = |best: &[Option<(Overlap, Counts, u32)>], paras: &[LocalPara], total: u64| {
+        let (mut shared, mut evidence, mut tokens) = (0u32, 0u32, 0u64);
+        let (mut num, mut den, mut pnum, mut pden) = (0u64, 0u64, 0u64, 0u64);
         for (b, p) in best.iter().zip(paras) {
-            if let Some(o) = b {
+            if let Some((o, e, prose_min)) = b {
                 shared += o.shared;
+                evidence += e.evidence;
                 num += o.shared as u64;
                 den += o.len_a.min(o.len_b) as u64;
+                pnum += e.prose as u64;
+                pden += *prose_min as u64;
                 tokens += p.tokens as u64;
             }
         }
-        let sim = if den == 0 { 0.0 } else { num as f64 / den as f64 };
+        // Verbatim share of the prose; of everything when the aligned text is all quoted.
+        let (num, den) = if pden > 0 { (pnum, pden) } else { (num, den) };
+        let sim = if den == 0 { 0.0 } else { (num as f64 / den as f64).min(1.0) };
         let cov = if total == 0 { 0.0 } else { tokens as f64 / total as f64 };
-        (shared, sim, cov)
+        Side { shared, evidence, sim, cov }
     };
-    let (sh_a, sim_a, cov_a) = side(&best_a, &va.paras, va.body_tokens);
-    let (sh_b, sim_b, cov_b) = side(&best_b, &vb.paras, vb.body_tokens);
-    let shared = sh_a.min(sh_b);
+    let sa = side(&best_a, &va.paras, va.body_tokens);
+    let sb = side(&best_b, &vb.paras, vb.body_tokens);
+    let (cov_a, cov_b) = (sa.cov, sb.cov);
+    let shared = sa.shared.min(sb.shared);
     if shared < cfg.min_shared {
         return None;
     }
-    let similarity = sim_a.max(sim_b);
-    let relation = if similarity < cfg.copy_similarity {
+    // Evidence of reuse is prose: text shared only inside quotations is a statement both
+    // quote, reported (as such) only on request.
+    let quote_only = sa.evidence.min(sb.evidence) < cfg.min_shared;
+    if quote_only && !cfg.quotes {
+        return None;
+    }
+    let (da, db) = (&store.docs[a as usize], &store.docs[b as usize]);
+    if !quote_only {
+        // Where the evidence lies in each article: text both share only in their closing
+        // parts — starting in the second half and running to the end of both — is what
+        // sites print after the story (footers, "About" sections, disclaimers, notices).
+        // A wire paragraph appended to a local story is not at the end of the wire story.
+        let tail = |best: &[Option<(Overlap, Counts, u32)>], paras: &[LocalPara], total: u64| {
+            let evidence = |b: &Option<(Overlap, Counts, u32)>| b.is_some_and(|x| x.1.evidence > 0);
+            let first = best.iter().zip(paras).find(|(b, _)| evidence(b));
+            let starts_late =
+                first.is_some_and(|(_, p)| p.offset as f64 >= TAIL * total.max(1) as f64);
+            starts_late && best.last().is_some_and(|b| b.is_some())
+        };
+        if tail(&best_a, &va.paras, va.body_tokens) && tail(&best_b, &vb.paras, vb.body_tokens) {
+            return None;
+        }
+        // One outlet's articles of different news cycles share its furniture, not a story.
+        if da.outlet.is_some() && da.outlet == db.outlet {
+            if let (Some(x), Some(y)) = (da.published, db.published) {
+                if x.surely_apart_by(y) > cfg.news_cycle_days * 86_400.0 {
+                    return None;
+                }
+            }
+        }
+    }
+    let similarity = sa.sim.max(sb.sim);
+    let relation = if quote_only {
+        Relation::Quote
+    } else if similarity < cfg.copy_similarity {
         Relation::Rewrite
     } else if cov_a.max(cov_b) > cfg.copy_coverage {
         Relation::Copy
@@ -328,13 +440,12 @@ pub fn align(
     };
     let mut paragraphs: Vec<ParagraphMatch> = aligned
         .iter()
-        .map(|&(p, q, o)| ParagraphMatch {
+        .map(|&(p, q, o, _)| ParagraphMatch {
             a: va.paras[p as usize].index,
             b: vb.paras[q as usize].index,
             similarity: o.jaccard() as f32,
         })
         .collect();
-    let (da, db) = (&store.docs[a as usize], &store.docs[b as usize]);
     let order = match (da.published, db.published) {
         (Some(x), Some(y)) => x.surely_cmp(y),
         _ => None,

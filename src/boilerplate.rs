@@ -43,11 +43,18 @@ pub enum Boilerplate {
     Loop,
     /// A paragraph the outlet prints in many different articles (learned from the corpus).
     Template,
+    /// Text several outlets print across news cycles, whatever the story around it (a
+    /// publishing system's notice, a distributor's footer; learned from the corpus, see
+    /// [`crate::recurring`]).
+    Recurring,
+    /// A press release's closing sections: "About <company>", forward-looking statements,
+    /// media contacts.
+    Release,
 }
 
 impl Boilerplate {
     /// All reasons, in report order.
-    pub const ALL: [Boilerplate; 9] = [
+    pub const ALL: [Boilerplate; 11] = [
         Boilerplate::Share,
         Boilerplate::Navigation,
         Boilerplate::Credit,
@@ -57,6 +64,8 @@ impl Boilerplate {
         Boilerplate::Continuation,
         Boilerplate::Loop,
         Boilerplate::Template,
+        Boilerplate::Recurring,
+        Boilerplate::Release,
     ];
 
     /// Short lower-case name used in reports.
@@ -71,6 +80,8 @@ impl Boilerplate {
             Boilerplate::Continuation => "continuation",
             Boilerplate::Loop => "loop",
             Boilerplate::Template => "template",
+            Boilerplate::Recurring => "recurring",
+            Boilerplate::Release => "release",
         }
     }
 }
@@ -240,6 +251,106 @@ const FOOTER_ANYWHERE: &[&[&str]] = &[
     &["contributed", "to", "this", "report"],
     &["republication", "or", "redistribution"],
 ];
+/// Phrases of a press release's closing matter: legal notices and distributors' lines.
+/// Searched in paragraphs of up to [`RELEASE_WORDS`] words (legal paragraphs are long).
+const RELEASE_ANYWHERE: &[&[&str]] = &[
+    &["forward", "looking", "statements", "within", "the", "meaning"],
+    &["private", "securities", "litigation", "reform", "act"],
+    &["undue", "reliance", "on", "these", "forward", "looking"],
+    &["undue", "reliance", "on", "any", "forward", "looking"],
+    &["undue", "reliance", "on", "such", "forward", "looking"],
+    &["to", "view", "the", "original", "version", "on"],
+    &["for", "the", "original", "version", "on"],
+    &["view", "source", "version", "on"],
+    &["press", "release", "distribution", "provided", "by"],
+    &["press", "release", "service", "and", "press", "release", "distribution"],
+    &["this", "announcement", "is", "distributed", "by"],
+    &["the", "issuer", "is", "solely", "responsible", "for", "the", "content"],
+    &["accepts", "responsibility", "for", "the", "adequacy", "or", "accuracy"],
+    &["déclarations", "prospectives"],
+    &["zukunftsgerichtete", "aussagen"],
+    &["declaraciones", "prospectivas"],
+];
+/// Longest paragraph (in words) searched for [`RELEASE_ANYWHERE`] phrases.
+const RELEASE_WORDS: usize = 250;
+
+/// Headings that open a press release's closing sections, with the number of paragraphs
+/// after them that belong to the section.
+const RELEASE_HEADINGS: &[(&[&str], usize)] = &[
+    (&["forward", "looking", "statements"], 2),
+    (&["forward", "looking", "statement"], 2),
+    (&["safe", "harbor", "statement"], 2),
+    (&["safe", "harbour", "statement"], 2),
+    (&["cautionary", "note"], 2),
+    (&["cautionary", "statement"], 2),
+    (&["media", "contact"], 4),
+    (&["media", "contacts"], 4),
+    (&["press", "contact"], 4),
+    (&["press", "contacts"], 4),
+    (&["investor", "contact"], 4),
+    (&["investor", "contacts"], 4),
+    (&["investor", "relations"], 4),
+    (&["contact"], 4),
+    (&["contacts"], 4),
+    (&["contact", "presse"], 4),
+    (&["pressekontakt"], 4),
+    (&["kontakt"], 4),
+    (&["contacto"], 4),
+    (&["contacto", "de", "prensa"], 4),
+];
+
+/// Words that open an "About <Company>" heading (English, French, German, Spanish).
+const ABOUT: &[&[&str]] = &[
+    &["about"],
+    &["à", "propos", "de"],
+    &["a", "propos", "de"],
+    &["über"],
+    &["acerca", "de"],
+    &["sobre"],
+];
+
+/// Paragraphs after an "About <Company>" heading that belong to its section.
+const ABOUT_PARAGRAPHS: usize = 2;
+
+/// Whether the line or paragraph `raw` (with tokens `range` of `toks`) is a heading that
+/// opens a press release's closing section — "About Acme Corp.", "Forward-Looking
+/// Statements", "Media contact:" — and how many paragraphs after it the section spans.
+pub fn release_heading(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<usize> {
+    let v = View { toks, range };
+    let n = v.len();
+    if n == 0 || n > 10 {
+        return None;
+    }
+    let t = raw.trim();
+    // A heading is not a sentence.
+    if t.ends_with(['.', '!', '?'])
+        && !t.ends_with("Inc.")
+        && !t.ends_with("Ltd.")
+        && !t.ends_with("Corp.")
+    {
+        return None;
+    }
+    let words: Vec<&str> = v.iter().collect();
+    for (phrase, span) in RELEASE_HEADINGS {
+        if words == *phrase {
+            return Some(*span);
+        }
+    }
+    for phrase in ABOUT {
+        if words.len() > phrase.len() && words[..phrase.len()] == **phrase {
+            // "About Acme", "ABOUT ACME": a name follows, written with a capital.
+            let after = t.split_whitespace().nth(phrase.len());
+            if after
+                .and_then(|w| w.chars().find(|c| c.is_alphanumeric()))
+                .is_some_and(|c| c.is_uppercase())
+            {
+                return Some(ABOUT_PARAGRAPHS);
+            }
+        }
+    }
+    None
+}
+
 const FOOTER_START: &[&[&str]] = &[
     &["reporting", "by"],
     &["additional", "reporting", "by"],
@@ -304,6 +415,7 @@ enum Group {
     NewsletterAction = 2,
     NewsletterObject = 3,
     FooterAnywhere = 4,
+    Release = 7,
     FooterStart = 5,
     Byline = 6,
 }
@@ -360,6 +472,7 @@ struct PhraseMatcher {
     start: Phrases,
     anywhere: Phrases,
     footer: Phrases,
+    release: Phrases,
 }
 
 fn phrase_matcher() -> &'static PhraseMatcher {
@@ -384,6 +497,7 @@ fn phrase_matcher() -> &'static PhraseMatcher {
             StartKind::Unanchored,
         ),
         footer: Phrases::new(&[(Group::FooterAnywhere, FOOTER_ANYWHERE)], StartKind::Unanchored),
+        release: Phrases::new(&[(Group::Release, RELEASE_ANYWHERE)], StartKind::Unanchored),
     })
 }
 
@@ -418,6 +532,16 @@ impl View<'_> {
             }
         }
         f
+    }
+
+    /// Whether the token string holds a press release's legal or distribution phrase.
+    fn has_release_phrase(&self) -> bool {
+        let text = self.toks.run(self.range.start, self.range.end);
+        let bytes = text.as_bytes();
+        phrase_matcher().release.ac.find_iter(text).any(|hit| {
+            let (s, e) = (hit.start(), hit.end());
+            (s == 0 || bytes[s - 1] == b' ') && (e == text.len() || bytes[e] == b' ')
+        })
     }
 }
 
@@ -456,6 +580,9 @@ pub fn classify(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<Boilerp
     }
     if n <= 60 && (is_footer_raw(raw) || is_copyright_line(&v)) {
         return Some(Boilerplate::Footer);
+    }
+    if n <= RELEASE_WORDS && v.has_release_phrase() {
+        return Some(Boilerplate::Release);
     }
     if n <= 10 && is_byline(raw, &v, has(f.anywhere, Group::Byline)) {
         return Some(Boilerplate::Byline);

@@ -81,6 +81,20 @@ pub struct Config {
     /// paragraphs and to 48 bits beyond, where 32-bit keys would add about n²/2³³
     /// accidental candidates per band (see [`crate::lsh::KeyWidth`]).
     pub wide_keys_from: usize,
+    /// Articles published surely more than this many days apart belong to different news
+    /// cycles. News copy is reused within its cycle; text that recurs across cycles in
+    /// several outlets' articles, or in one outlet's, is site and distributor furniture
+    /// (see [`crate::recurring`]).
+    pub news_cycle_days: f64,
+    /// Text recurring across news cycles is furniture when it is shared by at least this
+    /// many documents (of at least two outlets).
+    pub recurring_min_docs: usize,
+    /// Also report article pairs that share only quoted material (a statement both quote),
+    /// with relation `quote`. Off by default: a quotation is no evidence of reuse.
+    pub quotes: bool,
+    /// Also report the matches of listing pages (headlines and teasers of many stories)
+    /// with the stories they list, with relation `listing`. Off by default.
+    pub listings: bool,
     /// Compare every pair of articles exactly instead of using the LSH index. O(n²):
     /// for small corpora, and as the reference the index is tested against.
     pub exhaustive: bool,
@@ -113,6 +127,10 @@ impl Default for Config {
             translation_min_paragraphs: 2,
             translation_min_share: 0.25,
             wide_keys_from: 1 << 22,
+            news_cycle_days: 2.0,
+            recurring_min_docs: 3,
+            quotes: false,
+            listings: false,
             exhaustive: false,
         }
     }
@@ -157,6 +175,15 @@ impl Config {
             )));
         }
         unit("translation_min_share", self.translation_min_share)?;
+        if !(self.news_cycle_days > 0.0 && self.news_cycle_days.is_finite()) {
+            return Err(Error::Config(format!(
+                "news_cycle_days must be a number of days > 0, got {}",
+                self.news_cycle_days
+            )));
+        }
+        if self.recurring_min_docs < 2 {
+            return Err(Error::Config("recurring_min_docs must be at least 2".into()));
+        }
         if self.template_min_articles < 2 {
             return Err(Error::Config("template_min_articles must be at least 2".into()));
         }

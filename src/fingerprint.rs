@@ -14,8 +14,9 @@ use crate::anchors;
 use crate::boilerplate::{self, Boilerplate};
 use crate::lang::{self, Lang};
 use crate::normalize::{Normalizer, Tokens};
+use crate::quotes;
 use crate::segment;
-use crate::shingle::Shingler;
+use crate::shingle::{QUOTED, Shingler};
 
 /// Paragraphs longer than this many words are cut into passages at sentence ends: no real
 /// paragraph is this long, so the text must have lost its line breaks.
@@ -28,7 +29,7 @@ const PASSAGE_WORDS: usize = 40;
 /// persistent index records it and refuses to be used by a build with another value, since
 /// its stored sets would no longer match freshly fingerprinted queries. **Bump it whenever
 /// any of those stages changes its output.**
-pub const FINGERPRINT_VERSION: u32 = 1;
+pub const FINGERPRINT_VERSION: u32 = 2;
 
 /// What a paragraph is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,6 +38,16 @@ pub enum Kind {
     Body,
     /// Set aside, with the reason.
     Boilerplate(Boilerplate),
+}
+
+impl Kind {
+    /// `body`, or the boilerplate reason's name (as in reports).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Body => "body",
+            Kind::Boilerplate(b) => b.name(),
+        }
+    }
 }
 
 /// One paragraph of a document.
@@ -48,7 +59,8 @@ pub struct Paragraph {
     pub tokens: u32,
     /// Body or boilerplate.
     pub kind: Kind,
-    /// Content key: 128-bit xxh3 of the normalised tokens; equal keys mean equal words.
+    /// Content key: 128-bit xxh3 of the normalised tokens and of which of them are quoted;
+    /// equal keys mean equal words, equally quoted.
     pub key: u128,
     /// Range of this paragraph's shingle set in [`DocFingerprint::shingles`] (empty for
     /// boilerplate).
@@ -72,6 +84,8 @@ pub struct DocFingerprint {
     pub lang: Lang,
     /// Bytes of the document's text.
     pub text_bytes: u64,
+    /// What the page is made of (to tell listing pages, see [`crate::listing`]).
+    pub shape: crate::listing::PageShape,
 }
 
 impl DocFingerprint {
@@ -106,7 +120,21 @@ pub struct Fingerprinter {
     line_kind: Vec<Option<Boilerplate>>,
     declared: Lang,
     weak: Vec<usize>,
+    /// Per token of the paragraph being fingerprinted: inside a quotation.
+    quoted: Vec<bool>,
+    quote_tokens: Tokens,
+    /// The previous body paragraph introduced speech (a colon after "said").
+    introduced: bool,
+    /// Paragraphs still to come of a press release's closing section (after "About Acme"
+    /// or "Media contact:").
+    release_left: usize,
+    /// Bytes of the document's text (sections only open in its later part).
+    text_len: usize,
 }
+
+/// A closing-section heading only counts from this share of the document on: "About the
+/// study" near the top of a news story opens no release section.
+const RELEASE_FROM: f64 = 0.25;
 
 impl Fingerprinter {
     /// A fingerprinter producing `shingler`'s shingles.
@@ -122,6 +150,11 @@ impl Fingerprinter {
             line_kind: Vec::new(),
             declared: Lang::UNKNOWN,
             weak: Vec::new(),
+            quoted: Vec::new(),
+            quote_tokens: Tokens::new(),
+            introduced: false,
+            release_left: 0,
+            text_len: 0,
         }
     }
 
@@ -147,6 +180,9 @@ impl Fingerprinter {
     pub fn fingerprint_lang(&mut self, text: &str, declared: Option<&str>) -> DocFingerprint {
         self.declared = declared.map_or(Lang::UNKNOWN, Lang::from_tag);
         self.weak.clear();
+        self.introduced = false;
+        self.release_left = 0;
+        self.text_len = text.len();
         let mut out = DocFingerprint { text_bytes: text.len() as u64, ..Default::default() };
         for block in segment::blocks(text) {
             self.block(text, &block, &mut out);
@@ -178,16 +214,37 @@ impl Fingerprinter {
         if self.tokens.is_empty() {
             return; // No word characters: not a paragraph.
         }
-        // Line-level rules only matter when a block has several lines: share buttons and
-        // captions stacked above a paragraph in one block.
-        if lines.len() > 1 {
-            for (l, r) in lines.iter().zip(&self.line_tokens) {
-                self.line_kind.push(boilerplate::classify(
-                    &text[l.clone()],
-                    &self.tokens,
-                    r.clone(),
-                ));
+        for l in lines {
+            if l.len() <= 80 && crate::listing::is_read_more(&text[l.clone()]) {
+                out.shape.read_more();
             }
+        }
+        // Inside a press release's closing section: all of the block.
+        if self.release_left > 0 {
+            self.release_left -= 1;
+            self.line_kind.extend(lines.iter().map(|_| Some(Boilerplate::Release)));
+        } else if lines.len() > 1 {
+            // Line-level rules only matter when a block has several lines: share buttons
+            // and captions stacked above a paragraph in one block, or a section heading
+            // above its first paragraph.
+            let mut section = false;
+            for (l, r) in lines.iter().zip(&self.line_tokens) {
+                let verdict = if section {
+                    Some(Boilerplate::Release)
+                } else if let Some(span) = self.release_heading(text, l.clone(), r.clone()) {
+                    section = true;
+                    self.release_left = span.saturating_sub(1);
+                    Some(Boilerplate::Release)
+                } else {
+                    boilerplate::classify(&text[l.clone()], &self.tokens, r.clone())
+                };
+                self.line_kind.push(verdict);
+            }
+        } else if let Some(span) =
+            self.release_heading(text, lines[0].clone(), self.line_tokens[0].clone())
+        {
+            self.release_left = span;
+            self.line_kind.push(Some(Boilerplate::Release));
         } else {
             self.line_kind.push(None);
         }
@@ -307,8 +364,11 @@ impl Fingerprinter {
         span: Range<usize>,
         out: &mut DocFingerprint,
     ) {
+        let q = quotes::paragraph(raw, self.introduced);
+        self.introduced = q.introduces_next;
+        let any_quoted = self.mark_quoted(raw, &q.spans, toks.len());
         self.hashes.clear();
-        self.shingler.hashes(tokens, toks.clone(), &mut self.hashes);
+        self.shingler.hashes_marked(tokens, toks.clone(), &self.quoted, &mut self.hashes);
         let n_tokens = toks.len() as u32;
         self.hashes.sort_unstable();
         if boilerplate::is_loop(&self.hashes) {
@@ -324,9 +384,18 @@ impl Fingerprinter {
             return;
         }
         self.hashes.dedup();
+        if q.signs_previous {
+            quote_previous(out);
+        }
         let start = out.shingles.len() as u32;
         out.shingles.extend_from_slice(&self.hashes);
-        let key = xxh3_128_with_seed(tokens.run(toks.start, toks.end).as_bytes(), self.key_seed);
+        let words = tokens.run(toks.start, toks.end).as_bytes();
+        let mut key = xxh3_128_with_seed(words, self.key_seed);
+        if any_quoted {
+            let marks: Vec<u8> = self.quoted.iter().map(|&b| b as u8).collect();
+            key ^= xxh3_128_with_seed(&marks, self.key_seed ^ QUOTE_KEY_SEED);
+        }
+        out.shape.body(raw, n_tokens);
         let nstart = out.numbers.len() as u32;
         anchors::fact_keys(raw, &mut out.numbers);
         let lang = if self.declared.is_known() {
@@ -344,6 +413,81 @@ impl Fingerprinter {
             lang,
         });
     }
+
+    /// The span of the press-release section the line at `span` opens, if it is such a
+    /// heading in the later part of the document (see [`boilerplate::release_heading`]).
+    fn release_heading(&self, text: &str, span: Range<usize>, toks: Range<usize>) -> Option<usize> {
+        if (span.start as f64) < RELEASE_FROM * self.text_len as f64 {
+            return None;
+        }
+        boilerplate::release_heading(&text[span], &self.tokens, toks)
+    }
+
+    /// Fills `self.quoted` with one flag per token of `raw` (which has `n` tokens): inside
+    /// one of the quoted byte `spans` or not. Returns whether any token is quoted. The
+    /// text is tokenized piece by piece between span boundaries, which are quotation
+    /// marks (never inside a word), so the pieces' tokens are the paragraph's.
+    fn mark_quoted(&mut self, raw: &str, spans: &[Range<usize>], n: usize) -> bool {
+        self.quoted.clear();
+        if spans.is_empty() {
+            return false;
+        }
+        let mut at = 0;
+        for s in spans {
+            for (piece, q) in [(at..s.start.max(at), false), (s.start.max(at)..s.end, true)] {
+                if piece.is_empty() {
+                    continue;
+                }
+                self.quote_tokens.clear();
+                let k = self.normalizer.tokenize_into(&raw[piece], &mut self.quote_tokens);
+                self.quoted.extend(std::iter::repeat_n(q, k));
+            }
+            at = at.max(s.end);
+        }
+        if at < raw.len() {
+            self.quote_tokens.clear();
+            let k = self.normalizer.tokenize_into(&raw[at..], &mut self.quote_tokens);
+            self.quoted.extend(std::iter::repeat_n(false, k));
+        }
+        if self.quoted.len() != n {
+            // Pieces tokenized differently from the whole (an entity cut in two): leave the
+            // paragraph unquoted rather than misplace the flags.
+            self.quoted.clear();
+            return false;
+        }
+        self.quoted.iter().any(|&q| q)
+    }
+}
+
+/// Seed mixed into a content key for the quotation flags of its words.
+const QUOTE_KEY_SEED: u64 = 0x7175_6f74_6564;
+
+/// Marks the last body paragraph of `out` as quoted throughout (it is the text of an
+/// embedded post whose signature follows). Its shingles get [`QUOTED`] and its content key
+/// changes the same way wherever these words are a post.
+fn quote_previous(out: &mut DocFingerprint) {
+    let Some(p) = out.paragraphs.iter_mut().rev().find(|p| p.kind == Kind::Body) else {
+        return;
+    };
+    let r = p.shingles.start as usize..p.shingles.end as usize;
+    if r.end != out.shingles.len() {
+        return; // not the last set written: cannot happen, body sets are appended in order
+    }
+    let set = &mut out.shingles[r.clone()];
+    if set.iter().all(|&h| h & QUOTED != 0) {
+        return;
+    }
+    for h in set.iter_mut() {
+        *h |= QUOTED;
+    }
+    set.sort_unstable();
+    let mut v = out.shingles.split_off(r.start);
+    v.dedup();
+    out.shingles.extend_from_slice(&v);
+    p.shingles = r.start as u32..out.shingles.len() as u32;
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&p.key.to_le_bytes());
+    p.key = xxh3_128_with_seed(&bytes, QUOTE_KEY_SEED);
 }
 
 /// The language most body words are in; whatlang on the text when no paragraph tells.

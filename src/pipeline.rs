@@ -28,8 +28,10 @@ use crate::config::Config;
 use crate::corpus::{self, Document, Input, ReadOptions};
 use crate::error::{Error, RecordError, Result};
 use crate::fingerprint::{DocFingerprint, Fingerprinter};
+use crate::listing;
 use crate::lsh::{self, BandKeys, CandidateStats, KeyWidth, LshParams};
 use crate::minhash::MinHasher;
+use crate::recurring;
 use crate::shingle::Shingler;
 use crate::store::{SourceRef, Store, StoreStats};
 use crate::texts::{self, TextSource};
@@ -84,6 +86,14 @@ pub struct RunStats {
     pub neighbour_candidates: u64,
     /// Of those, pairs that matched.
     pub neighbour_pairs: u64,
+    /// Matches of listing pages with the stories they list (see [`crate::listing`]): not
+    /// reuse, reported only with [`Config::listings`].
+    pub listing_pairs: u64,
+    /// Shingles that recur across news cycles in several outlets' articles (see
+    /// [`crate::recurring`]): no evidence of reuse.
+    pub recurring_shingles: u64,
+    /// Paragraph occurrences set aside as made mostly of such shingles.
+    pub recurring_paragraphs: u64,
     /// Matches resting on one reworded paragraph that no common third article
     /// corroborated, set aside (see [`Config::corroborate`]).
     pub uncorroborated: u64,
@@ -228,6 +238,39 @@ pub const DEFAULT_VIEW_BUDGET: u64 = 512 << 20;
 /// the views' share of the budget since verification began ([`crate::store::PageGuard`]).
 /// Releasing after every slice instead would make most touches fault again.
 const VERIFY_SLICE: usize = 512;
+
+/// What one round of alignment found.
+struct Round {
+    /// Matches that stand on their own evidence (see [`ArticleMatch::self_evident`]).
+    evident: Vec<ArticleMatch>,
+    /// Pairs whose match rests on one reworded paragraph: kept only if corroborated.
+    weak: Vec<(u32, u32)>,
+    /// Matches that are not reuse (quote-only, reported on request): they neither propose
+    /// neighbours nor corroborate anything.
+    apart: Vec<ArticleMatch>,
+}
+
+/// Aligns `pairs` and sorts the matches into a [`Round`]. With corroboration off every
+/// match stands on its own.
+fn align_round(store: &Store, cfg: &Config, pairs: &[(u32, u32)], budget: u64) -> Round {
+    let out = aligner::align_pairs(store, cfg, pairs, budget, |m| {
+        if !cfg.corroborate || m.self_evident(cfg) || !m.relation.is_reuse() {
+            Ok(m)
+        } else {
+            Err((m.a.min(m.b), m.a.max(m.b)))
+        }
+    });
+    let mut round =
+        Round { evident: Vec::with_capacity(out.len()), weak: Vec::new(), apart: Vec::new() };
+    for o in out {
+        match o {
+            Ok(m) if !m.relation.is_reuse() => round.apart.push(m),
+            Ok(m) => round.evident.push(m),
+            Err(p) => round.weak.push(p),
+        }
+    }
+    round
+}
 
 /// Finds reused copy in a corpus.
 #[derive(Clone)]
@@ -663,27 +706,31 @@ impl Detector {
         // Matches that stand on their own evidence are kept whole; those resting on one
         // reworded paragraph are only remembered as pairs (in a large corpus they are most
         // of the matches and nearly all set aside) and aligned again if corroborated.
-        let corroborate = cfg.corroborate;
         let budget = self.view_budget;
-        let align_all = |pairs: &[(u32, u32)]| -> (Vec<ArticleMatch>, Vec<(u32, u32)>) {
-            let out = aligner::align_pairs(&store, cfg, pairs, budget, |m| {
-                if !corroborate || m.self_evident(cfg) {
-                    Ok(m)
-                } else {
-                    Err((m.a.min(m.b), m.a.max(m.b)))
-                }
-            });
-            let mut evident = Vec::with_capacity(out.len());
-            let mut weak = Vec::new();
-            for o in out {
-                match o {
-                    Ok(m) => evident.push(m),
-                    Err(p) => weak.push(p),
-                }
+        let first = align_round(&store, cfg, &pairs, budget);
+        let (mut matches, mut weak, mut apart) = (first.evident, first.weak, first.apart);
+        // Text that recurs across news cycles in several outlets' articles is furniture:
+        // found from the matches that span cycles, it stops counting as evidence, and the
+        // matches resting on it are aligned again.
+        let recurring = recurring::find(&store, &matches, cfg);
+        if !recurring.is_empty() {
+            stats.recurring_shingles = recurring.len() as u64;
+            stats.recurring_paragraphs = store.set_recurring(recurring);
+            if let Some(e) = store.take_error() {
+                return Err(e);
             }
-            (evident, weak)
-        };
-        let (mut matches, mut weak) = align_all(&pairs);
+            stats.corpus = store.stats();
+            let again: Vec<(u32, u32)> = {
+                let mut v: Vec<(u32, u32)> =
+                    matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b))).collect();
+                v.par_sort_unstable();
+                v
+            };
+            let second = align_round(&store, cfg, &again, budget);
+            matches = second.evident;
+            weak.extend(second.weak);
+            apart.extend(second.apart);
+        }
         let mut evident: Vec<(u32, u32, u8)> =
             matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 1)).collect();
         store.release();
@@ -701,31 +748,66 @@ impl Detector {
                 crate::memory::resident()
             );
             deferred.retain(|p| extra.binary_search(p).is_err());
-            let (found, found_weak) = align_all(&extra);
-            stats.neighbour_pairs = (found.len() + found_weak.len()) as u64;
-            evident.extend(found.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 2)));
-            matches.extend(found);
-            weak.extend(found_weak);
+            let round = align_round(&store, cfg, &extra, budget);
+            stats.neighbour_pairs = (round.evident.len() + round.weak.len()) as u64;
+            evident.extend(round.evident.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 2)));
+            matches.extend(round.evident);
+            weak.extend(round.weak);
+            apart.extend(round.apart);
             store.release();
             t.lap("neighbours");
         }
         drop(pairs);
+        // Listing pages (aggregators, roundups) carry teasers of many stories: their
+        // matches are not reuse, and must not corroborate pairs of the stories they list.
+        let listed = listing::find(&matches, store.docs.len(), |d| {
+            store.docs[d as usize].shape.is_listing()
+        });
+        if !listed.is_empty() {
+            stats.listing_pairs = listed.len() as u64;
+            let mut keep = Vec::with_capacity(matches.len() - listed.len());
+            let mut next = listed.iter().peekable();
+            for (i, mut m) in matches.into_iter().enumerate() {
+                if next.peek() == Some(&&i) {
+                    next.next();
+                    if cfg.listings {
+                        m.relation = Relation::Listing;
+                        apart.push(m);
+                    }
+                } else {
+                    keep.push(m);
+                }
+            }
+            matches = keep;
+            let mut kept: Vec<(u32, u32)> =
+                matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b))).collect();
+            kept.par_sort_unstable();
+            evident.retain(|e| kept.binary_search(&(e.0, e.1)).is_ok());
+        }
         weak.extend(deferred);
         if !weak.is_empty() {
             obs.stage("corroborate");
             let kept = article_pairs::corroborated(store.docs.len(), &matches, &weak);
             stats.uncorroborated = (weak.len() - kept.len()) as u64;
             drop(weak);
-            matches.extend(aligner::align_pairs(&store, cfg, &kept, budget, |m| m));
+            let found = aligner::align_pairs(&store, cfg, &kept, budget, |m| m);
+            matches.extend(found.into_iter().filter(|m| m.relation.is_reuse()));
             store.release();
             t.lap("corroborate");
         }
+        matches.extend(apart);
         matches.par_sort_by(|m, n| {
             let id = |d: u32| &store.docs[d as usize].id;
             (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
         });
         stats.article_pairs = matches.len() as u64;
-        for r in [Relation::Copy, Relation::Partial, Relation::Rewrite] {
+        for r in [
+            Relation::Copy,
+            Relation::Partial,
+            Relation::Rewrite,
+            Relation::Quote,
+            Relation::Listing,
+        ] {
             let n = matches.iter().filter(|m| m.relation == r).count() as u64;
             if n > 0 {
                 stats.relations.push((r, n));

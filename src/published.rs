@@ -87,6 +87,17 @@ impl Published {
         }
     }
 
+    /// Seconds that surely separate the two times: the gap between their intervals (0 when
+    /// they overlap). Two local date-times are compared as they stand, as in
+    /// [`Published::surely_cmp`].
+    pub fn surely_apart_by(self, other: Published) -> f64 {
+        if let (Published::Local(a), Published::Local(b)) = (self, other) {
+            return (a - b).abs() as f64;
+        }
+        let (a, b) = (self.bounds(), other.bounds());
+        (b.0 - a.1).max(a.0 - b.1).max(0) as f64
+    }
+
     /// `Some(Less)` when `self` is surely earlier than `other`, `Some(Greater)` when surely
     /// later, `None` when the data cannot tell (equal times, overlapping uncertainty).
     pub fn surely_cmp(self, other: Published) -> Option<Ordering> {

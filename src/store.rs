@@ -59,6 +59,8 @@ pub struct DocMeta {
     pub source: SourceRef,
     /// The document's paragraphs in [`Store::paragraphs`].
     pub paragraphs: Range<u32>,
+    /// What the page is made of (see [`crate::listing`]).
+    pub shape: crate::listing::PageShape,
 }
 
 /// One paragraph occurrence.
@@ -115,10 +117,18 @@ pub struct Unique {
 impl Unique {
     /// Flag: an outlet template (boilerplate learned from the corpus).
     pub const TEMPLATE: u32 = 1;
+    /// Flag: text the corpus repeats across news cycles (see [`crate::recurring`]).
+    pub const RECURRING: u32 = 2;
 
     /// Whether this paragraph is an outlet template.
     pub fn is_template(&self) -> bool {
         self.flags & Unique::TEMPLATE != 0
+    }
+
+    /// Whether this paragraph is set aside as learned boilerplate (template or recurring):
+    /// not signed, indexed or aligned.
+    pub fn is_learned_boilerplate(&self) -> bool {
+        self.flags & (Unique::TEMPLATE | Unique::RECURRING) != 0
     }
 }
 
@@ -206,6 +216,10 @@ pub struct Store {
     text_bytes: u64,
     /// The first failure to write the spilled arena (a full disk), kept until asked for.
     spill_error: Option<crate::error::Error>,
+    /// Shingles the corpus repeats across news cycles (sorted; see [`crate::recurring`]),
+    /// and the same as a set for lookups.
+    recurring: Vec<u32>,
+    recurring_set: ahash::AHashSet<u32>,
 }
 
 impl Store {
@@ -360,6 +374,7 @@ impl Store {
             language: fp.lang,
             source,
             paragraphs: first..self.paragraphs.len() as u32,
+            shape: fp.shape,
         });
         Ok(d)
     }
@@ -448,6 +463,57 @@ impl Store {
         marked
     }
 
+    /// Records the shingles the corpus repeats across news cycles (see
+    /// [`crate::recurring`]): they stop counting as evidence of reuse, and paragraphs made
+    /// mostly of them are set aside as [`Boilerplate::Recurring`]. Returns the number of
+    /// paragraph occurrences newly set aside.
+    pub fn set_recurring(&mut self, mut shingles: Vec<u32>) -> u64 {
+        shingles.sort_unstable();
+        shingles.dedup();
+        self.recurring_set = shingles.iter().copied().collect();
+        self.recurring = shingles;
+        if self.recurring.is_empty() {
+            return 0;
+        }
+        for u in 0..self.uniques.len() {
+            let e = self.uniques[u];
+            if e.is_learned_boilerplate() {
+                continue;
+            }
+            let set = self.set(u as u32);
+            let prose = set.iter().filter(|&&h| crate::shingle::is_prose(h)).count();
+            let recurring = set.iter().filter(|&&h| self.recurring_set.contains(&h)).count();
+            if prose > 0 && recurring as f64 >= crate::recurring::PARAGRAPH_SHARE * prose as f64 {
+                let marked = Unique { flags: e.flags | Unique::RECURRING, ..e };
+                if let Err(e) = self.uniques.set(u, marked) {
+                    self.spill_error.get_or_insert(e);
+                }
+            }
+        }
+        let mut marked = 0;
+        for p in &mut self.paragraphs {
+            if p.unique != u32::MAX
+                && p.kind == Kind::Body
+                && self.uniques[p.unique as usize].flags & Unique::RECURRING != 0
+            {
+                p.kind = Kind::Boilerplate(Boilerplate::Recurring);
+                marked += 1;
+            }
+        }
+        marked
+    }
+
+    /// Whether shingle `h` is text the corpus repeats across news cycles.
+    #[inline]
+    pub fn is_recurring(&self, h: u32) -> bool {
+        !self.recurring.is_empty() && self.recurring_set.contains(&h)
+    }
+
+    /// The shingles the corpus repeats across news cycles, sorted.
+    pub fn recurring(&self) -> &[u32] {
+        &self.recurring
+    }
+
     /// Approximate heap bytes held, per part: documents (with their metadata strings),
     /// paragraphs, unique paragraphs, shingle arena, fact-key arena, lookup indexes.
     pub fn heap_bytes(&self) -> Vec<(&'static str, usize)> {
@@ -497,7 +563,8 @@ impl Store {
             paragraphs: self.paragraphs.len() as u64,
             body_paragraphs: body,
             boilerplate,
-            unique_paragraphs: self.uniques.iter().filter(|u| !u.is_template()).count() as u64,
+            unique_paragraphs: self.uniques.iter().filter(|u| !u.is_learned_boilerplate()).count()
+                as u64,
             text_bytes: self.text_bytes,
         }
     }

@@ -28,6 +28,19 @@ pub fn intersection(a: &[u32], b: &[u32]) -> usize {
     n
 }
 
+/// Appends the common elements of two sorted, de-duplicated slices to `out`, in order.
+pub fn intersect_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x == y {
+            out.push(x);
+        }
+        i += (x <= y) as usize;
+        j += (y <= x) as usize;
+    }
+}
+
 /// Overlap of two shingle sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Overlap {

@@ -191,6 +191,15 @@ pub enum FormatArg {
     Csv,
 }
 
+/// Output format of `wirematch paragraphs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParagraphsFormat {
+    /// One line per paragraph, texts cut to --width.
+    Text,
+    /// One JSON object per document, full texts.
+    Jsonl,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportArg {
     /// Article pairs (default).
@@ -288,6 +297,16 @@ pub struct CorpusArgs {
     /// Do not look for translated copy (articles in other languages).
     #[arg(long)]
     pub no_translation: bool,
+    /// Also report pairs that share only quoted material — a statement, tweet or remark
+    /// both articles quote — with relation `quote`. By default they are not reported: a
+    /// quotation is no evidence that one article reused the other.
+    #[arg(long)]
+    pub quotes: bool,
+    /// Also report listing pages (headlines and teasers of many stories: aggregators,
+    /// section fronts) with each story they list, with relation `listing`. By default they
+    /// are not reported as reuse.
+    #[arg(long)]
+    pub listings: bool,
     /// Look for translated copy between articles published at most DAYS apart [default: 3].
     #[arg(long, value_name = "DAYS")]
     pub window: Option<f64>,
@@ -356,6 +375,8 @@ impl CorpusArgs {
         if let Some(d) = self.window {
             c.translation_window_days = d;
         }
+        c.quotes |= self.quotes;
+        c.listings |= self.listings;
         Ok(c)
     }
 }
@@ -390,9 +411,12 @@ pub struct MatchArgs {
 
 #[derive(Debug, Args)]
 pub struct ParagraphsArgs {
-    /// Corpus inputs, as for `match`.
-    #[arg(required = true, value_name = "INPUT")]
-    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Output: readable text, or one JSON object per document (id, url, outlet,
+    /// published, lang, title, paragraphs: [{index, kind, lang, words, text}]).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ParagraphsFormat,
     /// Only these document ids (repeatable).
     #[arg(long = "id", value_name = "ID")]
     pub ids: Vec<String>,

@@ -33,7 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Match(a) => match_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Eval(a) => eval_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Model(m) => model_cmd::run(m, cli.quiet),
-        Command::Paragraphs(a) => paragraphs_cmd::run(&a),
+        Command::Paragraphs(a) => paragraphs_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Bench(a) => bench_cmd::run(&a, cli.quiet),
         Command::Index(c) => index_cmd::run(c, cli.verbose, cli.quiet),
     }

@@ -1,81 +1,83 @@
 //! `wirematch paragraphs`: how documents are segmented and what is set aside.
+//!
+//! The corpus is matched as `match` would match it, so that the kinds shown include the
+//! decisions only the whole corpus can make (an outlet's templates, text many outlets share
+//! without sharing a story), and the indices are those of the match reports.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use wirematch::config::Config;
-use wirematch::corpus::{self, Input, ReadOptions};
-use wirematch::fingerprint::{Fingerprinter, Kind};
-use wirematch::shingle::Shingler;
+use wirematch::fingerprint::Kind;
+use wirematch::report::{ParagraphRecord, paragraph_records};
 
-use super::args::ParagraphsArgs;
+use super::args::{ParagraphsArgs, ParagraphsFormat};
 
-pub fn run(args: &ParagraphsArgs) -> Result<ExitCode> {
-    let inputs: Vec<Input> = args
-        .inputs
-        .iter()
-        .map(Input::detect)
-        .collect::<Result<_, _>>()
-        .context("reading inputs")?;
-    let cfg = Config::default();
-    let mut fp = Fingerprinter::new(Shingler::new(cfg.shingle_size, cfg.seed));
-    let read = ReadOptions::default();
+/// Documents whose texts are read back at a time (bounds the texts held in memory).
+const CHUNK: usize = 4096;
+
+pub fn run(args: &ParagraphsArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
+    let (run, _reporter) = super::run_match(&args.corpus, None, verbose, quiet)?;
+    let store = &run.store;
+    let wanted: Vec<u32> = if args.ids.is_empty() {
+        (0..store.docs.len() as u32).collect()
+    } else {
+        let mut out = Vec::new();
+        for id in &args.ids {
+            match store.doc_index(id) {
+                Some(d) => out.push(d),
+                None => anyhow::bail!("no document with id {id:?} in the inputs"),
+            }
+        }
+        out
+    };
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
-    let mut result = Ok(());
-    corpus::read_batches(&inputs, &read, &mut |batch| {
-        for rec in batch {
-            let parsed = rec.parse(read.max_record_bytes);
-            for p in &parsed.problems {
-                eprintln!("wirematch: {p}");
-            }
-            let Some(doc) = parsed.doc else { continue };
-            if !args.ids.is_empty() && !args.ids.iter().any(|i| *i == doc.id) {
-                continue;
-            }
-            let f = fp.fingerprint_lang(&doc.text, doc.lang.as_deref());
-            let r = (|| -> std::io::Result<()> {
-                writeln!(
-                    w,
-                    "{} ({}; language {}; {} paragraphs)",
-                    doc.id,
-                    rec.location,
-                    f.lang,
-                    f.paragraphs.len()
-                )?;
-                for (i, p) in f.paragraphs.iter().enumerate() {
-                    let kind = match p.kind {
-                        Kind::Body => "body".to_string(),
-                        Kind::Boilerplate(b) => format!("-{b}"),
-                    };
-                    let text: String =
-                        doc.text[p.span.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
-                    let shown: String = if args.width == 0 {
-                        text
-                    } else {
-                        text.chars().take(args.width).collect()
-                    };
-                    writeln!(
-                        w,
-                        "  {i:>3}  {kind:<13} {:<3} {:>4}w  {shown}",
-                        p.lang.to_string(),
-                        p.tokens
-                    )?;
+    let written = (|| -> Result<()> {
+        for chunk in wanted.chunks(CHUNK) {
+            let texts = run.texts(chunk).context("reading the documents' texts again")?;
+            for &d in chunk {
+                let Some(text) = texts.get(&d) else {
+                    eprintln!(
+                        "wirematch: {}: its text could not be read again; skipped",
+                        store.docs[d as usize].id
+                    );
+                    continue;
+                };
+                let record = paragraph_records(&run, d, text);
+                match args.format {
+                    ParagraphsFormat::Jsonl => {
+                        serde_json::to_writer(&mut w, &record)?;
+                        writeln!(w)?;
+                    }
+                    ParagraphsFormat::Text => write_text(&mut w, &record, args.width)?,
                 }
-                Ok(())
-            })();
-            if let Err(e) = r {
-                result = Err(e);
-                return Ok(());
             }
         }
         Ok(())
-    })?;
-    match result {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+    })();
+    match written {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {}
+        Err(e)
+            if e.downcast_ref::<serde_json::Error>()
+                .and_then(|e| e.io_error_kind())
+                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe) => {}
         other => other.context("writing to standard output")?,
     }
     w.flush().ok();
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_text(w: &mut dyn Write, r: &ParagraphRecord<'_>, width: usize) -> std::io::Result<()> {
+    writeln!(w, "{} (language {}; {} paragraphs)", r.id, r.lang, r.paragraphs.len())?;
+    for p in &r.paragraphs {
+        let kind =
+            if p.kind == Kind::Body.name() { "body".to_string() } else { format!("-{}", p.kind) };
+        let text: String = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown: String = if width == 0 { text } else { text.chars().take(width).collect() };
+        writeln!(w, "  {:>3}  {kind:<13} {:<3} {:>4}w  {shown}", p.index, p.lang, p.words)?;
+    }
+    Ok(())
 }

@@ -152,6 +152,24 @@ impl Reporter {
                 t(s.uncorroborated)
             ));
         }
+        if s.recurring_shingles > 0 {
+            lines.push(format!(
+                "  text recurring across news cycles in several outlets (no evidence of reuse): {} shingles, {} paragraphs set aside",
+                t(s.recurring_shingles),
+                t(s.recurring_paragraphs)
+            ));
+        }
+        if s.listing_pairs > 0 {
+            lines.push(format!(
+                "  {} pairs of a listing page with a story it lists (not reuse{})",
+                t(s.listing_pairs),
+                if s.relations.iter().any(|r| r.0 == wirematch::align::Relation::Listing) {
+                    "; reported as listing"
+                } else {
+                    "; --listings reports them"
+                }
+            ));
+        }
         let tr = &s.translation;
         let langs: Vec<String> =
             tr.languages.iter().take(5).map(|(l, n)| format!("{l} {}", t(*n))).collect();

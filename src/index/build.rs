@@ -26,7 +26,7 @@ pub(crate) fn eligible(store: &Store, shingle_size: usize) -> Vec<u32> {
     (0..store.uniques.len() as u32)
         .filter(|&u| {
             let e = &store.uniques[u as usize];
-            !e.is_template() && e.tokens as usize >= shingle_size
+            !e.is_learned_boilerplate() && e.tokens as usize >= shingle_size
         })
         .collect()
 }
@@ -106,7 +106,7 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
         w.push(&u64_bytes(
             store.uniques.iter().flat_map(|u| [u.key as u64, (u.key >> 64) as u64]),
         ))?;
-        w.push(&u32_bytes(store.uniques.iter().flat_map(|u| [u.tokens, u.is_template() as u32])))?;
+        w.push(&u32_bytes(store.uniques.iter().flat_map(|u| [u.tokens, u.flags])))?;
         let offsets_of = |len: &dyn Fn(u32) -> u64| {
             let mut at = 0u64;
             u64_bytes(std::iter::once(0).chain((0..uniques).map(|u| {
@@ -202,6 +202,7 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
         w.push(&u64_bytes(blocks.into_iter().flat_map(|(l, s, e)| [l, s, e])))?;
         w.push(&u64_bytes(translation_best(run).into_iter().flat_map(|(k, v)| [k, v])))?;
         w.push(&json(&run.stats.translation.embedder)?)?;
+        w.push(&u32_bytes(store.recurring().iter().copied()))?;
         Ok(header)
     })
 }

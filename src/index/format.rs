@@ -31,7 +31,7 @@ use crate::error::{Error, IndexProblem, Result};
 /// First bytes of every data file.
 pub const MAGIC: [u8; 8] = *b"WMINDEX\x1a";
 /// Version of this layout; bumped on any change to it.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Name of the manifest in an index directory.
 pub const MANIFEST: &str = "manifest.json";
 
@@ -55,7 +55,8 @@ pub enum Section {
     Paragraphs,
     /// `u64 × 2` per unique paragraph: content key (low, high).
     UniqueKeys,
-    /// `u32 × 2` per unique paragraph: tokens, template flag.
+    /// `u32 × 2` per unique paragraph: tokens, flags ([`crate::store::Unique::flags`]:
+    /// template, recurring).
     UniqueInfo,
     /// `u64 × (uniques + 1)`: offsets into [`Section::Shingles`].
     ShingleOffsets,
@@ -106,11 +107,14 @@ pub enum Section {
     /// The name of the embedder that scored [`Section::TranslationBest`] (JSON string;
     /// empty when the run found no translation).
     TranslationEmbedder,
+    /// Shingles the run found recurring across news cycles ([`crate::recurring`]), sorted
+    /// (`u32`): no evidence of reuse in queries either.
+    Recurring,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 28] = [
+    pub const ALL: [Section; 29] = [
         Section::Config,
         Section::Inputs,
         Section::Outlets,
@@ -139,6 +143,7 @@ impl Section {
         Section::AnchorBlocks,
         Section::TranslationBest,
         Section::TranslationEmbedder,
+        Section::Recurring,
     ];
 
     /// Name used in error messages.
@@ -172,6 +177,7 @@ impl Section {
             "anchor blocks",
             "translation best",
             "translation embedder",
+            "recurring shingles",
         ][self as usize]
     }
 }

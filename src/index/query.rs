@@ -113,6 +113,9 @@ struct Query<'a> {
     /// The new documents as added (text left out: it is in `texts`), for the store of the
     /// translation stage.
     new_docs: Vec<(Document<'static>, DocFingerprint, SourceRef, Location)>,
+    /// Matches that are not reuse (quote-only, with `--quotes`): reported, but they take
+    /// no part in neighbours or corroboration, as in a full run.
+    apart: Vec<ArticleMatch>,
     stats: QueryStats,
 }
 
@@ -145,6 +148,7 @@ impl Index {
             new_templates: AHashSet::new(),
             new_template_uids: AHashSet::new(),
             new_docs: Vec::new(),
+            apart: Vec::new(),
             stats: QueryStats::default(),
         };
         q.add_new(docs, obs)?;
@@ -203,7 +207,14 @@ impl Index {
 
     fn unique_info(&self, u: u32) -> (u32, bool) {
         let info = self.data.u32s(Section::UniqueInfo);
-        (info.get(2 * u as usize).unwrap_or(0), info.get(2 * u as usize + 1).unwrap_or(0) != 0)
+        let flags = info.get(2 * u as usize + 1).unwrap_or(0);
+        (info.get(2 * u as usize).unwrap_or(0), flags & crate::store::Unique::TEMPLATE != 0)
+    }
+
+    /// The shingles the stored run found recurring across news cycles.
+    pub(crate) fn recurring_shingles(&self) -> Vec<u32> {
+        let r = self.data.u32s(Section::Recurring);
+        r.range(0, r.len())
     }
 
     fn stored_set(&self, u: u32) -> Vec<u32> {
@@ -378,6 +389,7 @@ impl Query<'_> {
     fn apply_templates(&mut self) {
         let templates = self.templates_in(&self.local);
         self.local.set_templates(&templates);
+        self.local.set_recurring(self.index.recurring_shingles());
     }
 
     /// Unique paragraphs of `store` that are outlet templates in the union: stored ones,
@@ -470,6 +482,7 @@ impl Query<'_> {
         }
         self.load_into(&mut store, &mut texts, &partners)?;
         store.set_templates(&self.templates_in(&store));
+        store.set_recurring(self.index.recurring_shingles());
         let (found, mut stats) = translate::aligned(
             &store,
             &TextSource::Memory(&texts),
@@ -552,7 +565,7 @@ impl Query<'_> {
         let g = &self.global_of;
         let out =
             aligner::align_pairs(&self.local, cfg, &local, self.detector.view_budget(), |m| {
-                if keep_all || !cfg.corroborate || m.self_evident(cfg) {
+                if keep_all || !cfg.corroborate || m.self_evident(cfg) || !m.relation.is_reuse() {
                     Ok(m)
                 } else {
                     let (a, b) = (g[m.a as usize], g[m.b as usize]);
@@ -562,6 +575,13 @@ impl Query<'_> {
         let (mut evident, mut weak) = (Vec::new(), Vec::new());
         for o in out {
             match o {
+                // A match resting on corroboration (keep_all) that is not reuse is dropped,
+                // as the pipeline drops it.
+                Ok(m) if !m.relation.is_reuse() => {
+                    if !keep_all {
+                        self.apart.push(m);
+                    }
+                }
                 Ok(m) => evident.push(m),
                 Err(p) => weak.push(p),
             }
@@ -783,6 +803,27 @@ impl Query<'_> {
         weak.extend(found_weak);
         weak.extend(deferred);
 
+        // Listing pages' matches are not reuse, as in a full run (a stored page's other
+        // stored matches are not looked at: see ARCHITECTURE.md).
+        let listed = crate::listing::find(&evident, self.local.docs.len(), |d| {
+            self.local.docs[d as usize].shape.is_listing()
+        });
+        let mut listings: Vec<ArticleMatch> = Vec::new();
+        if !listed.is_empty() {
+            let mut keep = Vec::with_capacity(evident.len());
+            for (i, mut m) in evident.into_iter().enumerate() {
+                if listed.binary_search(&i).is_ok() {
+                    if cfg.listings {
+                        m.relation = crate::align::Relation::Listing;
+                        listings.push(m);
+                    }
+                } else {
+                    keep.push(m);
+                }
+            }
+            evident = keep;
+        }
+
         // Corroboration: weak pairs whose two articles evidently match a common third one.
         if !weak.is_empty() {
             let mut nbrs: AHashMap<u32, AHashSet<u32>> = AHashMap::new();
@@ -810,6 +851,9 @@ impl Query<'_> {
             let (found, _) = self.align(&kept, true)?;
             evident.extend(found);
         }
+
+        evident.extend(listings);
+        evident.append(&mut self.apart);
 
         // Pairs of a new article with a stored one.
         let nq = self.nq;

@@ -32,6 +32,8 @@ pub(crate) struct DocRecord<'a> {
     pub line: u64,
     pub offset: u64,
     pub text_bytes: u64,
+    /// [`crate::listing::PageShape`]: paragraphs, teasers, headlines, read-more lines.
+    pub shape: [u16; 4],
     #[serde(borrow)]
     pub text: Cow<'a, str>,
 }
@@ -53,6 +55,7 @@ impl<'a> DocRecord<'a> {
             line: m.source.line,
             offset: m.source.offset,
             text_bytes: text.len() as u64,
+            shape: [m.shape.paragraphs, m.shape.teasers, m.shape.headlines, m.shape.read_more],
             text: Cow::Borrowed(text),
         }
     }
@@ -138,9 +141,11 @@ impl<'a> Docs<'a> {
         let num_off = data.u64s(Section::FactOffsets);
         let arena = data.u32s(Section::Shingles);
         let facts = data.u32s(Section::Facts);
+        let [paragraphs, teasers, headlines, read_more] = record.shape;
         let mut fp = DocFingerprint {
             lang: Lang::from_bytes(record.language.to_le_bytes()),
             text_bytes: record.text_bytes,
+            shape: crate::listing::PageShape { paragraphs, teasers, headlines, read_more },
             ..Default::default()
         };
         for p in paras.chunks_exact(6) {
@@ -148,7 +153,7 @@ impl<'a> Docs<'a> {
             let mut kind = kind_of(p[4]).ok_or_else(bad)?;
             let (mut key, mut shingles, mut numbers) = (0u128, 0..0, 0..0);
             if p[3] != u32::MAX {
-                // A template was body text before the store learned it.
+                // Templates and recurring text were body text before the store learned them.
                 kind = Kind::Body;
                 let u = p[3] as usize;
                 let (lo, hi) =

@@ -7,6 +7,7 @@
 //! fields may be added. Numbers are rounded to 4 decimals so that output is byte-stable.
 
 mod outlets;
+mod paragraphs;
 mod table;
 
 use std::io::{self, Write};
@@ -19,6 +20,7 @@ use crate::pipeline::MatchRun;
 use crate::store::Store;
 
 pub use outlets::{OutletReport, SourceShare, outlet_report};
+pub use paragraphs::{ParagraphItem, ParagraphRecord, paragraph_records};
 pub use table::{thousands, write_outlets_table, write_pairs_table, write_stories_table};
 
 /// Output format.

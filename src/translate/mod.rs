@@ -155,7 +155,7 @@ pub fn aligned(
     let unique_span: Vec<Span> = unique_span.into_iter().map(|s| s.flatten()).collect();
     let usable: Vec<Lang> = (0..n_uniques)
         .map(|u| {
-            if store.uniques[u].is_template() || texts[u].is_none() {
+            if store.uniques[u].is_learned_boilerplate() || texts[u].is_none() {
                 Lang::UNKNOWN
             } else {
                 unique_lang[u]

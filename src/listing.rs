@@ -1,0 +1,235 @@
+//! Listing pages: aggregators, section fronts, roundups and "related stories" blocks.
+//!
+//! A listing page carries the headlines and teasers of many stories; each of its items can
+//! match the story it announces, and two listing pages of one network share many items.
+//! Neither is one article reusing another: a listing page's matches are reported with
+//! relation `listing` only on request ([`crate::config::Config::listings`]).
+//!
+//! A page is recognised two ways, and a match is a listing when one of its articles is a
+//! listing page and what the pair shares is a minor part of that page (less than half of
+//! it), or when both articles are listing pages:
+//!
+//! * **by its shape** ([`PageShape`], measured while fingerprinting): most body
+//!   paragraphs are teasers (cut short by an ellipsis, or running on into the next
+//!   headline after one) or bare headlines (a dozen words or fewer with no sentence end),
+//!   or it is a teaser followed by a "read the full story" line, or a roundup of items each
+//!   followed by one;
+//! * **by its matches**: it matches three articles through disjoint sets of its
+//!   paragraphs, no two of which match each other (they are different stories), and each
+//!   is a minor part of it. Two would not do: an article may well combine two wire stories.
+//!
+//! Cost: O(paragraphs) while fingerprinting, O(matches · log) afterwards.
+
+use std::ops::Range;
+
+use crate::align::{ArticleMatch, Relation};
+
+/// What a page is made of, counted over its body paragraphs: enough to tell a listing
+/// page from an article.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PageShape {
+    /// Body paragraphs.
+    pub paragraphs: u16,
+    /// Of those, teasers: text cut short by an ellipsis, at its end or before the next
+    /// headline.
+    pub teasers: u16,
+    /// Of those, bare headlines: a dozen words or fewer, no sentence end.
+    pub headlines: u16,
+    /// Lines inviting to read the full story ("Read more", "Click here to read the full
+    /// story"), body or boilerplate.
+    pub read_more: u16,
+}
+
+/// Words of a paragraph up to which it may be a bare headline.
+const HEADLINE_WORDS: u32 = 12;
+
+impl PageShape {
+    /// Counts one body paragraph with `words` words and text `raw`.
+    pub fn body(&mut self, raw: &str, words: u32) {
+        self.paragraphs = self.paragraphs.saturating_add(1);
+        let t = raw.trim();
+        if is_teaser(t) {
+            self.teasers = self.teasers.saturating_add(1);
+        } else if words <= HEADLINE_WORDS
+            && !t.ends_with(['.', '!', '?', '"', '”', '»', ':', ';', ')'])
+        {
+            self.headlines = self.headlines.saturating_add(1);
+        }
+    }
+
+    /// Counts a line inviting to read the full story.
+    pub fn read_more(&mut self) {
+        self.read_more = self.read_more.saturating_add(1);
+    }
+
+    /// Whether the page looks like a listing page (see the module documentation).
+    pub fn is_listing(&self) -> bool {
+        let (n, t, h, r) = (
+            self.paragraphs as u32,
+            self.teasers as u32,
+            self.headlines as u32,
+            self.read_more as u32,
+        );
+        (n >= 4 && t * 10 >= n * 4)
+            || (n >= 6 && h * 10 >= n * 6)
+            || (n <= 2 && t >= 1 && r >= 1)
+            || r >= 2
+    }
+}
+
+/// A teaser: text that an ellipsis cuts short, at its end, or mid-paragraph before a
+/// capitalised headline (aggregators run teaser and next headline together).
+fn is_teaser(t: &str) -> bool {
+    let end = t.trim_end_matches(|c: char| c.is_whitespace() || c == ']' || c == ')');
+    if end.ends_with("...") || end.ends_with('…') {
+        return true;
+    }
+    for (i, _) in t.match_indices(['.', '…']) {
+        let rest = &t[i..];
+        let after = if let Some(r) = rest.strip_prefix("...") {
+            r
+        } else if let Some(r) = rest.strip_prefix('…') {
+            r
+        } else {
+            continue;
+        };
+        let trimmed = after.trim_start();
+        if trimmed.len() + 2 <= after.len() && trimmed.starts_with(char::is_uppercase) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Words of a line that invite to read the full story, lower-cased: the line holds one of
+/// these and little else.
+const READ_MORE: &[&str] = &[
+    "read more",
+    "read the full story",
+    "read the full article",
+    "read full story",
+    "read full article",
+    "click here to read the full story",
+    "click here to read more",
+    "continue reading",
+    "full story",
+    "lire la suite",
+    "weiterlesen",
+    "leer más",
+    "seguir leyendo",
+];
+
+/// Whether a short line invites to read the full story.
+pub fn is_read_more(raw: &str) -> bool {
+    let t = raw.trim().trim_end_matches(['.', '»', '>', '…', ' ', ':']).to_lowercase();
+    t.split_whitespace().count() <= 8 && READ_MORE.iter().any(|p| t.contains(p))
+}
+
+/// The matches that are listings (see the module documentation): their indices in
+/// `matches`, sorted. `listing_page(d)` tells whether document `d` has a listing shape.
+pub fn find(
+    matches: &[ArticleMatch],
+    n_docs: usize,
+    listing_page: impl Fn(u32) -> bool,
+) -> Vec<usize> {
+    // Per document: (partner, coverage of the document's side, its aligned paragraphs).
+    let mut by_doc: Vec<Vec<(u32, f32, Range<usize>)>> = vec![Vec::new(); n_docs];
+    let mut paras: Vec<u32> = Vec::new();
+    for m in matches.iter().filter(|m| m.relation.is_reuse()) {
+        for (d, other, cov, side_a) in
+            [(m.a, m.b, m.coverage_a, true), (m.b, m.a, m.coverage_b, false)]
+        {
+            let start = paras.len();
+            paras.extend(m.paragraphs.iter().map(|p| if side_a { p.a } else { p.b }));
+            paras[start..].sort_unstable();
+            let mut end = start;
+            for i in start..paras.len() {
+                if end == start || paras[i] != paras[end - 1] {
+                    paras[end] = paras[i];
+                    end += 1;
+                }
+            }
+            paras.truncate(end);
+            by_doc[d as usize].push((other, cov, start..end));
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = matches
+        .iter()
+        .filter(|m| m.relation.is_reuse())
+        .map(|m| (m.a.min(m.b), m.a.max(m.b)))
+        .collect();
+    pairs.sort_unstable();
+    let matched = |x: u32, y: u32| pairs.binary_search(&(x.min(y), x.max(y))).is_ok();
+    let disjoint = |r: &Range<usize>, s: &Range<usize>| {
+        crate::verify::intersection(&paras[r.clone()], &paras[s.clone()]) == 0
+    };
+    // A page whose minor parts match three different stories through different paragraphs.
+    let carries_stories = |d: u32| {
+        let minor: Vec<&(u32, f32, Range<usize>)> =
+            by_doc[d as usize].iter().filter(|e| e.1 < 0.5).collect();
+        // Bounded: a page with hundreds of matches is decided by its first 32.
+        let minor = &minor[..minor.len().min(32)];
+        let apart = |i: usize, j: usize| {
+            disjoint(&minor[i].2, &minor[j].2) && !matched(minor[i].0, minor[j].0)
+        };
+        (0..minor.len()).any(|i| {
+            (i + 1..minor.len())
+                .any(|j| apart(i, j) && (j + 1..minor.len()).any(|k| apart(i, k) && apart(j, k)))
+        })
+    };
+    let mut listing_doc: Vec<Option<bool>> = vec![None; n_docs];
+    let mut is_listing = |d: u32| -> bool {
+        *listing_doc[d as usize].get_or_insert_with(|| listing_page(d) || carries_stories(d))
+    };
+    let mut out = Vec::new();
+    for (i, m) in matches.iter().enumerate() {
+        if !m.relation.is_reuse() || m.relation == Relation::Translation {
+            continue;
+        }
+        let (la, lb) = (is_listing(m.a), is_listing(m.b));
+        if (la && (lb || m.coverage_a < 0.5)) || (lb && m.coverage_b < 0.5) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teasers_and_headlines_make_a_listing_shape() {
+        let mut s = PageShape::default();
+        for i in 0..5 {
+            s.body(
+                &format!("Officials said on Monday that the plan number {i} would go ahead ...     Next headline {i} here"),
+                20,
+            );
+        }
+        s.body("A full paragraph of an article, with its sentence end.", 10);
+        assert!(s.is_listing(), "{s:?}");
+        let mut article = PageShape::default();
+        for _ in 0..8 {
+            article.body(
+                "The council voted on Tuesday to raise taxes by two percent, officials said.",
+                14,
+            );
+        }
+        article.body("Related", 1);
+        assert!(!article.is_listing(), "{article:?}");
+        let mut teaser = PageShape::default();
+        teaser.body("The vast majority of us will never get to drive the new car…", 12);
+        teaser.read_more();
+        assert!(teaser.is_listing());
+    }
+
+    #[test]
+    fn read_more_lines() {
+        assert!(is_read_more(" Click here to read the full story. "));
+        assert!(is_read_more("Read more »"));
+        assert!(!is_read_more(
+            "Read more about the budget in our analysis of the numbers on page two today."
+        ));
+    }
+}
