@@ -213,6 +213,31 @@ fn facts_agree(store: &Store, u: u32, v: u32, min_share: f64) -> bool {
     agree(nu, nv) && agree(mu, mv)
 }
 
+/// Whether two headlines are about the same thing: at least half of the shorter one's
+/// words (of three letters or more) in the other. Without a headline, nothing says they
+/// differ.
+fn titles_agree(a: Option<&str>, b: Option<&str>) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        let mut w: Vec<String> = t
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect();
+        w.sort_unstable();
+        w.dedup();
+        w
+    };
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let (wa, wb) = (words(a), words(b));
+            let common = wa.iter().filter(|w| wb.binary_search(w).is_ok()).count();
+            let smaller = wa.len().min(wb.len());
+            smaller == 0 || common * 2 >= smaller
+        }
+        _ => true,
+    }
+}
+
 /// Per-thread scratch for [`align`].
 #[derive(Debug, Default)]
 pub struct AlignScratch {
@@ -329,13 +354,21 @@ pub fn align(
     }
     // Aligned paragraph pairs and, per paragraph, its best partner.
     let mut aligned: Vec<(u32, u32, Overlap, Counts)> = Vec::new();
-    for (p, q, n, e) in pairs {
+    let vocabulary = store.vocabulary();
+    for (p, q, n, mut e) in pairs {
         let o = Overlap { shared: n, len_a: va.paras[p].size, len_b: vb.paras[q].size };
         let identical_short = n == o.len_a && n == o.len_b;
         let similar = (n >= cfg.align_min_shared && o.containment() >= cfg.align_containment)
             || identical_short;
-        if similar && facts_agree(store, va.paras[p].unique, vb.paras[q].unique, cfg.fact_agreement)
-        {
+        let (up, uq) = (va.paras[p].unique, vb.paras[q].unique);
+        if similar && facts_agree(store, up, uq, cfg.fact_agreement) {
+            // Words shared that read like the corpus's furniture are no evidence either.
+            if e.evidence > 0
+                && vocabulary
+                    .is_some_and(|v| v.shared_is_furniture(store.words_of(up), store.words_of(uq)))
+            {
+                e.evidence = 0;
+            }
             aligned.push((p as u32, q as u32, o, e));
         }
     }
@@ -420,7 +453,11 @@ pub fn align(
             return None;
         }
         // One outlet's articles of different news cycles share its furniture, not a story.
-        if da.outlet.is_some() && da.outlet == db.outlet {
+        // The same article sent again — the same words under the same headline — is still
+        // the same article; one page's text under many headlines is the site's.
+        let identical = cov_a >= 1.0 && cov_b >= 1.0 && sa.sim >= 1.0 && sb.sim >= 1.0;
+        let resent = identical && titles_agree(da.title.as_deref(), db.title.as_deref());
+        if da.outlet.is_some() && da.outlet == db.outlet && !resent {
             if let (Some(x), Some(y)) = (da.published, db.published) {
                 if x.surely_apart_by(y) > cfg.news_cycle_days * 86_400.0 {
                     return None;

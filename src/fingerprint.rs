@@ -29,7 +29,7 @@ const PASSAGE_WORDS: usize = 40;
 /// persistent index records it and refuses to be used by a build with another value, since
 /// its stored sets would no longer match freshly fingerprinted queries. **Bump it whenever
 /// any of those stages changes its output.**
-pub const FINGERPRINT_VERSION: u32 = 2;
+pub const FINGERPRINT_VERSION: u32 = 3;
 
 /// What a paragraph is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,6 +67,9 @@ pub struct Paragraph {
     pub shingles: Range<u32>,
     /// Range of this paragraph's fact keys (numbers and names) in [`DocFingerprint::numbers`].
     pub numbers: Range<u32>,
+    /// Range of this paragraph's distinct words in [`DocFingerprint::words`] (empty for
+    /// boilerplate).
+    pub words: Range<u32>,
     /// Language (the document's when the paragraph alone does not tell).
     pub lang: Lang,
 }
@@ -82,10 +85,22 @@ pub struct DocFingerprint {
     pub numbers: Vec<u32>,
     /// Language of the document: the declared one, else the one most of its words are in.
     pub lang: Lang,
+    /// Whether that language is known with confidence: declared, or detected on strong
+    /// evidence over enough of a text that reads like prose (see [`confident`]). Only such
+    /// documents take part in the search for translated copy.
+    pub lang_confident: bool,
     /// Bytes of the document's text.
     pub text_bytes: u64,
     /// What the page is made of (to tell listing pages, see [`crate::listing`]).
     pub shape: crate::listing::PageShape,
+    /// Concatenated word sets of the body paragraphs ([`crate::vocabulary::word_set`]).
+    pub words: Vec<u32>,
+    /// Word sets of the paragraphs the rules set aside, concatenated, each with a key of
+    /// its words (so that a store counts each distinct one once): what the corpus's
+    /// furniture reads like ([`crate::vocabulary`]).
+    pub furniture: Vec<(u64, Range<u32>)>,
+    /// The words of [`DocFingerprint::furniture`].
+    pub furniture_words: Vec<u32>,
 }
 
 impl DocFingerprint {
@@ -93,6 +108,12 @@ impl DocFingerprint {
     pub fn set(&self, i: usize) -> &[u32] {
         let r = &self.paragraphs[i].shingles;
         &self.shingles[r.start as usize..r.end as usize]
+    }
+
+    /// The distinct words of paragraph `i`.
+    pub fn words(&self, i: usize) -> &[u32] {
+        let r = &self.paragraphs[i].words;
+        &self.words[r.start as usize..r.end as usize]
     }
 
     /// The number keys of paragraph `i`.
@@ -130,7 +151,14 @@ pub struct Fingerprinter {
     release_left: usize,
     /// Bytes of the document's text (sections only open in its later part).
     text_len: usize,
+    /// One-letter tokens of the document's body text (obfuscated or tabular text is full
+    /// of them, prose is not).
+    short_tokens: u64,
 }
+
+/// Words of strongly detected text a document needs for its language to be known with
+/// confidence ([`DocFingerprint::lang_confident`]).
+pub const CONFIDENT_WORDS: u64 = 40;
 
 /// A closing-section heading only counts from this share of the document on: "About the
 /// study" near the top of a news story opens no release section.
@@ -155,6 +183,7 @@ impl Fingerprinter {
             introduced: false,
             release_left: 0,
             text_len: 0,
+            short_tokens: 0,
         }
     }
 
@@ -183,16 +212,27 @@ impl Fingerprinter {
         self.introduced = false;
         self.release_left = 0;
         self.text_len = text.len();
+        self.short_tokens = 0;
         let mut out = DocFingerprint { text_bytes: text.len() as u64, ..Default::default() };
         for block in segment::blocks(text) {
             self.block(text, &block, &mut out);
         }
         out.lang = if self.declared.is_known() { self.declared } else { majority_lang(&out, text) };
-        // A paragraph contradicting its document on weak evidence takes the document's.
-        for &i in &self.weak {
-            if out.paragraphs[i].lang != out.lang {
-                out.paragraphs[i].lang = Lang::UNKNOWN;
+        out.lang_confident = self.declared.is_known() || self.confident(&out);
+        if !out.lang_confident {
+            // Noise (tables, obfuscated or scrambled text, a few words) is in no language
+            // that translated copy could be looked for in.
+            out.lang = Lang::UNKNOWN;
+            for p in &mut out.paragraphs {
+                p.lang = Lang::UNKNOWN;
             }
+            return out;
+        }
+        // Detected paragraph languages within a document are noise far more often than a
+        // second language (names, figures and tables fool function-word counts): the
+        // paragraphs take the document's.
+        for p in &mut out.paragraphs {
+            p.lang = Lang::UNKNOWN;
         }
         for p in &mut out.paragraphs {
             if p.kind == Kind::Body && !p.lang.is_known() {
@@ -259,6 +299,9 @@ impl Fingerprinter {
             let span = lines[i].start..lines[j - 1].end;
             let toks = self.line_tokens[i].start..self.line_tokens[j - 1].end;
             if !toks.is_empty() {
+                if let Some(b) = verdict {
+                    furniture(b, &self.tokens, toks.clone(), out);
+                }
                 match verdict {
                     Some(b) => out.paragraphs.push(Paragraph {
                         span,
@@ -267,6 +310,7 @@ impl Fingerprinter {
                         key: 0,
                         shingles: 0..0,
                         numbers: 0..0,
+                        words: 0..0,
                         lang: Lang::UNKNOWN,
                     }),
                     None => self.paragraph(text, span, toks, out),
@@ -284,6 +328,7 @@ impl Fingerprinter {
         out: &mut DocFingerprint,
     ) {
         if let Some(b) = boilerplate::classify(&text[span.clone()], &self.tokens, toks.clone()) {
+            furniture(b, &self.tokens, toks.clone(), out);
             out.paragraphs.push(Paragraph {
                 span,
                 tokens: toks.len() as u32,
@@ -291,6 +336,7 @@ impl Fingerprinter {
                 key: 0,
                 shingles: 0..0,
                 numbers: 0..0,
+                words: 0..0,
                 lang: Lang::UNKNOWN,
             });
             return;
@@ -316,6 +362,8 @@ impl Fingerprinter {
             if let Some(b) =
                 boilerplate::classify(&text[sentence.clone()], &self.piece_tokens, 0..n)
             {
+                // Before the pending passage is fingerprinted: that reuses the piece buffer.
+                furniture(b, &self.piece_tokens, 0..n, out);
                 if let Some(g) = group.take() {
                     self.passage(text, g, out);
                     group_words = 0;
@@ -327,6 +375,7 @@ impl Fingerprinter {
                     key: 0,
                     shingles: 0..0,
                     numbers: 0..0,
+                    words: 0..0,
                     lang: Lang::UNKNOWN,
                 });
                 continue;
@@ -379,6 +428,7 @@ impl Fingerprinter {
                 key: 0,
                 shingles: 0..0,
                 numbers: 0..0,
+                words: 0..0,
                 lang: Lang::UNKNOWN,
             });
             return;
@@ -396,6 +446,10 @@ impl Fingerprinter {
             key ^= xxh3_128_with_seed(&marks, self.key_seed ^ QUOTE_KEY_SEED);
         }
         out.shape.body(raw, n_tokens);
+        self.short_tokens +=
+            (toks.start..toks.end).filter(|&i| tokens.get(i).len() == 1).count() as u64;
+        let wstart = out.words.len() as u32;
+        crate::vocabulary::word_set(tokens, toks.clone(), &mut out.words);
         let nstart = out.numbers.len() as u32;
         anchors::fact_keys(raw, &mut out.numbers);
         let lang = if self.declared.is_known() {
@@ -410,8 +464,28 @@ impl Fingerprinter {
             key,
             shingles: start..out.shingles.len() as u32,
             numbers: nstart..out.numbers.len() as u32,
+            words: wstart..out.words.len() as u32,
             lang,
         });
+    }
+
+    /// Whether the detected language of `out` is known with confidence: at least
+    /// [`CONFIDENT_WORDS`] words of paragraphs detected in it on strong evidence, making at
+    /// least half of the body, and a body that reads like prose (fewer than three tokens
+    /// in ten of one letter: obfuscated, tabular or URL text fools function-word counts).
+    fn confident(&self, out: &DocFingerprint) -> bool {
+        if !out.lang.is_known() {
+            return false;
+        }
+        let body: u64 = out.body_tokens();
+        let strong: u64 = out
+            .paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| p.kind == Kind::Body && p.lang == out.lang && !self.weak.contains(i))
+            .map(|(_, p)| p.tokens as u64)
+            .sum();
+        strong >= CONFIDENT_WORDS && strong * 2 >= body && self.short_tokens * 10 < body * 3
     }
 
     /// The span of the press-release section the line at `span` opens, if it is such a
@@ -457,6 +531,19 @@ impl Fingerprinter {
         }
         self.quoted.iter().any(|&q| q)
     }
+}
+
+/// Records the words of a paragraph set aside by rule `b` as furniture (a machine-
+/// translation loop is not furniture: its words are the story's).
+fn furniture(b: Boilerplate, tokens: &Tokens, toks: Range<usize>, out: &mut DocFingerprint) {
+    if b == Boilerplate::Loop {
+        return;
+    }
+    let start = out.furniture_words.len();
+    crate::vocabulary::word_set(tokens, toks, &mut out.furniture_words);
+    let set = &out.furniture_words[start..];
+    let key = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(set));
+    out.furniture.push((key, start as u32..out.furniture_words.len() as u32));
 }
 
 /// Seed mixed into a content key for the quotation flags of its words.
@@ -566,18 +653,29 @@ mod tests {
     }
 
     #[test]
-    fn paragraphs_get_a_language_and_the_field_wins() {
-        let text = "Les deux dirigeants se sont rencontrés mercredi à Pékin pour parler de la guerre.\n\n\
-                    The two leaders met on Wednesday in Beijing to talk about the war and its costs.\n\n\
-                    Kim Jong Un";
-        let d = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text);
-        let langs: Vec<String> = d.paragraphs.iter().map(|p| p.lang.to_string()).collect();
-        // The short name-only paragraph takes the document's language (a tie: the French
-        // paragraph has fewer words, so English wins).
-        assert_eq!(langs, vec!["fr", "en", "en"]);
+    fn documents_get_a_language_when_it_is_certain_and_the_field_wins() {
+        let english = "The two leaders met on Wednesday in Beijing to talk about the war and its costs, and they agreed that their ministers would meet again in the spring.\n\n\
+                       Officials from both sides said the talks had been long and difficult, but that there was now a chance of an agreement before the end of the year.";
+        let text = format!(
+            "{english}\n\nLes deux dirigeants se sont rencontrés mercredi à Pékin pour parler de la guerre.\n\nKim Jong Un"
+        );
+        let d = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(&text);
+        assert!(d.lang_confident);
         assert_eq!(d.lang.to_string(), "en");
+        // Paragraphs take the document's language: a detected second language inside a
+        // document is noise far more often than not.
+        assert!(d.paragraphs.iter().all(|p| p.lang.to_string() == "en"));
+        // Too little text to be sure: no language.
+        let short = Fingerprinter::new(Shingler::new(5, 1))
+            .fingerprint("The two leaders met on Wednesday in Beijing.");
+        assert!(!short.lang_confident);
+        assert!(!short.lang.is_known());
+        // Scrambled text fools function-word counts, not the prose test.
+        let scrambled = "-r, -h-r-’- ----h-r w-y -- b--- -h- pr-bl--: --k- -w-y -h- -r-ff-c l-gh- -- -h-- ----r--c----. ".repeat(4);
+        assert!(!Fingerprinter::new(Shingler::new(5, 1)).fingerprint(&scrambled).lang_confident);
         let declared =
-            Fingerprinter::new(Shingler::new(5, 1)).fingerprint_lang(text, Some("fr-FR"));
+            Fingerprinter::new(Shingler::new(5, 1)).fingerprint_lang(&text, Some("fr-FR"));
+        assert!(declared.lang_confident);
         assert!(declared.paragraphs.iter().all(|p| p.lang.to_string() == "fr"));
     }
 

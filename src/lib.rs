@@ -64,6 +64,7 @@ pub mod synth;
 pub mod texts;
 pub mod translate;
 pub mod verify;
+pub mod vocabulary;
 
 pub use align::{ArticleMatch, ParagraphMatch, Relation};
 pub use cluster::Story;

@@ -14,9 +14,12 @@
 //!   headline after one) or bare headlines (a dozen words or fewer with no sentence end),
 //!   or it is a teaser followed by a "read the full story" line, or a roundup of items each
 //!   followed by one;
-//! * **by its matches**: it matches three articles through disjoint sets of its
-//!   paragraphs, no two of which match each other (they are different stories), and each
-//!   is a minor part of it. Two would not do: an article may well combine two wire stories.
+//! * **by its matches**: it carries the ledes of three articles that are different
+//!   stories — through disjoint sets of its paragraphs, each a minor part of it, each
+//!   including the other article's first body paragraph, no two of the three matching
+//!   each other. Two would not do (an article may well combine two wire stories), nor
+//!   would paragraphs other than ledes (three local stories each quoting another
+//!   paragraph of one wire story make the wire story no listing).
 //!
 //! Cost: O(paragraphs) while fingerprinting, O(matches · log) afterwards.
 
@@ -52,6 +55,7 @@ impl PageShape {
             self.teasers = self.teasers.saturating_add(1);
         } else if words <= HEADLINE_WORDS
             && !t.ends_with(['.', '!', '?', '"', '”', '»', ':', ';', ')'])
+            && !tabular(t)
         {
             self.headlines = self.headlines.saturating_add(1);
         }
@@ -75,6 +79,14 @@ impl PageShape {
             || (n <= 2 && t >= 1 && r >= 1)
             || r >= 2
     }
+}
+
+/// A line of a table (figures, scores, earnings), not a headline: digits in a fifth of its
+/// words or more.
+fn tabular(t: &str) -> bool {
+    let words = t.split_whitespace().count().max(1);
+    let numeric = t.split_whitespace().filter(|w| w.bytes().any(|b| b.is_ascii_digit())).count();
+    numeric * 5 >= words
 }
 
 /// A teaser: text that an ellipsis cuts short, at its end, or mid-paragraph before a
@@ -126,19 +138,28 @@ pub fn is_read_more(raw: &str) -> bool {
 }
 
 /// The matches that are listings (see the module documentation): their indices in
-/// `matches`, sorted. `listing_page(d)` tells whether document `d` has a listing shape.
+/// `matches`, sorted. `listing_page(d)` tells whether document `d` has a listing shape,
+/// `lede(d)` which of its paragraphs is its first body paragraph.
 pub fn find(
     matches: &[ArticleMatch],
     n_docs: usize,
     listing_page: impl Fn(u32) -> bool,
+    lede: impl Fn(u32) -> Option<u32>,
 ) -> Vec<usize> {
-    // Per document: (partner, coverage of the document's side, its aligned paragraphs).
+    // Per document: (partner, coverage of the document's side, its aligned paragraphs),
+    // for the matches that carry the partner's lede.
     let mut by_doc: Vec<Vec<(u32, f32, Range<usize>)>> = vec![Vec::new(); n_docs];
     let mut paras: Vec<u32> = Vec::new();
     for m in matches.iter().filter(|m| m.relation.is_reuse()) {
         for (d, other, cov, side_a) in
             [(m.a, m.b, m.coverage_a, true), (m.b, m.a, m.coverage_b, false)]
         {
+            let partner_lede = lede(other);
+            let carries_lede =
+                m.paragraphs.iter().any(|p| Some(if side_a { p.b } else { p.a }) == partner_lede);
+            if !carries_lede {
+                continue;
+            }
             let start = paras.len();
             paras.extend(m.paragraphs.iter().map(|p| if side_a { p.a } else { p.b }));
             paras[start..].sort_unstable();

@@ -89,6 +89,8 @@ pub struct RunStats {
     /// Matches of listing pages with the stories they list (see [`crate::listing`]): not
     /// reuse, reported only with [`Config::listings`].
     pub listing_pairs: u64,
+    /// Whether the corpus's boilerplate vocabulary was learned (see [`crate::vocabulary`]).
+    pub vocabulary: bool,
     /// Shingles that recur across news cycles in several outlets' articles (see
     /// [`crate::recurring`]): no evidence of reuse.
     pub recurring_shingles: u64,
@@ -713,13 +715,19 @@ impl Detector {
         // found from the matches that span cycles, it stops counting as evidence, and the
         // matches resting on it are aligned again.
         let recurring = recurring::find(&store, &matches, cfg);
-        if !recurring.is_empty() {
+        let found_recurring = !recurring.is_empty();
+        if found_recurring {
             stats.recurring_shingles = recurring.len() as u64;
             stats.recurring_paragraphs = store.set_recurring(recurring);
             if let Some(e) = store.take_error() {
                 return Err(e);
             }
             stats.corpus = store.stats();
+        }
+        // What the corpus's furniture reads like, learned from everything set aside so far:
+        // shared words that read like it are no evidence either.
+        stats.vocabulary = store.learn_vocabulary();
+        if found_recurring || stats.vocabulary {
             let again: Vec<(u32, u32)> = {
                 let mut v: Vec<(u32, u32)> =
                     matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b))).collect();
@@ -760,9 +768,12 @@ impl Detector {
         drop(pairs);
         // Listing pages (aggregators, roundups) carry teasers of many stories: their
         // matches are not reuse, and must not corroborate pairs of the stories they list.
-        let listed = listing::find(&matches, store.docs.len(), |d| {
-            store.docs[d as usize].shape.is_listing()
-        });
+        let listed = listing::find(
+            &matches,
+            store.docs.len(),
+            |d| store.docs[d as usize].shape.is_listing(),
+            |d| store.lede(d),
+        );
         if !listed.is_empty() {
             stats.listing_pairs = listed.len() as u64;
             let mut keep = Vec::with_capacity(matches.len() - listed.len());

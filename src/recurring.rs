@@ -12,10 +12,11 @@
 //!   (surely: see [`crate::published`]) contribute the prose shingles they share, with
 //!   both articles.
 //! * a shingle contributed with at least [`Config::recurring_min_docs`] dated documents of
-//!   at least two outlets recurs when its documents are *not bursty*: fewer than half of
-//!   them fall within one news cycle. A wire story is reprinted in a burst, with
-//!   stragglers (a weekly, a late pick-up) days later; a paywall notice or a distributor's
-//!   footer is spread over the whole period the corpus covers.
+//!   at least two outlets recurs when its documents are *not bursty*: at most half of them
+//!   fall within one news cycle, and at least three fall outside it. A wire story is
+//!   reprinted in a burst, with a few stragglers (a weekly, a late pick-up) days later; a
+//!   paywall notice or a distributor's footer is spread over the whole period the corpus
+//!   covers.
 //! * recurring shingles no longer count as evidence of reuse anywhere in the corpus (they
 //!   still align paragraphs and count in coverage), and a paragraph made mostly of them is
 //!   set aside as [`crate::boilerplate::Boilerplate::Recurring`].
@@ -84,9 +85,10 @@ pub fn find(store: &Store, matches: &[ArticleMatch], cfg: &Config) -> Vec<u32> {
     out
 }
 
-/// Whether publication times are concentrated the way news is: at least half of them
-/// within one news cycle (`cycle` seconds). A wire story is reprinted the day it runs,
-/// with stragglers days later; furniture is spread over the whole period.
+/// Whether publication times are concentrated the way news is: more than half of them
+/// within one news cycle (`cycle` seconds), or fewer than [`STRAGGLERS`] outside it. A
+/// wire story is reprinted the day it runs, with a few stragglers days later; furniture
+/// is spread over the whole period.
 fn bursty(times: &mut [i64], cycle: f64) -> bool {
     times.sort_unstable();
     let mut best = 0;
@@ -97,8 +99,12 @@ fn bursty(times: &mut [i64], cycle: f64) -> bool {
         }
         best = best.max(hi + 1 - lo);
     }
-    best * 2 >= times.len()
+    best * 2 > times.len() || times.len() - best < STRAGGLERS
 }
+
+/// Documents outside the densest news cycle below which text is still a story with its
+/// stragglers (a weekly, a late pick-up).
+const STRAGGLERS: usize = 3;
 
 #[cfg(test)]
 mod tests {

@@ -110,15 +110,18 @@ pub struct Unique {
     pub len: u32,
     /// Word tokens.
     pub tokens: u32,
-    /// [`Unique::TEMPLATE`] or 0.
-    pub flags: u32,
+    /// [`Unique::TEMPLATE`], [`Unique::RECURRING`].
+    pub flags: u16,
+    /// Number of its distinct words, stored in the arena right after its shingle set (at
+    /// most 65,535: a longer set is cut, which only blurs [`crate::vocabulary`]).
+    pub words: u16,
 }
 
 impl Unique {
     /// Flag: an outlet template (boilerplate learned from the corpus).
-    pub const TEMPLATE: u32 = 1;
+    pub const TEMPLATE: u16 = 1;
     /// Flag: text the corpus repeats across news cycles (see [`crate::recurring`]).
-    pub const RECURRING: u32 = 2;
+    pub const RECURRING: u16 = 2;
 
     /// Whether this paragraph is an outlet template.
     pub fn is_template(&self) -> bool {
@@ -220,6 +223,12 @@ pub struct Store {
     /// and the same as a set for lookups.
     recurring: Vec<u32>,
     recurring_set: ahash::AHashSet<u32>,
+    /// Words of the distinct paragraphs the rules set aside (counted once per distinct
+    /// word set, whose keys are in `furniture_seen`), for [`crate::vocabulary`].
+    furniture: AHashMap<u32, u32>,
+    furniture_seen: ahash::AHashSet<u64>,
+    /// The corpus's boilerplate vocabulary, once learned ([`Store::learn_vocabulary`]).
+    vocabulary: Option<crate::vocabulary::Vocabulary>,
 }
 
 impl Store {
@@ -328,6 +337,8 @@ impl Store {
                         v.insert(u);
                         let set = fp.set(i);
                         let nums = fp.numbers(i);
+                        let words = fp.words(i);
+                        let words = &words[..words.len().min(u16::MAX as usize)];
                         let unique = Unique {
                             key: p.key,
                             start: self.arena.len() as u64,
@@ -336,11 +347,13 @@ impl Store {
                             len: set.len() as u32,
                             tokens: p.tokens,
                             flags: 0,
+                            words: words.len() as u16,
                         };
                         let written = self
                             .uniques
                             .push(unique)
                             .and_then(|_| self.arena.extend_from_slice(set))
+                            .and_then(|_| self.arena.extend_from_slice(words))
                             .and_then(|_| self.numbers.extend_from_slice(nums));
                         if let Err(e) = written {
                             self.spill_error.get_or_insert(e);
@@ -362,6 +375,13 @@ impl Store {
             });
         }
         self.text_bytes += fp.text_bytes;
+        for (key, r) in &fp.furniture {
+            if self.furniture_seen.insert(*key) {
+                for &w in &fp.furniture_words[r.start as usize..r.end as usize] {
+                    *self.furniture.entry(w).or_default() += 1;
+                }
+            }
+        }
         let boxed = |s: &Option<std::borrow::Cow<'_, str>>| s.as_deref().map(Box::from);
         self.docs.push(DocMeta {
             id: doc.id.as_ref().into(),
@@ -395,6 +415,55 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// The distinct words of unique paragraph `u` (sorted hashes, see
+    /// [`crate::vocabulary::word_set`]).
+    pub fn words_of(&self, u: u32) -> &[u32] {
+        let e = &self.uniques[u as usize];
+        let start = e.start as usize + e.len as usize;
+        self.arena.as_slice().get(start..start + e.words as usize).unwrap_or_default()
+    }
+
+    /// Learns the corpus's boilerplate vocabulary (see [`crate::vocabulary`]) from the
+    /// paragraphs the rules set aside and the learned boilerplate (templates, recurring
+    /// text) against the other distinct paragraphs; call it once templates and recurring
+    /// text are known. Returns whether there was enough furniture to learn from.
+    pub fn learn_vocabulary(&mut self) -> bool {
+        let mut counts =
+            crate::vocabulary::Counts { furniture: self.furniture.clone(), story: AHashMap::new() };
+        for u in 0..self.uniques.len() as u32 {
+            let words = self.words_of(u);
+            if self.uniques[u as usize].is_learned_boilerplate() {
+                counts.add_furniture(words);
+            } else {
+                counts.add_story(words);
+            }
+        }
+        self.vocabulary = crate::vocabulary::Vocabulary::learn(&counts);
+        self.vocabulary.is_some()
+    }
+
+    /// Sets the boilerplate vocabulary (a persistent index keeps the run's).
+    pub fn set_vocabulary(&mut self, vocabulary: Option<crate::vocabulary::Vocabulary>) {
+        self.vocabulary = vocabulary;
+    }
+
+    /// The corpus's boilerplate vocabulary, if learned.
+    pub fn vocabulary(&self) -> Option<&crate::vocabulary::Vocabulary> {
+        self.vocabulary.as_ref()
+    }
+
+    /// Word counts of the furniture the rules set aside: (word, distinct paragraphs), and
+    /// the keys of those paragraphs' word sets.
+    pub fn furniture_counts(&self) -> (&AHashMap<u32, u32>, &ahash::AHashSet<u64>) {
+        (&self.furniture, &self.furniture_seen)
+    }
+
+    /// Restores the furniture counts of a stored run (see [`Store::furniture_counts`]).
+    pub fn restore_furniture(&mut self, counts: AHashMap<u32, u32>, seen: ahash::AHashSet<u64>) {
+        self.furniture = counts;
+        self.furniture_seen = seen;
+    }
+
     /// The number keys of unique paragraph `u`.
     pub fn numbers_of(&self, u: u32) -> &[u32] {
         let e = &self.uniques[u as usize];
@@ -410,6 +479,11 @@ impl Store {
     pub fn doc_paragraphs(&self, d: u32) -> &[ParaMeta] {
         let r = &self.docs[d as usize].paragraphs;
         &self.paragraphs[r.start as usize..r.end as usize]
+    }
+
+    /// Index of document `d`'s first body paragraph among its paragraphs.
+    pub fn lede(&self, d: u32) -> Option<u32> {
+        self.doc_paragraphs(d).iter().position(|p| p.kind == Kind::Body).map(|i| i as u32)
     }
 
     /// Outlet name of document `d`.

@@ -9,5 +9,6 @@ mod encoder;
 mod fuzz_regressions;
 mod index;
 mod pipeline;
+mod real_news;
 mod translation;
 mod util;

@@ -106,7 +106,7 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
         w.push(&u64_bytes(
             store.uniques.iter().flat_map(|u| [u.key as u64, (u.key >> 64) as u64]),
         ))?;
-        w.push(&u32_bytes(store.uniques.iter().flat_map(|u| [u.tokens, u.flags])))?;
+        w.push(&u32_bytes(store.uniques.iter().flat_map(|u| [u.tokens, u.flags as u32])))?;
         let offsets_of = |len: &dyn Fn(u32) -> u64| {
             let mut at = 0u64;
             u64_bytes(std::iter::once(0).chain((0..uniques).map(|u| {
@@ -203,6 +203,25 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
         w.push(&u64_bytes(translation_best(run).into_iter().flat_map(|(k, v)| [k, v])))?;
         w.push(&json(&run.stats.translation.embedder)?)?;
         w.push(&u32_bytes(store.recurring().iter().copied()))?;
+        // What the boilerplate vocabulary is learned from, and the model itself.
+        let mut at = 0u64;
+        w.push(&u64_bytes(std::iter::once(0).chain((0..uniques).map(|u| {
+            at += store.words_of(u).len() as u64;
+            at
+        }))))?;
+        w.section((0..uniques).map(|u| u32_bytes(store.words_of(u).iter().copied())))?;
+        let (counts, seen) = store.furniture_counts();
+        let mut counts: Vec<u64> =
+            counts.iter().map(|(&w, &c)| (w as u64) << 32 | c as u64).collect();
+        counts.sort_unstable();
+        w.push(&u64_bytes(counts))?;
+        let mut seen: Vec<u64> = seen.iter().copied().collect();
+        seen.sort_unstable();
+        w.push(&u64_bytes(seen))?;
+        let vocabulary = store.vocabulary().map(|v| v.pairs()).unwrap_or_default();
+        w.push(&u64_bytes(
+            vocabulary.into_iter().map(|(w, l)| (w as u64) << 32 | l.to_bits() as u64),
+        ))?;
         Ok(header)
     })
 }

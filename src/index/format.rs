@@ -110,11 +110,24 @@ pub enum Section {
     /// Shingles the run found recurring across news cycles ([`crate::recurring`]), sorted
     /// (`u32`): no evidence of reuse in queries either.
     Recurring,
+    /// `u64 × (uniques + 1)`: offsets into [`Section::Words`].
+    WordOffsets,
+    /// Distinct words of unique paragraphs ([`crate::vocabulary::word_set`]), concatenated
+    /// (`u32`).
+    Words,
+    /// Words of the distinct paragraphs the rules set aside: `word << 32 | count` (`u64`),
+    /// sorted; then [`Section::FurnitureKeys`], the keys of those paragraphs' word sets.
+    FurnitureCounts,
+    /// See [`Section::FurnitureCounts`] (`u64`, sorted).
+    FurnitureKeys,
+    /// The run's boilerplate vocabulary ([`crate::vocabulary`]): `word << 32 | log-odds
+    /// bits` (`u64`, `f32` bits), sorted; empty when none was learned.
+    Vocabulary,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 29] = [
+    pub const ALL: [Section; 34] = [
         Section::Config,
         Section::Inputs,
         Section::Outlets,
@@ -144,6 +157,11 @@ impl Section {
         Section::TranslationBest,
         Section::TranslationEmbedder,
         Section::Recurring,
+        Section::WordOffsets,
+        Section::Words,
+        Section::FurnitureCounts,
+        Section::FurnitureKeys,
+        Section::Vocabulary,
     ];
 
     /// Name used in error messages.
@@ -178,6 +196,11 @@ impl Section {
             "translation best",
             "translation embedder",
             "recurring shingles",
+            "word offsets",
+            "words",
+            "furniture counts",
+            "furniture keys",
+            "vocabulary",
         ][self as usize]
     }
 }

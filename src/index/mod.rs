@@ -142,6 +142,17 @@ impl Index {
                 .map_err(|p| self.data.malformed(Section::Docs, format!("{}: {p}", l.location)))?;
             texts.push(Some(l.record.text.into_owned()));
         }
+        // The furniture the rules set aside in the stored documents (their paragraphs are
+        // not stored), for the boilerplate vocabulary of a run continued from here.
+        let counts = self.data.u64s(Section::FurnitureCounts);
+        let keys = self.data.u64s(Section::FurnitureKeys);
+        store.restore_furniture(
+            (0..counts.len())
+                .filter_map(|i| counts.get(i))
+                .map(|x| ((x >> 32) as u32, x as u32))
+                .collect(),
+            (0..keys.len()).filter_map(|i| keys.get(i)).collect(),
+        );
         Ok((store, texts))
     }
 

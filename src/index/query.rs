@@ -208,13 +208,25 @@ impl Index {
     fn unique_info(&self, u: u32) -> (u32, bool) {
         let info = self.data.u32s(Section::UniqueInfo);
         let flags = info.get(2 * u as usize + 1).unwrap_or(0);
-        (info.get(2 * u as usize).unwrap_or(0), flags & crate::store::Unique::TEMPLATE != 0)
+        (info.get(2 * u as usize).unwrap_or(0), flags & crate::store::Unique::TEMPLATE as u32 != 0)
     }
 
     /// The shingles the stored run found recurring across news cycles.
     pub(crate) fn recurring_shingles(&self) -> Vec<u32> {
         let r = self.data.u32s(Section::Recurring);
         r.range(0, r.len())
+    }
+
+    /// The stored run's boilerplate vocabulary, if it learned one.
+    pub(crate) fn vocabulary(&self) -> Option<crate::vocabulary::Vocabulary> {
+        let v = self.data.u64s(Section::Vocabulary);
+        (!v.is_empty()).then(|| {
+            crate::vocabulary::Vocabulary::from_pairs(
+                (0..v.len())
+                    .map(|i| v.get(i).unwrap_or(0))
+                    .map(|x| ((x >> 32) as u32, f32::from_bits(x as u32))),
+            )
+        })
     }
 
     fn stored_set(&self, u: u32) -> Vec<u32> {
@@ -390,6 +402,7 @@ impl Query<'_> {
         let templates = self.templates_in(&self.local);
         self.local.set_templates(&templates);
         self.local.set_recurring(self.index.recurring_shingles());
+        self.local.set_vocabulary(self.index.vocabulary());
     }
 
     /// Unique paragraphs of `store` that are outlet templates in the union: stored ones,
@@ -483,6 +496,7 @@ impl Query<'_> {
         self.load_into(&mut store, &mut texts, &partners)?;
         store.set_templates(&self.templates_in(&store));
         store.set_recurring(self.index.recurring_shingles());
+        store.set_vocabulary(self.index.vocabulary());
         let (found, mut stats) = translate::aligned(
             &store,
             &TextSource::Memory(&texts),
@@ -805,9 +819,13 @@ impl Query<'_> {
 
         // Listing pages' matches are not reuse, as in a full run (a stored page's other
         // stored matches are not looked at: see ARCHITECTURE.md).
-        let listed = crate::listing::find(&evident, self.local.docs.len(), |d| {
-            self.local.docs[d as usize].shape.is_listing()
-        });
+        let local = &self.local;
+        let listed = crate::listing::find(
+            &evident,
+            local.docs.len(),
+            |d| local.docs[d as usize].shape.is_listing(),
+            |d| local.lede(d),
+        );
         let mut listings: Vec<ArticleMatch> = Vec::new();
         if !listed.is_empty() {
             let mut keep = Vec::with_capacity(evident.len());

@@ -141,6 +141,8 @@ impl<'a> Docs<'a> {
         let num_off = data.u64s(Section::FactOffsets);
         let arena = data.u32s(Section::Shingles);
         let facts = data.u32s(Section::Facts);
+        let word_off = data.u64s(Section::WordOffsets);
+        let word_arena = data.u32s(Section::Words);
         let [paragraphs, teasers, headlines, read_more] = record.shape;
         let mut fp = DocFingerprint {
             lang: Lang::from_bytes(record.language.to_le_bytes()),
@@ -151,7 +153,7 @@ impl<'a> Docs<'a> {
         for p in paras.chunks_exact(6) {
             let bad = || data.malformed(Section::Paragraphs, format!("document {d}"));
             let mut kind = kind_of(p[4]).ok_or_else(bad)?;
-            let (mut key, mut shingles, mut numbers) = (0u128, 0..0, 0..0);
+            let (mut key, mut shingles, mut numbers, mut words) = (0u128, 0..0, 0..0, 0..0);
             if p[3] != u32::MAX {
                 // Templates and recurring text were body text before the store learned them.
                 kind = Kind::Body;
@@ -164,15 +166,21 @@ impl<'a> Docs<'a> {
                 let (fs, fe) =
                     (num_off.get(u).ok_or_else(bad)?, num_off.get(u + 1).ok_or_else(bad)?);
                 let nums = facts.range(fs as usize, fe as usize);
+                let (ws, we) =
+                    (word_off.get(u).ok_or_else(bad)?, word_off.get(u + 1).ok_or_else(bad)?);
+                let wset = word_arena.range(ws as usize, we as usize);
                 if set.len() as u64 != e.saturating_sub(s)
                     || nums.len() as u64 != fe.saturating_sub(fs)
+                    || wset.len() as u64 != we.saturating_sub(ws)
                 {
                     return Err(bad());
                 }
                 shingles = fp.shingles.len() as u32..(fp.shingles.len() + set.len()) as u32;
                 numbers = fp.numbers.len() as u32..(fp.numbers.len() + nums.len()) as u32;
+                words = fp.words.len() as u32..(fp.words.len() + wset.len()) as u32;
                 fp.shingles.extend(set);
                 fp.numbers.extend(nums);
+                fp.words.extend(wset);
             } else if kind == Kind::Body {
                 return Err(bad());
             }
@@ -184,6 +192,7 @@ impl<'a> Docs<'a> {
                 key,
                 shingles,
                 numbers,
+                words,
                 lang: Lang::from_bytes(p[5].to_le_bytes()),
             });
         }

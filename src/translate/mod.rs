@@ -387,7 +387,7 @@ fn nearest_articles(
     done: &[(u32, u32)],
 ) -> Vec<(u32, u32)> {
     let mut by_time: Vec<(i64, u32)> = (0..store.docs.len() as u32)
-        .filter(|&d| vecs[d as usize].is_some())
+        .filter(|&d| vecs[d as usize].is_some() && store.docs[d as usize].language.is_known())
         .map(|d| (spans[d as usize].map_or(i64::MIN, |s| s.0), d))
         .collect();
     by_time.sort_unstable();
@@ -405,6 +405,7 @@ fn nearest_articles(
                 .iter()
                 .filter(|&&(_, e)| {
                     e != d
+                        && lang(e).is_known()
                         && lang(e) != lang(d)
                         && candidates::in_window(spans[d as usize], spans[e as usize], window)
                 })
