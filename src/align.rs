@@ -354,7 +354,6 @@ pub fn align(
     }
     // Aligned paragraph pairs and, per paragraph, its best partner.
     let mut aligned: Vec<(u32, u32, Overlap, Counts)> = Vec::new();
-    let vocabulary = store.vocabulary();
     for (p, q, n, mut e) in pairs {
         let o = Overlap { shared: n, len_a: va.paras[p].size, len_b: vb.paras[q].size };
         let identical_short = n == o.len_a && n == o.len_b;
@@ -363,10 +362,7 @@ pub fn align(
         let (up, uq) = (va.paras[p].unique, vb.paras[q].unique);
         if similar && facts_agree(store, up, uq, cfg.fact_agreement) {
             // Words shared that read like the corpus's furniture are no evidence either.
-            if e.evidence > 0
-                && vocabulary
-                    .is_some_and(|v| v.shared_is_furniture(store.words_of(up), store.words_of(uq)))
-            {
+            if e.evidence > 0 && store.shared_is_furniture(up, uq) {
                 e.evidence = 0;
             }
             aligned.push((p as u32, q as u32, o, e));

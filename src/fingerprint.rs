@@ -446,10 +446,9 @@ impl Fingerprinter {
             key ^= xxh3_128_with_seed(&marks, self.key_seed ^ QUOTE_KEY_SEED);
         }
         out.shape.body(raw, n_tokens);
-        self.short_tokens +=
-            (toks.start..toks.end).filter(|&i| tokens.get(i).len() == 1).count() as u64;
         let wstart = out.words.len() as u32;
-        crate::vocabulary::word_set(tokens, toks.clone(), &mut out.words);
+        self.short_tokens +=
+            crate::vocabulary::word_set(tokens, toks.clone(), &mut out.words) as u64;
         let nstart = out.numbers.len() as u32;
         anchors::fact_keys(raw, &mut out.numbers);
         let lang = if self.declared.is_known() {
@@ -512,15 +511,13 @@ impl Fingerprinter {
                 if piece.is_empty() {
                     continue;
                 }
-                self.quote_tokens.clear();
-                let k = self.normalizer.tokenize_into(&raw[piece], &mut self.quote_tokens);
+                let k = self.normalizer.count_tokens(&raw[piece], &mut self.quote_tokens);
                 self.quoted.extend(std::iter::repeat_n(q, k));
             }
             at = at.max(s.end);
         }
         if at < raw.len() {
-            self.quote_tokens.clear();
-            let k = self.normalizer.tokenize_into(&raw[at..], &mut self.quote_tokens);
+            let k = self.normalizer.count_tokens(&raw[at..], &mut self.quote_tokens);
             self.quoted.extend(std::iter::repeat_n(false, k));
         }
         if self.quoted.len() != n {

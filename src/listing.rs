@@ -92,25 +92,26 @@ fn tabular(t: &str) -> bool {
 /// A teaser: text that an ellipsis cuts short, at its end, or mid-paragraph before a
 /// capitalised headline (aggregators run teaser and next headline together).
 fn is_teaser(t: &str) -> bool {
+    use memchr::memmem;
     let end = t.trim_end_matches(|c: char| c.is_whitespace() || c == ']' || c == ')');
     if end.ends_with("...") || end.ends_with('…') {
         return true;
     }
-    for (i, _) in t.match_indices(['.', '…']) {
-        let rest = &t[i..];
-        let after = if let Some(r) = rest.strip_prefix("...") {
-            r
-        } else if let Some(r) = rest.strip_prefix('…') {
-            r
-        } else {
-            continue;
-        };
-        let trimmed = after.trim_start();
-        if trimmed.len() + 2 <= after.len() && trimmed.starts_with(char::is_uppercase) {
-            return true;
-        }
-    }
-    false
+    // An ellipsis followed by a space and a capital, after a word.
+    let b = t.as_bytes();
+    let next_is_headline = |after: usize| {
+        let rest = &t[after.min(t.len())..];
+        let trimmed = rest.trim_start();
+        trimmed.len() + 2 <= rest.len() && trimmed.starts_with(char::is_uppercase)
+    };
+    // Finders built once: building one per call cost more than the search.
+    static DOTS: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    static ELLIPSIS: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    DOTS.get_or_init(|| memmem::Finder::new("...")).find_iter(b).any(|i| next_is_headline(i + 3))
+        || ELLIPSIS
+            .get_or_init(|| memmem::Finder::new("…"))
+            .find_iter(b)
+            .any(|i| next_is_headline(i + "…".len()))
 }
 
 /// Words of a line that invite to read the full story, lower-cased: the line holds one of
@@ -133,6 +134,18 @@ const READ_MORE: &[&str] = &[
 
 /// Whether a short line invites to read the full story.
 pub fn is_read_more(raw: &str) -> bool {
+    static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let ac = WORDS.get_or_init(|| {
+        // Built from constants: cannot fail (every test of this module would).
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(READ_MORE)
+            .expect("read-more patterns are valid")
+    });
+    // Most short lines hold none of the phrases: one search, no allocation.
+    if !ac.is_match(raw) {
+        return false;
+    }
     let t = raw.trim().trim_end_matches(['.', '»', '>', '…', ' ', ':']).to_lowercase();
     t.split_whitespace().count() <= 8 && READ_MORE.iter().any(|p| t.contains(p))
 }

@@ -129,6 +129,23 @@ impl Normalizer {
         out.len() - before
     }
 
+    /// How many tokens `text` has (what [`Normalizer::tokenize_into`] would add), without
+    /// building them for plain ASCII text.
+    pub fn count_tokens(&mut self, text: &str, scratch: &mut Tokens) -> usize {
+        if text.is_ascii() && !text.contains('&') {
+            let mut n = 0;
+            let mut in_word = false;
+            for &b in text.as_bytes() {
+                let word = ASCII_WORD[b as usize] != 0;
+                n += (word && !in_word) as usize;
+                in_word = word;
+            }
+            return n;
+        }
+        scratch.clear();
+        self.tokenize_into(text, scratch)
+    }
+
     /// The tokens of `text` in a new buffer.
     pub fn tokenize(&mut self, text: &str) -> Tokens {
         let mut t = Tokens::new();
@@ -317,6 +334,17 @@ mod tests {
             tokenize_ascii(&text, &mut fast);
             tokenize_unicode(&text, &mut slow);
             proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    proptest::proptest! {
+        /// Counting tokens gives the number tokenizing adds.
+        #[test]
+        fn counting_equals_tokenizing(text in "[A-Za-z0-9_ .,;:!?'&()é-]{0,60}") {
+            let mut n = Normalizer::new();
+            let mut scratch = Tokens::new();
+            let counted = n.count_tokens(&text, &mut scratch);
+            proptest::prop_assert_eq!(counted, n.tokenize(&text).len());
         }
     }
 

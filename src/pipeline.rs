@@ -27,7 +27,7 @@ use crate::cluster::{self, Story};
 use crate::config::Config;
 use crate::corpus::{self, Document, Input, ReadOptions};
 use crate::error::{Error, RecordError, Result};
-use crate::fingerprint::{DocFingerprint, Fingerprinter};
+use crate::fingerprint::{DocFingerprint, Fingerprinter, Kind};
 use crate::listing;
 use crate::lsh::{self, BandKeys, CandidateStats, KeyWidth, LshParams};
 use crate::minhash::MinHasher;
@@ -91,6 +91,9 @@ pub struct RunStats {
     pub listing_pairs: u64,
     /// Whether the corpus's boilerplate vocabulary was learned (see [`crate::vocabulary`]).
     pub vocabulary: bool,
+    /// Matches aligned again because recurring text or furniture words took evidence
+    /// from them.
+    pub realigned: u64,
     /// Shingles that recur across news cycles in several outlets' articles (see
     /// [`crate::recurring`]): no evidence of reuse.
     pub recurring_shingles: u64,
@@ -709,12 +712,15 @@ impl Detector {
         // reworded paragraph are only remembered as pairs (in a large corpus they are most
         // of the matches and nearly all set aside) and aligned again if corroborated.
         let budget = self.view_budget;
+        let clock = std::time::Instant::now();
         let first = align_round(&store, cfg, &pairs, budget);
+        log::debug!("align: first round {:.2?}", clock.elapsed());
         let (mut matches, mut weak, mut apart) = (first.evident, first.weak, first.apart);
         // Text that recurs across news cycles in several outlets' articles is furniture:
         // found from the matches that span cycles, it stops counting as evidence, and the
         // matches resting on it are aligned again.
         let recurring = recurring::find(&store, &matches, cfg);
+        log::debug!("align: recurring found {:.2?}", clock.elapsed());
         let found_recurring = !recurring.is_empty();
         if found_recurring {
             stats.recurring_shingles = recurring.len() as u64;
@@ -726,16 +732,53 @@ impl Detector {
         }
         // What the corpus's furniture reads like, learned from everything set aside so far:
         // shared words that read like it are no evidence either.
+        log::debug!("align: recurring set {:.2?}", clock.elapsed());
         stats.vocabulary = store.learn_vocabulary();
+        log::debug!("align: vocabulary learned {:.2?}", clock.elapsed());
         if found_recurring || stats.vocabulary {
-            let again: Vec<(u32, u32)> = {
-                let mut v: Vec<(u32, u32)> =
-                    matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b))).collect();
-                v.par_sort_unstable();
-                v
+            // Only the matches whose aligned paragraphs now carry less evidence are
+            // aligned again: a paragraph set aside, a recurring shingle or furniture words
+            // among what they share.
+            let store = &store;
+            let affected = |m: &ArticleMatch| {
+                let (pa, pb) = (store.doc_paragraphs(m.a), store.doc_paragraphs(m.b));
+                let mut shared = Vec::new();
+                m.paragraphs.iter().any(|p| {
+                    let (Some(x), Some(y)) = (pa.get(p.a as usize), pb.get(p.b as usize)) else {
+                        return true;
+                    };
+                    if x.kind != Kind::Body || y.kind != Kind::Body {
+                        return true;
+                    }
+                    if store.shared_is_furniture(x.unique, y.unique) {
+                        return true;
+                    }
+                    shared.clear();
+                    crate::verify::intersect_into(
+                        store.set(x.unique),
+                        store.set(y.unique),
+                        &mut shared,
+                    );
+                    shared.iter().any(|&h| store.is_recurring(h))
+                })
             };
-            let second = align_round(&store, cfg, &again, budget);
-            matches = second.evident;
+            let flags: Vec<bool> = matches.par_iter().map(affected).collect();
+            let mut again: Vec<(u32, u32)> = Vec::new();
+            let mut kept = Vec::with_capacity(matches.len());
+            for (m, hit) in matches.into_iter().zip(flags) {
+                if hit {
+                    again.push((m.a.min(m.b), m.a.max(m.b)));
+                } else {
+                    kept.push(m);
+                }
+            }
+            again.par_sort_unstable();
+            stats.realigned = again.len() as u64;
+            log::debug!("align: {} affected {:.2?}", again.len(), clock.elapsed());
+            let second = align_round(store, cfg, &again, budget);
+            log::debug!("align: realigned {:.2?}", clock.elapsed());
+            matches = kept;
+            matches.extend(second.evident);
             weak.extend(second.weak);
             apart.extend(second.apart);
         }

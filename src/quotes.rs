@@ -280,25 +280,34 @@ fn is_word(c: Option<char>) -> bool {
 
 /// The quotation marks of `text`, in order.
 fn marks(text: &str) -> Vec<Mark> {
+    // Every quotation mark starts with one of these bytes: only their positions are
+    // looked at (a vectorised scan), in order.
+    let b = text.as_bytes();
+    let mut at: Vec<usize> = memchr::memchr3_iter(b'"', b'\'', 0xE2, b)
+        .chain(memchr::memchr3_iter(b'&', 0xC2, 0xE3, b))
+        .chain(memchr::memchr_iter(0xEF, b))
+        .collect();
+    at.sort_unstable();
     let mut out = Vec::new();
-    let mut it = text.char_indices().peekable();
-    while let Some((at, ch)) = it.next() {
-        let (ch, len) = if ch == '&' {
-            match ENTITIES.iter().find(|(e, _)| text[at..].starts_with(e)) {
-                Some(&(e, c)) => {
-                    // Skip the rest of the entity.
-                    while it.peek().is_some_and(|&(i, _)| i < at + e.len()) {
-                        it.next();
-                    }
-                    (c, e.len())
-                }
+    let mut skip_to = 0;
+    for i in at {
+        if i < skip_to {
+            continue;
+        }
+        let (ch, len) = if b[i] == b'&' {
+            match ENTITIES.iter().find(|(e, _)| text[i..].starts_with(e)) {
+                Some(&(e, c)) => (c, e.len()),
                 None => continue,
             }
         } else {
-            (ch, ch.len_utf8())
+            match text[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => continue,
+            }
         };
         if let Some((family, role)) = classify(ch) {
-            out.push(Mark { at, len, family, role, ch });
+            out.push(Mark { at: i, len, family, role, ch });
+            skip_to = i + len;
         }
     }
     out
@@ -473,24 +482,58 @@ pub fn paragraph(text: &str, introduced: bool) -> ParagraphQuotes {
     out
 }
 
-/// Whether `text` may contain a quotation mark (a cheap test before the scan).
+/// Whether `text` may contain a quotation mark: a cheap byte scan before the full one. An
+/// apostrophe inside a word ("company's", "don’t") is not one, which leaves most
+/// paragraphs without a candidate.
 fn has_marks(text: &str) -> bool {
-    text.bytes().any(|b| matches!(b, b'"' | b'\'' | b'&' | 0xE2 | 0xC2 | 0xE3 | 0xEF))
+    let b = text.as_bytes();
+    let alnum = |i: Option<&u8>| i.is_some_and(|c| c.is_ascii_alphanumeric());
+    let candidate = |i: usize| match b[i] {
+        b'"' => true,
+        b'\'' => !(i > 0 && alnum(b.get(i - 1)) && alnum(b.get(i + 1))),
+        b'&' => ENTITIES.iter().any(|(e, _)| text[i..].starts_with(e)),
+        0xE2 if b.get(i + 1) == Some(&0x80) => {
+            let c = b.get(i + 2).copied().unwrap_or(0);
+            let apostrophe = c == 0x99 && i > 0 && alnum(b.get(i - 1)) && alnum(b.get(i + 3));
+            matches!(c, 0x98..=0x9F | 0xB9 | 0xBA) && !apostrophe
+        }
+        0xC2 => matches!(b.get(i + 1), Some(0xAB | 0xBB)),
+        0xE3 => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x8C..=0x8F)),
+        0xEF => b.get(i + 1) == Some(&0xBD) && matches!(b.get(i + 2), Some(0xA2 | 0xA3)),
+        _ => false,
+    };
+    // Two vectorised scans for the candidate bytes; each hit is checked in context.
+    memchr::memchr3_iter(b'"', b'\'', 0xE2, b).any(candidate)
+        || memchr::memchr3_iter(b'&', 0xC2, 0xE3, b).any(candidate)
+        || memchr::memchr_iter(0xEF, b).any(candidate)
 }
 
 /// The byte offset of a colon that introduces speech: preceded, within
 /// [`COLON_REACH`] words, by a speech verb or a word for a statement.
 fn speech_colon(text: &str) -> Option<usize> {
-    let colon = text.rfind(':')?;
+    let colon = memchr::memrchr(b':', text.as_bytes())?;
     // "10:30", "http://": not a colon of speech.
     let after = text[colon + 1..].chars().next();
     if after.is_some_and(|c| !c.is_whitespace()) {
         return None;
     }
+    // The last few words before the colon, lower-cased one at a time (no allocation for
+    // ASCII words, which a speech word of the list is or is not).
+    let mut buf = String::new();
     let head = &text[..colon];
-    let ws = words(head);
-    let reach = ws.iter().rev().take(COLON_REACH);
-    reach.into_iter().any(|(_, w)| is_speech_word(w)).then_some(colon)
+    head.rsplit(|c: char| !crate::normalize::is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .take(COLON_REACH)
+        .any(|w| {
+            if w.bytes().all(|c| c.is_ascii_lowercase()) {
+                is_speech_word(w)
+            } else {
+                buf.clear();
+                buf.extend(w.chars().flat_map(char::to_lowercase));
+                is_speech_word(&buf)
+            }
+        })
+        .then_some(colon)
 }
 
 fn colon_speech(text: &str) -> bool {
@@ -501,8 +544,12 @@ fn colon_speech(text: &str) -> bool {
 /// one, or Instagram's "A post shared by". Returns whether the paragraph is little more
 /// than the signature (then the paragraph before is the post's text).
 fn embedded_post(text: &str) -> Option<bool> {
-    let lower_has = |pat: &str| text.contains(pat);
-    let signature = text.find("(@").filter(|&at| {
+    use memchr::memmem;
+    static PIC: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    static SHARED: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    static HANDLE: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let b = text.as_bytes();
+    let signature = HANDLE.get_or_init(|| memmem::Finder::new("(@")).find_iter(b).find(|&at| {
         // A handle, a closing parenthesis, then a year within a few words.
         let rest = &text[at + 2..];
         let handle = rest.find(')').filter(|&e| {
@@ -514,7 +561,8 @@ fn embedded_post(text: &str) -> Option<bool> {
                 .any(|d| d.len() == 4 && d.starts_with(['1', '2']))
         })
     });
-    let picture = lower_has("pic.twitter.com/") || lower_has("A post shared by");
+    let picture = PIC.get_or_init(|| memmem::Finder::new("pic.twitter.com/")).find(b).is_some()
+        || SHARED.get_or_init(|| memmem::Finder::new("A post shared by")).find(b).is_some();
     if signature.is_none() && !picture {
         return None;
     }

@@ -52,7 +52,18 @@ impl Shingler {
     /// Appends the hashes of the shingles of tokens `range` of `toks` to `out`, in text
     /// order (with repeats), all prose. Appends nothing for an empty range.
     pub fn hashes(&self, toks: &Tokens, range: std::ops::Range<usize>, out: &mut Vec<u32>) {
-        self.hashes_marked(toks, range, &[], out)
+        let n = range.len();
+        if n == 0 {
+            return;
+        }
+        if n < self.k {
+            out.push(self.hash(toks.run(range.start, range.end)));
+            return;
+        }
+        out.reserve(n + 1 - self.k);
+        for i in range.start..=range.end - self.k {
+            out.push(self.hash(toks.run(i, i + self.k)));
+        }
     }
 
     /// [`Shingler::hashes`] where `quoted[i]` says whether token `range.start + i` is
@@ -64,6 +75,9 @@ impl Shingler {
         quoted: &[bool],
         out: &mut Vec<u32>,
     ) {
+        if quoted.is_empty() {
+            return self.hashes(toks, range, out);
+        }
         let n = range.len();
         if n == 0 {
             return;

@@ -223,12 +223,21 @@ pub struct Store {
     /// and the same as a set for lookups.
     recurring: Vec<u32>,
     recurring_set: ahash::AHashSet<u32>,
+    /// One bit per value of a shingle's low 16 bits: most lookups end here.
+    recurring_bits: Vec<u64>,
     /// Words of the distinct paragraphs the rules set aside (counted once per distinct
     /// word set, whose keys are in `furniture_seen`), for [`crate::vocabulary`].
     furniture: AHashMap<u32, u32>,
     furniture_seen: ahash::AHashSet<u64>,
     /// The corpus's boilerplate vocabulary, once learned ([`Store::learn_vocabulary`]).
     vocabulary: Option<crate::vocabulary::Vocabulary>,
+    /// Per unique paragraph: whether its own words read like furniture (what a pair of two
+    /// occurrences of it shares), computed once with the vocabulary.
+    furniture_unique: Vec<bool>,
+    /// The vocabulary's score of every word of every unique paragraph, in the order of
+    /// [`Store::words_of`], from `score_start[u]`: one byte a word.
+    word_scores: Vec<i8>,
+    score_start: Vec<u32>,
 }
 
 impl Store {
@@ -428,23 +437,117 @@ impl Store {
     /// text) against the other distinct paragraphs; call it once templates and recurring
     /// text are known. Returns whether there was enough furniture to learn from.
     pub fn learn_vocabulary(&mut self) -> bool {
+        use rayon::prelude::*;
         let mut counts =
-            crate::vocabulary::Counts { furniture: self.furniture.clone(), story: AHashMap::new() };
+            crate::vocabulary::Counts { furniture: self.furniture.clone(), ..Default::default() };
+        // The learned boilerplate's words join the furniture's.
         for u in 0..self.uniques.len() as u32 {
-            let words = self.words_of(u);
             if self.uniques[u as usize].is_learned_boilerplate() {
-                counts.add_furniture(words);
-            } else {
-                counts.add_story(words);
+                for &w in self.words_of(u) {
+                    *counts.furniture.entry(w).or_default() += 1;
+                }
             }
         }
+        // The story side: every word counts in the total; only furniture words need their
+        // own count (see `vocabulary::Counts`).
+        let clock = std::time::Instant::now();
+        log::debug!("vocabulary: {} furniture words", counts.furniture.len());
+        let words: Vec<u32> = counts.furniture.keys().copied().collect();
+        let ids = crate::vocabulary::WordIds::new(&words);
+        let (total, story) = (0..self.uniques.len() as u32)
+            .into_par_iter()
+            .filter(|&u| !self.uniques[u as usize].is_learned_boilerplate())
+            .fold(
+                || (0u64, vec![0u32; ids.len()]),
+                |(mut total, mut story), u| {
+                    let words = self.words_of(u);
+                    total += words.len() as u64;
+                    for &w in words {
+                        if let Some(c) = ids.get(w).and_then(|i| story.get_mut(i)) {
+                            *c += 1;
+                        }
+                    }
+                    (total, story)
+                },
+            )
+            .reduce(
+                || (0u64, vec![0u32; ids.len()]),
+                |(ta, mut a), (tb, b)| {
+                    for (x, y) in a.iter_mut().zip(b) {
+                        *x += y;
+                    }
+                    (ta + tb, a)
+                },
+            );
+        let story = words.iter().zip(story).filter(|p| p.1 > 0).map(|(&w, c)| (w, c)).collect();
+        counts.story = story;
+        counts.story_total = total;
+        log::debug!("vocabulary: counted {:.2?}", clock.elapsed());
         self.vocabulary = crate::vocabulary::Vocabulary::learn(&counts);
+        log::debug!("vocabulary: learned {:.2?}", clock.elapsed());
+        self.index_furniture();
+        log::debug!("vocabulary: scored {:.2?}", clock.elapsed());
         self.vocabulary.is_some()
+    }
+
+    /// Fills [`Store::furniture_unique`] and the word scores from the vocabulary.
+    fn index_furniture(&mut self) {
+        use rayon::prelude::*;
+        self.furniture_unique = Vec::new();
+        self.word_scores = Vec::new();
+        self.score_start = Vec::new();
+        let Some(v) = &self.vocabulary else { return };
+        let mut at = 0u32;
+        self.score_start = self
+            .uniques
+            .iter()
+            .map(|e| {
+                let s = at;
+                at += e.words as u32;
+                s
+            })
+            .collect();
+        let chunks: Vec<Vec<i8>> = (0..self.uniques.len() as u32)
+            .into_par_iter()
+            .fold(Vec::new, |mut out, u| {
+                v.scores(self.words_of(u), &mut out);
+                out
+            })
+            .collect();
+        self.word_scores = chunks.concat();
+        self.furniture_unique = (0..self.uniques.len() as u32)
+            .into_par_iter()
+            .map(|u| crate::vocabulary::Vocabulary::is_furniture(self.scores_of(u)))
+            .collect();
+    }
+
+    /// The vocabulary's scores of the words of unique paragraph `u` (empty without one).
+    fn scores_of(&self, u: u32) -> &[i8] {
+        let (Some(&s), Some(e)) = (self.score_start.get(u as usize), self.uniques.get(u as usize))
+        else {
+            return &[];
+        };
+        self.word_scores.get(s as usize..s as usize + e.words as usize).unwrap_or_default()
+    }
+
+    /// Whether the words unique paragraphs `u` and `v` share read like the corpus's
+    /// furniture (false without a vocabulary).
+    pub fn shared_is_furniture(&self, u: u32, v: u32) -> bool {
+        match &self.vocabulary {
+            None => false,
+            Some(_) if u == v => self.furniture_unique.get(u as usize).copied().unwrap_or(false),
+            Some(_) => crate::vocabulary::Vocabulary::shared_is_furniture(
+                self.words_of(u),
+                self.scores_of(u),
+                self.words_of(v),
+            ),
+        }
     }
 
     /// Sets the boilerplate vocabulary (a persistent index keeps the run's).
     pub fn set_vocabulary(&mut self, vocabulary: Option<crate::vocabulary::Vocabulary>) {
         self.vocabulary = vocabulary;
+        self.index_furniture();
     }
 
     /// The corpus's boilerplate vocabulary, if learned.
@@ -545,23 +648,39 @@ impl Store {
         shingles.sort_unstable();
         shingles.dedup();
         self.recurring_set = shingles.iter().copied().collect();
+        self.recurring_bits = vec![0u64; 1 << 10];
+        for &h in &shingles {
+            let k = (h >> 1) as usize & 0xffff;
+            self.recurring_bits[k >> 6] |= 1 << (k & 63);
+        }
         self.recurring = shingles;
         if self.recurring.is_empty() {
             return 0;
         }
-        for u in 0..self.uniques.len() {
+        let mostly_recurring: Vec<usize> = {
+            use rayon::prelude::*;
+            (0..self.uniques.len())
+                .into_par_iter()
+                .filter(|&u| {
+                    if self.uniques[u].is_learned_boilerplate() {
+                        return false;
+                    }
+                    let set = self.set(u as u32);
+                    let recurring = set.iter().filter(|&&h| self.is_recurring(h)).count();
+                    if recurring == 0 {
+                        return false;
+                    }
+                    let prose = set.iter().filter(|&&h| crate::shingle::is_prose(h)).count();
+                    prose > 0
+                        && recurring as f64 >= crate::recurring::PARAGRAPH_SHARE * prose as f64
+                })
+                .collect()
+        };
+        for u in mostly_recurring {
             let e = self.uniques[u];
-            if e.is_learned_boilerplate() {
-                continue;
-            }
-            let set = self.set(u as u32);
-            let prose = set.iter().filter(|&&h| crate::shingle::is_prose(h)).count();
-            let recurring = set.iter().filter(|&&h| self.recurring_set.contains(&h)).count();
-            if prose > 0 && recurring as f64 >= crate::recurring::PARAGRAPH_SHARE * prose as f64 {
-                let marked = Unique { flags: e.flags | Unique::RECURRING, ..e };
-                if let Err(e) = self.uniques.set(u, marked) {
-                    self.spill_error.get_or_insert(e);
-                }
+            let marked = Unique { flags: e.flags | Unique::RECURRING, ..e };
+            if let Err(e) = self.uniques.set(u, marked) {
+                self.spill_error.get_or_insert(e);
             }
         }
         let mut marked = 0;
@@ -580,7 +699,12 @@ impl Store {
     /// Whether shingle `h` is text the corpus repeats across news cycles.
     #[inline]
     pub fn is_recurring(&self, h: u32) -> bool {
-        !self.recurring.is_empty() && self.recurring_set.contains(&h)
+        if self.recurring.is_empty() {
+            return false;
+        }
+        // Bit 0 is the quotation flag: the bits below it say nothing.
+        let k = (h >> 1) as usize & 0xffff;
+        self.recurring_bits[k >> 6] & (1 << (k & 63)) != 0 && self.recurring_set.contains(&h)
     }
 
     /// The shingles the corpus repeats across news cycles, sorted.

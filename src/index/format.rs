@@ -31,7 +31,7 @@ use crate::error::{Error, IndexProblem, Result};
 /// First bytes of every data file.
 pub const MAGIC: [u8; 8] = *b"WMINDEX\x1a";
 /// Version of this layout; bumped on any change to it.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Name of the manifest in an index directory.
 pub const MANIFEST: &str = "manifest.json";
 
@@ -120,8 +120,9 @@ pub enum Section {
     FurnitureCounts,
     /// See [`Section::FurnitureCounts`] (`u64`, sorted).
     FurnitureKeys,
-    /// The run's boilerplate vocabulary ([`crate::vocabulary`]): `word << 32 | log-odds
-    /// bits` (`u64`, `f32` bits), sorted; empty when none was learned.
+    /// The run's boilerplate vocabulary ([`crate::vocabulary`]): the log-odds of unseen
+    /// words (`f32` bits), then `word << 32 | log-odds bits` (`u64`) sorted; empty when
+    /// none was learned.
     Vocabulary,
 }
 

@@ -219,14 +219,15 @@ impl Index {
 
     /// The stored run's boilerplate vocabulary, if it learned one.
     pub(crate) fn vocabulary(&self) -> Option<crate::vocabulary::Vocabulary> {
+        // The first row is the value of unseen words (see build.rs).
         let v = self.data.u64s(Section::Vocabulary);
-        (!v.is_empty()).then(|| {
-            crate::vocabulary::Vocabulary::from_pairs(
-                (0..v.len())
-                    .map(|i| v.get(i).unwrap_or(0))
-                    .map(|x| ((x >> 32) as u32, f32::from_bits(x as u32))),
-            )
-        })
+        let unseen = f32::from_bits(v.get(0)? as u32);
+        Some(crate::vocabulary::Vocabulary::from_pairs(
+            (1..v.len())
+                .filter_map(|i| v.get(i))
+                .map(|x| ((x >> 32) as u32, f32::from_bits(x as u32))),
+            unseen,
+        ))
     }
 
     fn stored_set(&self, u: u32) -> Vec<u32> {
