@@ -6,6 +6,7 @@ mod cli;
 mod determinism;
 mod dev_sets;
 mod encoder;
+mod faults;
 mod fuzz_regressions;
 mod index;
 mod pipeline;

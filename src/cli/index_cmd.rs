@@ -47,6 +47,14 @@ fn build(args: &IndexBuildArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
 }
 
 fn add(args: &IndexAddArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
+    // Held from before the index is read until the new one is in place: a concurrent add
+    // waits, then adds onto what this one wrote.
+    let lock = index::WriteLock::acquire(&args.dir, || {
+        if !quiet {
+            eprintln!("{}: another process is writing this index; waiting", args.dir.display());
+        }
+    })
+    .with_context(|| format!("locking {}", args.dir.display()))?;
     let index = super::open_index(&args.dir, &args.corpus)?;
     let (detector, reporter, inputs) =
         super::prepare(&args.corpus, false, Some(index.config().clone()), verbose, quiet)?;
@@ -55,7 +63,7 @@ fn add(args: &IndexAddArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
     let run = detector.run_onto(Some(base), &inputs, &reporter).context("matching failed")?;
     reporter.finish();
     // The old data file stays mapped until the new one is in place.
-    let data = index::write(&args.dir, &detector, &run)
+    let data = index::build::write(lock, &detector, &run)
         .with_context(|| format!("writing the index to {}", args.dir.display()))?;
     drop(index);
     if !quiet {

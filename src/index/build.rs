@@ -6,12 +6,13 @@
 //! matches that were *evident* during the run, with the round that found them: a query
 //! re-applies neighbour expansion and corroboration with them (see [`super::query`]).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::format::{Header, u32_bytes, u64_bytes, write_index};
+use super::lock::WriteLock;
 use super::stored::{DocRecord, kind_code};
 use crate::boilerplate::Boilerplate;
 use crate::error::{Error, Result};
@@ -32,12 +33,13 @@ pub(crate) fn eligible(store: &Store, shingle_size: usize) -> Vec<u32> {
 }
 
 /// Writes the index of `run` (made by `detector`, which must have kept the texts, see
-/// [`Detector::with_kept_texts`]) into `dir`, atomically. Returns the data file's path.
+/// [`Detector::with_kept_texts`]) into the folder `lock` holds, atomically. Returns the data file's path.
 /// Sections are streamed: beyond the run itself, memory holds one section at a time.
-pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf> {
+pub fn write(lock: WriteLock, detector: &Detector, run: &MatchRun) -> Result<PathBuf> {
     let store = &run.store;
     let cfg = &run.config;
     if cfg.exhaustive {
+        lock.abandon();
         return Err(Error::Config(
             "an index cannot be built with exact (all-pairs) matching".into(),
         ));
@@ -49,7 +51,7 @@ pub fn write(dir: &Path, detector: &Detector, run: &MatchRun) -> Result<PathBuf>
         store.paragraphs.len() as u64,
         store.uniques.len() as u64,
     )?;
-    write_index(dir, |w| {
+    write_index(lock, |w| {
         w.push(&json(cfg)?)?;
         let inputs: Vec<String> =
             store.inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect();

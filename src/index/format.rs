@@ -396,16 +396,18 @@ pub struct Manifest {
     pub header_checksum: String,
 }
 
-/// Writes a data file into `dir` with `fill`, which writes every section and returns the
-/// header, then the manifest naming it, each atomically; removes the previous data file.
-/// Returns the data file's path. On error no new file is left behind.
+/// Writes a data file into the locked index folder with `fill`, which writes every
+/// section and returns the header, then the manifest naming it, each atomically; removes
+/// the previous data file and whatever killed writers left. Returns the data file's path.
+/// On error no new file is left behind.
 pub fn write_index(
-    dir: &Path,
+    lock: super::lock::WriteLock,
     fill: impl FnOnce(&mut SectionWriter<'_>) -> Result<Header>,
 ) -> Result<PathBuf> {
-    let created = !dir.exists();
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let dir = lock.dir().to_path_buf();
+    let dir = dir.as_path();
     let previous = read_manifest(dir).ok();
+    lock.clear_leftovers(previous.as_ref().map(|m| m.data.as_str()));
     let generation = previous
         .as_ref()
         .and_then(|m| m.data.strip_prefix("index-")?.strip_suffix(".wmi")?.parse::<u64>().ok())
@@ -429,10 +431,8 @@ pub fn write_index(
         }
     });
     if let Err(e) = written {
-        if created {
-            // Only removes the folder if it is still empty.
-            let _ = std::fs::remove_dir(dir);
-        }
+        // Only removes the folder if this build created it and it is empty.
+        lock.abandon();
         return Err(failure.unwrap_or(e));
     }
     let manifest = Manifest {
@@ -448,6 +448,7 @@ pub fn write_index(
     });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&data);
+        lock.abandon();
         return Err(e);
     }
     if let Some(old) = previous.filter(|m| m.data != name) {
@@ -486,6 +487,28 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     Ok(m)
 }
 
+/// Opens `path` for reading if it is a regular file. A FIFO or a device in its place
+/// (opening one can block forever, or map nothing sensible) is refused without opening it
+/// for more than a non-blocking moment.
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (an index data file must be one)",
+        ));
+    }
+    Ok(file)
+}
+
 /// An opened, verified data file.
 #[derive(Debug)]
 pub struct DataFile {
@@ -500,9 +523,20 @@ pub struct DataFile {
 impl DataFile {
     /// Opens the index in `dir`: manifest, memory map, header, every checksum.
     pub fn open(dir: &Path) -> Result<Self> {
-        let manifest = read_manifest(dir)?;
-        let path = dir.join(&manifest.data);
-        let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        // A writer may replace the manifest and remove the data file it named between our
+        // reading the one and opening the other: then the new manifest names a new file.
+        let mut attempts = 0;
+        let (manifest, path, file) = loop {
+            let manifest = read_manifest(dir)?;
+            let path = dir.join(&manifest.data);
+            match open_regular(&path) {
+                Ok(file) => break (manifest, path, file),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 3 => {
+                    attempts += 1;
+                }
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        };
         // SAFETY: the file is mapped read-only. An index is replaced by writing a new file
         // and renaming it, never modified in place, so the mapped bytes do not change under
         // us unless another program edits the file — which the checksums then report.
@@ -745,7 +779,8 @@ mod tests {
     #[test]
     fn round_trip_and_every_flipped_byte_is_refused() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = write_index(dir.path(), |w| {
+        let lock = super::super::lock::WriteLock::create(dir.path(), || {}).expect("lock");
+        let path = write_index(lock, |w| {
             for (i, _) in Section::ALL.iter().enumerate() {
                 w.push(&u32_bytes((0..i as u32 * 3).map(|x| x * 7)))?;
             }

@@ -22,6 +22,7 @@
 
 pub mod build;
 pub mod format;
+pub mod lock;
 pub mod query;
 mod stored;
 pub mod translations;
@@ -176,10 +177,16 @@ impl Index {
     }
 }
 
-/// Builds an index of `run` in `dir`: see [`build::write`].
+/// Builds an index of `run` in `dir`, waiting for any other writer of that folder to
+/// finish first: see [`build::write`].
 pub fn write(dir: &Path, detector: &crate::Detector, run: &MatchRun) -> Result<PathBuf> {
-    build::write(dir, detector, run)
+    let lock = lock::WriteLock::create(dir, || {
+        log::warn!("{}: another process is writing this index; waiting", dir.display())
+    })?;
+    build::write(lock, detector, run)
 }
+
+pub use lock::WriteLock;
 
 #[cfg(test)]
 mod tests {

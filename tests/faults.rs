@@ -1,0 +1,139 @@
+//! Faults and hostile conditions an operator meets: concurrent writers, killed runs,
+//! outputs that are not files, files that change under a run, odd names, absurd options.
+//! Each asserts a clear error or the documented behaviour, and that no document is lost.
+
+use std::path::Path;
+
+use crate::util::{TestCorpus, sample, wm};
+
+/// The number of documents a run over `args` read, from its summary.
+fn documents_read(args: &[&std::ffi::OsStr]) -> usize {
+    let out = wm().arg("match").args(args).arg("-o").arg("/dev/stdout").output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err.lines().find(|l| l.starts_with("wirematch: ")).expect("summary line");
+    line["wirematch: ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .expect("a count")
+}
+
+/// The sample split into `parts` JSONL files, round robin.
+fn split_sample(c: &TestCorpus, parts: usize) -> Vec<std::path::PathBuf> {
+    let text = std::fs::read_to_string(sample()).expect("sample");
+    let mut files = vec![String::new(); parts];
+    for (i, line) in text.lines().enumerate() {
+        files[i % parts].push_str(line);
+        files[i % parts].push('\n');
+    }
+    files.iter().enumerate().map(|(i, f)| c.write(&format!("part{i}.jsonl"), f)).collect()
+}
+
+#[test]
+fn concurrent_index_adds_are_serialised_and_lose_no_document() {
+    let c = TestCorpus::new();
+    let parts = split_sample(&c, 3);
+    let idx = c.path("idx");
+    wm().args(["-q", "index", "build"]).arg(&parts[0]).arg("-o").arg(&idx).assert().success();
+    let bin = assert_cmd::cargo::cargo_bin("wirematch");
+    let adds: Vec<std::process::Child> = parts[1..]
+        .iter()
+        .map(|p| {
+            std::process::Command::new(&bin)
+                .args(["-q", "index", "add"])
+                .arg(&idx)
+                .arg(p)
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for mut a in adds {
+        assert!(a.wait().expect("wait").success());
+    }
+    let stored = documents_read(&["--index".as_ref(), idx.as_os_str()]);
+    let all = documents_read(&[sample().as_os_str()]);
+    assert_eq!(stored, all, "every added document is in the index");
+    // One data file, the manifest, the lock: nothing else left behind.
+    let mut names: Vec<String> = std::fs::read_dir(&idx)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        names.contains(&"manifest.json".to_string()) && names.contains(&"write.lock".to_string())
+    );
+}
+
+#[test]
+fn what_killed_writers_left_is_cleared_by_the_next_one() {
+    let c = TestCorpus::new();
+    let parts = split_sample(&c, 2);
+    let idx = c.path("idx");
+    wm().args(["-q", "index", "build"]).arg(&parts[0]).arg("-o").arg(&idx).assert().success();
+    // A killed writer's temporary file and a data file no manifest names.
+    std::fs::write(idx.join(".wirematch-4000000-abcdef.tmp"), vec![0u8; 4096]).expect("write");
+    std::fs::write(idx.join("index-77.wmi"), vec![0u8; 4096]).expect("write");
+    wm().args(["-q", "index", "add"]).arg(&idx).arg(&parts[1]).assert().success();
+    assert!(!idx.join(".wirematch-4000000-abcdef.tmp").exists());
+    assert!(!idx.join("index-77.wmi").exists());
+    // A killed `match -o` run's temporary file beside the output is removed by the next
+    // write there; a running process's is not.
+    let dead = {
+        let mut child = std::process::Command::new("true").spawn().expect("spawn");
+        let id = child.id();
+        child.wait().expect("wait");
+        id
+    };
+    let stale = c.path(&format!(".wirematch-{dead}-zzzzzz.tmp"));
+    let live = c.path(&format!(".wirematch-{}-yyyyyy.tmp", std::process::id()));
+    std::fs::write(&stale, "partial").expect("write");
+    std::fs::write(&live, "partial").expect("write");
+    wm().args(["-q", "match"]).arg(sample()).arg("-o").arg(c.path("out.jsonl")).assert().success();
+    assert!(!stale.exists(), "a dead run's temporary file is removed");
+    assert!(live.exists(), "a running process's temporary file is kept");
+}
+
+#[test]
+fn an_add_to_a_missing_index_creates_nothing() {
+    let c = TestCorpus::new();
+    let idx = c.path("nothing-here");
+    let out = wm().args(["index", "add"]).arg(&idx).arg(sample()).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing-here"));
+    assert!(!idx.exists());
+}
+
+#[cfg(unix)]
+fn make_node(path: &Path) -> bool {
+    // A character device (the null device's numbers) where the test may create one (as
+    // root); a FIFO otherwise. Never the real /dev/null.
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("path");
+    // SAFETY: a valid NUL-terminated path.
+    let dev = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) } == 0;
+    if !dev {
+        // SAFETY: as above.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o666) }, 0, "mkfifo");
+    }
+    dev
+}
+
+#[test]
+#[cfg(unix)]
+fn an_output_that_is_a_device_or_fifo_is_written_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let c = TestCorpus::new();
+    let node = c.path("node");
+    let device = make_node(&node);
+    let reader = (!device).then(|| {
+        let node = node.clone();
+        std::thread::spawn(move || std::fs::read(node).expect("read the fifo").len())
+    });
+    wm().args(["-q", "match"]).arg(sample()).arg("-o").arg(&node).assert().success();
+    if let Some(r) = reader {
+        assert!(r.join().expect("reader") > 1000, "the pairs went through the FIFO");
+    }
+    let t = std::fs::symlink_metadata(&node).expect("node").file_type();
+    assert!(if device { t.is_char_device() } else { t.is_fifo() }, "the node is still there");
+}
