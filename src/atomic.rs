@@ -154,10 +154,12 @@ pub fn remove_stale(dir: &Path) {
     for e in entries.flatten() {
         let name = e.file_name();
         let Some(pid) = name.to_str().and_then(owner) else { continue };
-        if pid != std::process::id() && !alive(pid) && e.file_type().is_ok_and(|t| t.is_file()) {
-            if std::fs::remove_file(e.path()).is_ok() {
-                log::info!("removed {} left by a run that was killed", e.path().display());
-            }
+        if pid != std::process::id()
+            && !alive(pid)
+            && e.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(e.path()).is_ok()
+        {
+            log::info!("removed {} left by a run that was killed", e.path().display());
         }
     }
 }

@@ -12,7 +12,7 @@
 //! Holding the lock also makes it safe to clear what crashed writers left in the folder:
 //! temporary files and data files no manifest names.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -39,17 +39,17 @@ impl WriteLock {
                 problem: crate::error::IndexProblem::Missing(super::format::MANIFEST),
             });
         }
-        Self::lock(dir, false, waiting)
+        Self::locked(dir, false, waiting)
     }
 
     /// [`WriteLock::acquire`] for a new index: creates the folder if needed.
     pub fn create(dir: &Path, waiting: impl FnOnce()) -> Result<WriteLock> {
         let created = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        Self::lock(dir, created, waiting)
+        Self::locked(dir, created, waiting)
     }
 
-    fn lock(dir: &Path, created: bool, waiting: impl FnOnce()) -> Result<WriteLock> {
+    fn locked(dir: &Path, created: bool, waiting: impl FnOnce()) -> Result<WriteLock> {
         let path = dir.join(LOCK_FILE);
         let file = OpenOptions::new()
             .read(true)
@@ -58,13 +58,9 @@ impl WriteLock {
             .truncate(false)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                waiting();
-                file.lock().map_err(|e| Error::io(&path, e))?;
-            }
-            Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        if !try_lock(&file).map_err(|e| Error::io(&path, e))? {
+            waiting();
+            lock(&file).map_err(|e| Error::io(&path, e))?;
         }
         Ok(WriteLock { dir: dir.to_path_buf(), created, _file: file })
     }
@@ -106,6 +102,51 @@ impl WriteLock {
             let _ = std::fs::remove_dir(&self.dir);
         }
     }
+}
+
+/// Takes the exclusive lock of `file` if it is free; whether it was.
+#[cfg(unix)]
+fn try_lock(file: &File) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    loop {
+        // SAFETY: flock on a descriptor this File owns.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(true);
+        }
+        let e = std::io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EWOULDBLOCK) => return Ok(false),
+            Some(libc::EINTR) => continue,
+            _ => return Err(e),
+        }
+    }
+}
+
+/// Waits for the exclusive lock of `file`.
+#[cfg(unix)]
+fn lock(file: &File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    loop {
+        // SAFETY: as in try_lock.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return Ok(());
+        }
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EINTR) {
+            return Err(e);
+        }
+    }
+}
+
+/// Without `flock` writers are not serialised.
+#[cfg(not(unix))]
+fn try_lock(_: &File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
+#[cfg(not(unix))]
+fn lock(_: &File) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]
