@@ -12,7 +12,7 @@ use crate::lsh::LshParams;
 
 /// All parameters of a matching run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Words per shingle.
     pub shingle_size: usize,
@@ -136,6 +136,22 @@ impl Default for Config {
     }
 }
 
+/// Levenshtein distance of two short strings (setting names).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 fn unit(name: &str, v: f64) -> Result<()> {
     if (0.0..=1.0).contains(&v) {
         Ok(())
@@ -145,6 +161,33 @@ fn unit(name: &str, v: f64) -> Result<()> {
 }
 
 impl Config {
+    /// Reads settings from JSON text: an object whose keys are settings (missing ones take
+    /// their defaults). Anything else — an array, an unknown or misspelt key — is refused,
+    /// naming the nearest setting: a typo must not silently leave a default in force.
+    pub fn from_json(text: &str) -> Result<Config> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::Config(format!("not JSON: {e}")))?;
+        let Some(object) = value.as_object() else {
+            return Err(Error::Config(
+                "settings must be a JSON object of setting names and values".into(),
+            ));
+        };
+        let known = serde_json::to_value(Config::default()).unwrap_or_default();
+        let known: Vec<&String> = known.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        for key in object.keys() {
+            if !known.contains(&key) {
+                let nearest = known.iter().min_by_key(|k| edit_distance(k, key));
+                return Err(Error::Config(match nearest {
+                    Some(n) if edit_distance(n, key) <= 3 => {
+                        format!("unknown setting `{key}` (did you mean `{n}`?)")
+                    }
+                    _ => format!("unknown setting `{key}`"),
+                }));
+            }
+        }
+        serde_json::from_value(value).map_err(|e| Error::Config(e.to_string()))
+    }
+
     /// Validates the configuration and returns the LSH bands × rows to use.
     pub fn lsh_params(&self) -> Result<LshParams> {
         if self.shingle_size == 0 || self.shingle_size > 32 {
@@ -258,5 +301,16 @@ mod tests {
         assert_eq!(c.num_perm, 128);
         let s = serde_json::to_string(&Config::default()).unwrap();
         assert_eq!(serde_json::from_str::<Config>(&s).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn settings_files_must_be_objects_of_known_settings() {
+        assert_eq!(Config::from_json(r#"{"threshold":0.5}"#).unwrap().threshold, 0.5);
+        let e = Config::from_json(r#"{"treshold":0.5}"#).unwrap_err().to_string();
+        assert!(e.contains("`treshold`") && e.contains("`threshold`"), "{e}");
+        let e = Config::from_json("[0.5, 5]").unwrap_err().to_string();
+        assert!(e.contains("JSON object"), "{e}");
+        assert!(Config::from_json(r#"{"shingle_size":"five"}"#).is_err());
+        assert!(Config::from_json("{").is_err());
     }
 }

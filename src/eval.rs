@@ -58,15 +58,50 @@ pub fn read_pairs(path: &Path) -> Result<Vec<Pair>> {
             problem,
         };
         let v: Value = serde_json::from_str(&line).map_err(|e| bad(format!("bad JSON: {e}")))?;
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        out.push(Pair {
-            a: s("a").unwrap_or_default(),
-            b: s("b").unwrap_or_default(),
-            relation: s("relation"),
-            source: s("source"),
-        });
+        out.push(pair_of(&v).map_err(bad)?);
     }
     Ok(out)
+}
+
+/// Relations a label or prediction may carry: the pipeline's, and "story" (same wire
+/// story, too little shared text to be a pair: neutral in scoring).
+pub const RELATIONS: [&str; 7] =
+    ["copy", "partial", "rewrite", "translation", "quote", "listing", "story"];
+
+/// One pair from its JSON record, refused when it is not one: a pair that counted as gold
+/// or as a prediction without being one would falsify every figure.
+fn pair_of(v: &Value) -> std::result::Result<Pair, String> {
+    let Some(o) = v.as_object() else {
+        return Err("not a JSON object with \"a\" and \"b\"".into());
+    };
+    let id = |k: &str| match o.get(k) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(_) => Err(format!("\"{k}\" is not a document id")),
+        None => Err(format!("no \"{k}\"")),
+    };
+    let (a, b) = (id("a")?, id("b")?);
+    if a == b {
+        return Err(format!("a document paired with itself ({a})"));
+    }
+    let relation = match o.get("relation") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(r)) if RELATIONS.contains(&r.as_str()) => Some(r.clone()),
+        Some(r) => {
+            return Err(format!("unknown relation {r} (one of {})", RELATIONS.join(", ")));
+        }
+    };
+    let source = match o.get("source") {
+        None | Some(Value::Null) => None,
+        Some(_) => {
+            let s = id("source")?;
+            if s != a && s != b {
+                return Err(format!("source {s} is neither a ({a}) nor b ({b})"));
+            }
+            Some(s)
+        }
+    };
+    Ok(Pair { a, b, relation, source })
 }
 
 /// Which documents count as background for the oracle.
@@ -522,5 +557,28 @@ mod tests {
     fn rounding_is_pythons() {
         assert_eq!(round4(2.0 / 3.0), 0.6667);
         assert_eq!(prf(1, 2, 0), (0.3333, 1.0, 0.5));
+    }
+
+    #[test]
+    fn label_lines_that_are_not_pairs_are_refused_with_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = r#"{"a":"x","b":"y","relation":"copy","source":"x"}"#;
+        for (bad, says) in [
+            ("[1,2]", "not a JSON object"),
+            (r#"{"a":"x"}"#, "no \"b\""),
+            (r#"{"a":"x","b":"y","relation":"banana"}"#, "unknown relation"),
+            (r#"{"a":"x","b":"y","source":"z"}"#, "neither a"),
+            (r#"{"a":"x","b":"x"}"#, "itself"),
+            (r#"{"a":"x","b":{"id":1}}"#, "not a document id"),
+        ] {
+            let p = dir.path().join("labels.jsonl");
+            std::fs::write(&p, format!("{good}\n\n{bad}\n")).unwrap();
+            let e = read_pairs(&p).unwrap_err().to_string();
+            assert!(e.contains(":3") && e.contains(says), "{bad}: {e}");
+        }
+        let p = dir.path().join("ok.jsonl");
+        std::fs::write(&p, format!("{good}\n{{\"a\":\"y\",\"b\":\"z\",\"source\":null}}\n"))
+            .unwrap();
+        assert_eq!(read_pairs(&p).unwrap().len(), 2);
     }
 }

@@ -50,13 +50,16 @@ impl LshParams {
         if self.bands == 0 || self.rows == 0 {
             return Err(Error::Config("bands and rows must be at least 1".into()));
         }
-        if self.bands * self.rows > num_perm {
-            return Err(Error::Config(format!(
-                "bands × rows = {} × {} = {} exceeds the signature length {num_perm}",
-                self.bands,
-                self.rows,
-                self.bands * self.rows
-            )));
+        // Checked: bands and rows come from flags and config files, and may be anything.
+        match self.bands.checked_mul(self.rows) {
+            Some(n) if n <= num_perm => {}
+            product => {
+                let product = product.map(|n| format!(" = {n}")).unwrap_or_default();
+                return Err(Error::Config(format!(
+                    "bands × rows = {} × {}{product} exceeds the signature length {num_perm}",
+                    self.bands, self.rows,
+                )));
+            }
         }
         Ok(())
     }

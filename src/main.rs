@@ -20,7 +20,10 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("wirematch: error: {e:#}");
+            // Not eprintln!: a standard error that cannot be written must not panic.
+            use std::io::Write as _;
+            let message = format!("wirematch: error: {e:#}");
+            let _ = writeln!(std::io::stderr(), "{}", wirematch::report::printable(&message));
             ExitCode::from(2)
         }
     }

@@ -33,13 +33,25 @@ pub enum Published {
     Date(i64),
 }
 
-/// The text could not be read as an ISO 8601 date or date-time.
+/// Years a publication date may fall in. News printed before 1600 does not exist; a
+/// year outside is a data error (a sign lost, a field shifted), and taken at its word it
+/// would make the article the source of its whole story.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1600..=2999;
+
+/// The text could not be read as an ISO 8601 date or date-time, or its year is outside
+/// [`YEARS`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsePublishedError(pub String);
 
 impl fmt::Display for ParsePublishedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not an ISO 8601 date or date-time", self.0)
+        write!(
+            f,
+            "{:?} is not an ISO 8601 date or date-time of the years {} to {}",
+            self.0,
+            YEARS.start(),
+            YEARS.end()
+        )
     }
 }
 
@@ -49,6 +61,21 @@ impl Published {
     /// Parses the ISO 8601 forms news data uses: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.f]]`
     /// with `T` or a space, with `Z`, `±HH:MM` or no zone.
     pub fn parse(text: &str) -> Result<Published, ParsePublishedError> {
+        let p = Self::parse_any(text)?;
+        let nominal = match p {
+            Published::Instant(t) | Published::Local(t) => Some(t),
+            Published::Date(d) => d.checked_mul(24 * HOUR),
+        };
+        let year = nominal
+            .and_then(|t| DateTime::from_timestamp(t, 0))
+            .map(|t| chrono::Datelike::year(&t));
+        match year {
+            Some(y) if YEARS.contains(&y) => Ok(p),
+            _ => Err(ParsePublishedError(text.to_string())),
+        }
+    }
+
+    fn parse_any(text: &str) -> Result<Published, ParsePublishedError> {
         let s = text.trim();
         let err = || ParsePublishedError(text.to_string());
         if s.len() < 10 {
@@ -143,6 +170,18 @@ mod tests {
 
     fn p(s: &str) -> Published {
         Published::parse(s).unwrap()
+    }
+
+    #[test]
+    fn years_outside_news_history_are_refused() {
+        for bad in
+            ["-0500-03-01", "0800-01-01", "1599-12-31T23:00:00Z", "3000-01-01", "+12345-01-01"]
+        {
+            assert!(Published::parse(bad).is_err(), "{bad}");
+        }
+        for good in ["1600-01-02", "1987-03-16", "2999-12-30T10:00:00Z"] {
+            assert!(Published::parse(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

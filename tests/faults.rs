@@ -137,3 +137,126 @@ fn an_output_that_is_a_device_or_fifo_is_written_not_replaced() {
     let t = std::fs::symlink_metadata(&node).expect("node").file_type();
     assert!(if device { t.is_char_device() } else { t.is_fifo() }, "the node is still there");
 }
+
+/// Two articles of one wire story, for the cases below.
+fn pair_corpus(c: &TestCorpus, outlet_a: &str, date_a: &str) -> std::path::PathBuf {
+    let story = "The central bank raised its main interest rate by half a point on Tuesday, \
+        the third increase this year, citing inflation that has stayed above its target for \
+        eighteen months and a labour market that officials described as unusually tight.\n\n\
+        Markets had expected a smaller move, and the currency rose sharply against the dollar \
+        after the announcement, while shares of the largest lenders fell in afternoon trading.";
+    c.jsonl(
+        "pair.jsonl",
+        &[("a", outlet_a, date_a, story), ("b", "Second Paper", "2015-03-04", story)],
+    )
+}
+
+#[test]
+fn absurd_options_and_settings_are_refused() {
+    let c = TestCorpus::new();
+    let corpus = pair_corpus(&c, "First Paper", "2015-03-03");
+    for (args, says) in [
+        (vec!["--threads", "100000"], "1..=1024"),
+        (vec!["--threads", "0"], "1..=1024"),
+        (vec!["--bands", "4611686018427387904", "--rows", "4"], "exceeds the signature length"),
+    ] {
+        let out = wm().arg("match").args(&args).arg(&corpus).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    for (settings, says) in [
+        ("[0.5, 5]", "JSON object"),
+        (r#"{"treshold": 0.3}"#, "did you mean `threshold`"),
+        (r#"{"bands": 18446744073709551615, "rows": 2}"#, "exceeds the signature length"),
+    ] {
+        let file = c.write("settings.json", settings);
+        let out = wm().arg("match").arg("--config").arg(&file).arg(&corpus).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{settings}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{settings}: {err}");
+        assert!(err.contains("settings.json") || says.contains("exceeds"), "{err}");
+    }
+}
+
+#[test]
+fn a_full_standard_error_does_not_stop_the_run() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        return; // not a Linux-like system: nothing to test with
+    }
+    let c = TestCorpus::new();
+    let corpus = pair_corpus(&c, "First Paper", "2015-03-03");
+    let out_file = c.path("out.jsonl");
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("wirematch"))
+        .args(["match", "-vv"])
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&out_file)
+        .stderr(std::fs::File::create(full).expect("open /dev/full"))
+        .status()
+        .expect("run");
+    assert!(status.success(), "{status:?}");
+    assert_eq!(std::fs::read_to_string(&out_file).expect("output").lines().count(), 1);
+    // A full standard output is an error of the run (exit 2), not a panic (101).
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("wirematch"))
+        .arg("match")
+        .arg(&corpus)
+        .stdout(std::fs::File::create(full).expect("open /dev/full"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run");
+    assert_eq!(status.code(), Some(2));
+}
+
+#[test]
+fn control_characters_from_the_corpus_never_reach_the_terminal() {
+    let c = TestCorpus::new();
+    let corpus = pair_corpus(&c, "Evil\u{1b}]0;owned\u{7}\r Daily\u{9b}2J", "2015-03-03");
+    let out = wm().args(["match", "--format", "table"]).arg(&corpus).output().expect("run");
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(table.contains("Evil\u{FFFD}]0;owned\u{FFFD}\u{FFFD} Daily\u{FFFD}2J"), "{table}");
+    assert!(!table.chars().any(|ch| ch.is_control() && ch != '\n'), "{table:?}");
+    // The JSONL output keeps the name as given (escaped by JSON).
+    let out = wm().args(["match", "--format", "jsonl"]).arg(&corpus).output().expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        v["outlet_a"].as_str().or(v["outlet_b"].as_str()).map(|s| s.contains('\u{1b}')),
+        Some(true)
+    );
+}
+
+#[test]
+fn a_date_outside_news_history_is_ignored_with_a_warning_not_made_the_source() {
+    let c = TestCorpus::new();
+    let corpus = pair_corpus(&c, "First Paper", "-0500-03-03");
+    let out = wm().args(["match", "--format", "jsonl"]).arg(&corpus).output().expect("run");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pair.jsonl:1") && err.contains("-0500-03-03"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one pair");
+    assert_eq!(v["source"], serde_json::Value::Null, "an undated article is no source: {v}");
+}
+
+#[test]
+fn eval_refuses_label_lines_that_are_not_pairs() {
+    let c = TestCorpus::new();
+    let corpus = pair_corpus(&c, "First Paper", "2015-03-03");
+    for bad in [
+        "[\"a\", \"b\"]",
+        r#"{"a": "a"}"#,
+        r#"{"a": "a", "b": "b", "relation": "banana"}"#,
+        r#"{"a": "a", "b": "b", "source": "z"}"#,
+    ] {
+        let labels = c.write(
+            "labels.jsonl",
+            format!("{{\"a\":\"a\",\"b\":\"b\",\"relation\":\"copy\"}}\n{bad}\n"),
+        );
+        let out = wm().arg("eval").arg("--labels").arg(&labels).arg(&corpus).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("labels.jsonl:2"), "{bad}: {err}");
+    }
+}

@@ -24,9 +24,9 @@ pub struct Cli {
     /// Print only errors on stderr (no summary, no progress, no per-record warnings).
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Worker threads (default: all cores). Results are identical for any value.
-    #[arg(long, global = true, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, 1 to 1024 (default: all cores). Results are identical for any value.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,7 +239,7 @@ impl MemoryArgs {
 pub fn read_config(path: &std::path::Path) -> anyhow::Result<Config> {
     let text =
         std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    Config::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// Options shared by every command that matches a corpus.

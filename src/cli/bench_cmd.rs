@@ -38,7 +38,7 @@ fn corpus(args: &BenchArgs, quiet: bool) -> Result<Corpus> {
     let label = format!("generated news, seed {}", args.corpus_seed);
     let generate = |path: &Path| -> Result<()> {
         if !quiet {
-            eprintln!(
+            say!(
                 "wirematch bench: generating {:.1} MB of news in {}",
                 mb(opts.bytes),
                 path.display()
@@ -50,7 +50,7 @@ fn corpus(args: &BenchArgs, quiet: bool) -> Result<Corpus> {
                 .with_context(|| format!("writing {}", path.display()));
         stats?;
         if !quiet {
-            eprintln!("wirematch bench: generated in {:.1} s", t.elapsed().as_secs_f64());
+            say!("wirematch bench: generated in {:.1} s", t.elapsed().as_secs_f64());
         }
         Ok(())
     };
@@ -112,7 +112,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
         let run = detector.run(&corpus.inputs, &Quiet).context("benchmark run failed")?;
         walls.push(t.elapsed().as_secs_f64());
         if !quiet {
-            eprintln!("wirematch bench: round {}/{rounds}: {:.2} s", r + 1, walls[r]);
+            say!("wirematch bench: round {}/{rounds}: {:.2} s", r + 1, walls[r]);
         }
         runs.push(run.stats.clone());
         if args.oracle && r + 1 == rounds {
@@ -156,19 +156,19 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
             "index_pairs_j50": first.paragraph_pairs_at_least(5),
             "oracle_pairs_j50": oracle,
         });
-        println!("{v}");
+        out!("{v}");
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    out!(
         "wirematch bench: {:.1} MB ({}), {threads} threads, median of {rounds} round{}",
         mb(bytes),
         corpus.label,
         if rounds == 1 { "" } else { "s" }
     );
-    println!("{:<18} {:>9} {:>10} {:>7} {:>12}", "stage", "seconds", "MB/s", "share", "resident");
+    out!("{:<18} {:>9} {:>10} {:>7} {:>12}", "stage", "seconds", "MB/s", "share", "resident");
     let total: f64 = stages.iter().map(|s| s.1).sum();
     for (name, secs, res) in &stages {
-        println!(
+        out!(
             "{:<18} {:>9.3} {:>10.1} {:>6.1}% {:>9.0} MB",
             name,
             secs,
@@ -177,8 +177,8 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
             mb(*res)
         );
     }
-    println!("{:<18} {:>9.3} {:>10.1}", "end to end", wall, mb(bytes) / wall.max(1e-9));
-    println!(
+    out!("{:<18} {:>9.3} {:>10.1}", "end to end", wall, mb(bytes) / wall.max(1e-9));
+    out!(
         "{} documents, {} paragraphs ({} unique), {} candidate paragraph pairs, {} verified, {} article pairs; peak memory {}",
         first.corpus.documents,
         first.corpus.paragraphs,
@@ -190,7 +190,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ExitCode> {
     );
     if let Some(exact) = oracle {
         let found = first.paragraph_pairs_at_least(5);
-        println!(
+        out!(
             "exact oracle: {exact} paragraph pairs with Jaccard >= 0.5; the index verified {found} of them ({:.2} %)",
             100.0 * found as f64 / exact.max(1) as f64
         );
@@ -213,7 +213,7 @@ fn exact_agreement(run: &wirematch::MatchRun, quiet: bool) -> u64 {
     let t = Instant::now();
     let pairs = wirematch::oracle::similar_pairs(&sets, 0.5);
     if !quiet {
-        eprintln!("wirematch bench: exact oracle in {:.1} s", t.elapsed().as_secs_f64());
+        say!("wirematch bench: exact oracle in {:.1} s", t.elapsed().as_secs_f64());
     }
     // Counted as the run counts its own pairs (by tenths of Jaccard).
     pairs

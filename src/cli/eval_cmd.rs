@@ -63,7 +63,7 @@ pub fn run(args: &EvalArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
     };
     let score = eval::score(&texts, &args.labels, &preds, &opts)?;
     if args.json {
-        println!("{}", serde_json::to_string(&score)?);
+        out!("{}", serde_json::to_string(&score)?);
     } else {
         print!("{}", score.table());
     }

@@ -33,7 +33,7 @@ fn build(args: &IndexBuildArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
         .with_context(|| format!("writing the index to {}", args.output.display()))?;
     reporter.summary(&run);
     if !quiet {
-        eprintln!(
+        say!(
             "index: {} documents, {} paragraphs → {} ({} bytes, {:.1} s)",
             run.store.docs.len(),
             run.store.paragraphs.len(),
@@ -51,7 +51,7 @@ fn add(args: &IndexAddArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
     // waits, then adds onto what this one wrote.
     let lock = index::WriteLock::acquire(&args.dir, || {
         if !quiet {
-            eprintln!("{}: another process is writing this index; waiting", args.dir.display());
+            say!("{}: another process is writing this index; waiting", args.dir.display());
         }
     })
     .with_context(|| format!("locking {}", args.dir.display()))?;
@@ -67,7 +67,7 @@ fn add(args: &IndexAddArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
         .with_context(|| format!("writing the index to {}", args.dir.display()))?;
     drop(index);
     if !quiet {
-        eprintln!(
+        say!(
             "index: {} documents added, {} in all → {} ({} bytes)",
             run.store.docs.len() - before,
             run.store.docs.len(),
@@ -96,7 +96,7 @@ fn query(args: &IndexQueryArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
     reporter.finish();
     match_cmd::emit(&run, &args.out)?;
     if !quiet {
-        eprintln!(
+        say!(
             "{} articles queried against {} stored: {} pairs, {} of them translated ({} candidate \
              paragraph pairs, {} stored articles aligned, {} in other languages checked for \
              translation{}); opened in {:.1} ms, queried in {:.1} ms",
@@ -116,7 +116,7 @@ fn query(args: &IndexQueryArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
             (start.elapsed() - opened).as_secs_f64() * 1e3
         );
         if let Some(note) = &run.stats.translation.note {
-            eprintln!("note: {note}");
+            say!("note: {note}");
         }
     }
     Ok(match_cmd::exit_code(&run, &args.out))

@@ -1,5 +1,35 @@
 //! Binary-only code: commands, terminal output, exit codes.
 
+/// Writes to standard error. A standard error that cannot be written (a full device, a
+/// closed pipe) loses the message, not the run: `eprintln!` would panic.
+/// Control characters from the corpus (ids, outlet names in warnings) are shown as
+/// U+FFFD, not obeyed by the terminal.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let line = format!($($t)*);
+        let _ = writeln!(std::io::stderr(), "{}", wirematch::report::printable(&line));
+    }};
+}
+
+/// [`say!`] without the line end.
+macro_rules! say_part {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let text = format!($($t)*);
+        let _ = write!(std::io::stderr(), "{}", wirematch::report::printable(&text));
+    }};
+}
+
+/// Writes a line of results to standard output; failing to (a full device, a closed
+/// pipe) is an error of the command, not a panic as with `println!`.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($t)*).context("writing to standard output")?;
+    }};
+}
+
 pub mod args;
 mod bench_cmd;
 mod eval_cmd;
@@ -25,7 +55,7 @@ use progress::Reporter;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(usize::from(n))
             .build_global()
             .context("setting up the thread pool")?;
     }
@@ -86,7 +116,7 @@ fn run_match(
 fn warn_over_budget(args: &CorpusArgs, run: &MatchRun, quiet: bool) {
     if let (Some(budget), Some(peak)) = (args.memory.memory_budget, wirematch::memory::peak()) {
         if peak > budget && !quiet {
-            eprintln!(
+            say!(
                 "wirematch: warning: peak memory {:.0} MB exceeded --memory-budget ({:.0} MB): \
                  document and paragraph records stay in memory (about 70 bytes per \
                  paragraph, {} paragraphs here)",
@@ -139,10 +169,10 @@ fn prepare(
         .memory
         .apply(detector.with_read_options(read).strict(args.strict).with_embedder(embedder))?;
     if let Some(w) = detector.config().lsh_warning(detector.lsh_params()) {
-        eprintln!("wirematch: warning: {w}");
+        say!("wirematch: warning: {w}");
     }
     if (args.explain || verbose > 0) && !quiet {
-        eprint!(
+        say_part!(
             "{}",
             detector.lsh_params().explain(detector.config().threshold, detector.config().num_perm)
         );

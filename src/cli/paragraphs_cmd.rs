@@ -38,7 +38,7 @@ pub fn run(args: &ParagraphsArgs, verbose: u8, quiet: bool) -> Result<ExitCode> 
             let texts = run.texts(chunk).context("reading the documents' texts again")?;
             for &d in chunk {
                 let Some(text) = texts.get(&d) else {
-                    eprintln!(
+                    say!(
                         "wirematch: {}: its text could not be read again; skipped",
                         store.docs[d as usize].id
                     );

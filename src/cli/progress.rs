@@ -53,8 +53,8 @@ impl Reporter {
 
     fn say(&self, line: &str) {
         match &self.bar {
-            Some(b) => b.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(b) => b.suspend(|| say!("{line}")),
+            None => say!("{line}"),
         }
     }
 
@@ -206,7 +206,7 @@ impl Reporter {
             s.paragraph_pairs_at_least(5)
         ));
         for l in lines {
-            eprintln!("{l}");
+            say!("{l}");
         }
     }
 }

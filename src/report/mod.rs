@@ -21,7 +21,9 @@ use crate::store::Store;
 
 pub use outlets::{OutletReport, SourceShare, outlet_report};
 pub use paragraphs::{ParagraphItem, ParagraphRecord, paragraph_records};
-pub use table::{thousands, write_outlets_table, write_pairs_table, write_stories_table};
+pub use table::{
+    printable, thousands, write_outlets_table, write_pairs_table, write_stories_table,
+};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

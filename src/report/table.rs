@@ -5,6 +5,36 @@ use std::io::{self, Write};
 use super::OutletReport;
 use crate::pipeline::MatchRun;
 
+/// `s` with control characters (ESC, BEL, CR, C1 controls…) shown as U+FFFD: outlet
+/// names, ids and texts come from the corpus, and a terminal obeys the controls in them
+/// (moving the cursor, rewriting lines, changing the title). Line feeds and tabs stay.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if s.contains(bad) {
+        s.chars().map(|c| if bad(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
+    } else {
+        s.into()
+    }
+}
+
+/// A writer that passes text through [`printable`]. Formatting hands it whole `str`
+/// pieces, so a character is never split between two writes.
+struct Printable<'a>(&'a mut dyn Write);
+
+impl Write for Printable<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(s) => self.0.write_all(printable(s).as_bytes())?,
+            Err(_) => self.0.write_all(printable(&String::from_utf8_lossy(buf)).as_bytes())?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Cuts `s` to `width` characters (with an ellipsis) and pads it.
 fn cell(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -43,6 +73,7 @@ pub fn write_pairs_table(
     top: usize,
     w: &mut dyn Write,
 ) -> io::Result<()> {
+    let w: &mut dyn Write = &mut Printable(w);
     let st = &run.stats;
     let boiler: u64 = st.corpus.boilerplate.iter().map(|b| b.1).sum();
     writeln!(
@@ -228,6 +259,7 @@ pub fn write_outlets_table(
     top: usize,
     w: &mut dyn Write,
 ) -> io::Result<()> {
+    let w: &mut dyn Write = &mut Printable(w);
     writeln!(w, "Outlets, most articles carrying earlier copy first")?;
     writeln!(
         w,
@@ -270,6 +302,7 @@ pub fn write_outlets_table(
 
 /// Stories as a table (`top` largest).
 pub fn write_stories_table(run: &MatchRun, top: usize, w: &mut dyn Write) -> io::Result<()> {
+    let w: &mut dyn Write = &mut Printable(w);
     writeln!(w, "{} stories, largest first", thousands(run.stories.len() as u64))?;
     writeln!(
         w,
@@ -317,5 +350,18 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(
+            printable("Daily\x1b[2J News\x07\r\u{9b}31m"),
+            "Daily\u{FFFD}[2J News\u{FFFD}\u{FFFD}\u{FFFD}31m"
+        );
+        assert_eq!(printable("a\tb\nc"), "a\tb\nc");
+        let mut out = Vec::new();
+        let name = "Evil\x1b]0;pwned\x07";
+        writeln!(Printable(&mut out), "{name} · {}", 3).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "Evil\u{FFFD}]0;pwned\u{FFFD} · 3\n");
     }
 }
