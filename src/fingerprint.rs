@@ -91,6 +91,9 @@ pub struct DocFingerprint {
     pub lang_confident: bool,
     /// Bytes of the document's text.
     pub text_bytes: u64,
+    /// Checksum (xxh3-64) of the document's text: a text read again later (for the
+    /// translation stage) is used only if it is the same text, so stored spans apply.
+    pub text_hash: u64,
     /// What the page is made of (to tell listing pages, see [`crate::listing`]).
     pub shape: crate::listing::PageShape,
     /// Concatenated word sets of the body paragraphs ([`crate::vocabulary::word_set`]).
@@ -213,7 +216,11 @@ impl Fingerprinter {
         self.release_left = 0;
         self.text_len = text.len();
         self.short_tokens = 0;
-        let mut out = DocFingerprint { text_bytes: text.len() as u64, ..Default::default() };
+        let mut out = DocFingerprint {
+            text_bytes: text.len() as u64,
+            text_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            ..Default::default()
+        };
         for block in segment::blocks(text) {
             self.block(text, &block, &mut out);
         }

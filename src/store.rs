@@ -61,6 +61,8 @@ pub struct DocMeta {
     pub paragraphs: Range<u32>,
     /// What the page is made of (see [`crate::listing`]).
     pub shape: crate::listing::PageShape,
+    /// Checksum of the text ([`DocFingerprint::text_hash`]).
+    pub text_hash: u64,
 }
 
 /// One paragraph occurrence.
@@ -404,6 +406,7 @@ impl Store {
             source,
             paragraphs: first..self.paragraphs.len() as u32,
             shape: fp.shape,
+            text_hash: fp.text_hash,
         });
         Ok(d)
     }

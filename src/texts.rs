@@ -2,11 +2,16 @@
 //!
 //! The store keeps spans, not texts, so a same-language run holds no text in memory. The
 //! stages that do need words — the multilingual encoder, the side-by-side report — ask for
-//! the documents they want, and the inputs are read a second time (memory-mapped files are
-//! in the page cache by then; compressed ones are decompressed again). Standard input
-//! cannot be read twice, so its texts are kept from the first pass.
+//! the documents they want, and the inputs are read a second time (plain files at each
+//! record's offset, from the page cache by then; compressed ones decompressed again) and
+//! checked against the checksum the first pass kept. Standard input cannot be read twice,
+//! so its texts are kept from the first pass.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::Relaxed;
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus::{self, Document, Input, InputKind, ReadOptions};
 use crate::error::Result;
@@ -30,26 +35,37 @@ pub fn rereadable(inputs: &[Input]) -> bool {
 impl TextSource<'_> {
     /// Calls `f(doc, text)` for every document `d` of the store with `wanted[d]`, with the
     /// text exactly as the first pass saw it (so stored spans apply). `f` runs in
-    /// parallel; documents come in no particular order.
-    pub fn for_each<F>(&self, store: &Store, wanted: &[bool], f: F) -> Result<()>
+    /// parallel; documents come in no particular order. A text is handed over only if it is
+    /// the one the first pass read (same checksum): an input changed, truncated or removed
+    /// since then gives no text, never another one. Returns the wanted documents that got
+    /// none, in order, for the caller to say so.
+    pub fn for_each<F>(&self, store: &Store, wanted: &[bool], f: F) -> Result<Vec<u32>>
     where
         F: Fn(u32, &str) + Sync,
     {
+        let given: Vec<AtomicBool> =
+            (0..store.docs.len()).map(|_| AtomicBool::new(false)).collect();
+        let give = |d: u32, text: &str| {
+            let Some(meta) = store.docs.get(d as usize) else { return };
+            if xxh3_64(text.as_bytes()) == meta.text_hash && !given[d as usize].swap(true, Relaxed)
+            {
+                f(d, text);
+            }
+        };
         match self {
             TextSource::Memory(texts) => {
                 texts.par_iter().enumerate().for_each(|(d, t)| {
                     if let (Some(t), true) = (t, wanted.get(d).copied().unwrap_or(false)) {
-                        f(d as u32, t);
+                        give(d as u32, t);
                     }
                 });
-                Ok(())
             }
             TextSource::Inputs(inputs, opts) => {
-                // Plain files are memory-mapped: jump to each wanted record by its offset.
-                // Compressed inputs and folders are read through again.
+                // Plain files: each wanted record is read at its offset. Compressed inputs
+                // and folders are read through again.
                 let is_plain = |i: &Input| i.kind == InputKind::Jsonl(corpus::Compression::None);
                 for (i, input) in inputs.iter().enumerate().filter(|(_, i)| is_plain(i)) {
-                    read_direct(store, wanted, i as u32, input, opts, &f)?;
+                    read_direct(store, wanted, i as u32, input, opts, &give);
                 }
                 let other: Vec<Input> = inputs.iter().filter(|i| !is_plain(i)).cloned().collect();
                 let locations = wanted_locations(store, wanted);
@@ -64,26 +80,31 @@ impl TextSource<'_> {
                         }
                         let Some(doc) = rec.parse(opts.max_record_bytes).doc else { return };
                         if let Some(d) = wanted_doc(store, wanted, &doc, rec) {
-                            f(d, &doc.text);
+                            give(d, &doc.text);
                         }
                     });
                     Ok(())
-                })
+                })?;
             }
         }
+        Ok((0..store.docs.len() as u32)
+            .filter(|&d| wanted.get(d as usize).copied().unwrap_or(false))
+            .filter(|&d| !given[d as usize].load(Relaxed))
+            .collect())
     }
 }
 
-/// Reads the wanted documents of plain input `index` directly at their offsets.
+/// Reads the wanted documents of plain input `index` at their offsets, with positional
+/// reads (no map: a file truncated meanwhile must give a short read, not a fault).
+/// Records that cannot be read are left out; the caller counts them.
 fn read_direct<F>(
     store: &Store,
     wanted: &[bool],
     index: u32,
     input: &Input,
     opts: &ReadOptions,
-    f: &F,
-) -> Result<()>
-where
+    give: &F,
+) where
     F: Fn(u32, &str) + Sync,
 {
     let docs: Vec<u32> = (0..store.docs.len() as u32)
@@ -93,34 +114,59 @@ where
         })
         .collect();
     if docs.is_empty() {
-        return Ok(());
+        return;
     }
-    let file =
-        std::fs::File::open(&input.path).map_err(|e| crate::error::Error::io(&input.path, e))?;
-    // SAFETY: read-only private map of a file this run already read once; see
-    // corpus::lines for the caveat about files truncated by another process meanwhile.
-    let map = unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| crate::error::Error::io(&input.path, e))?;
-    let data: &[u8] = &map;
+    let Ok(file) = std::fs::File::open(&input.path) else { return };
     docs.par_iter().for_each(|&d| {
         let meta = &store.docs[d as usize];
-        let start = meta.source.offset as usize;
-        let Some(rest) = data.get(start..) else { return };
-        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-        let line = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
+        let Some(line) = read_line_at(&file, meta.source.offset, opts.max_record_bytes) else {
+            return;
+        };
+        let line = line.strip_suffix(b"\r").unwrap_or(&line);
         let rec = corpus::RawRecord {
             location: crate::error::Location { path: input.path.clone(), line: meta.source.line },
             offset: meta.source.offset,
             payload: corpus::Payload::JsonLine(line),
         };
-        // A file changed since the first pass gives another id here: skip it.
         if let Some(doc) = rec.parse(opts.max_record_bytes).doc {
             if *doc.id == *meta.id {
-                f(d, &doc.text);
+                give(d, &doc.text);
             }
         }
     });
-    Ok(())
+}
+
+/// The line of `file` starting at byte `offset` (without its line feed), read with
+/// positional reads; `None` past the end, on an error or beyond `max` bytes.
+fn read_line_at(file: &std::fs::File, offset: u64, max: u64) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = read_at(file, &mut chunk, offset + out.len() as u64).ok()?;
+        if n == 0 {
+            return (!out.is_empty()).then_some(out);
+        }
+        match memchr::memchr(b'\n', &chunk[..n]) {
+            Some(i) => {
+                out.extend_from_slice(&chunk[..i]);
+                return Some(out);
+            }
+            None => out.extend_from_slice(&chunk[..n]),
+        }
+        if out.len() as u64 > max {
+            return None;
+        }
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
 }
 
 /// Where the wanted documents' records are: file path → lines (0 for a whole file).
@@ -203,11 +249,29 @@ mod tests {
             .for_each(&store, &[false, true], |d, t| got.lock().unwrap().push((d, t.to_string())))
             .unwrap();
         assert_eq!(got.into_inner().unwrap(), vec![(1, "Beta text here.".to_string())]);
-        let mem = vec![Some("x".to_string()), None];
+        let mem = vec![Some("Alpha text here.".to_string()), None];
         let got = Mutex::new(Vec::new());
-        TextSource::Memory(&mem)
+        let missing = TextSource::Memory(&mem)
             .for_each(&store, &[true, true], |d, t| got.lock().unwrap().push((d, t.to_string())))
             .unwrap();
-        assert_eq!(got.into_inner().unwrap(), vec![(0, "x".to_string())]);
+        assert_eq!(got.into_inner().unwrap(), vec![(0, "Alpha text here.".to_string())]);
+        assert_eq!(missing, vec![1]);
+
+        // The file changes under the run: "a" is rewritten in place (same id, same offset,
+        // other text), "b" is cut off. Neither gives a text; both are reported.
+        std::fs::write(&path, "{\"id\":\"a\",\"text\":\"Alpha text HERE.\"}\n{\"id\":\"b\",")
+            .unwrap();
+        let got = Mutex::new(Vec::new());
+        let missing = TextSource::Inputs(&inputs, ReadOptions::default())
+            .for_each(&store, &[true, true], |d, t| got.lock().unwrap().push((d, t.to_string())))
+            .unwrap();
+        assert!(got.into_inner().unwrap().is_empty());
+        assert_eq!(missing, vec![0, 1]);
+        // Gone altogether.
+        std::fs::remove_file(&path).unwrap();
+        let missing = TextSource::Inputs(&inputs, ReadOptions::default())
+            .for_each(&store, &[true, false], |_, _| panic!("no text"))
+            .unwrap();
+        assert_eq!(missing, vec![0]);
     }
 }

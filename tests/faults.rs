@@ -260,3 +260,36 @@ fn eval_refuses_label_lines_that_are_not_pairs() {
         assert!(err.contains("labels.jsonl:2"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn an_input_truncated_while_it_is_read_gives_a_located_error_not_a_signal() {
+    let c = TestCorpus::new();
+    // 40 MB of generated news: reading it takes long enough to be caught midway.
+    let path = c.path("big.jsonl");
+    wm().args(["-q", "bench", "--generate", "40M", "--rounds", "0", "--keep"])
+        .arg(&path)
+        .assert()
+        .success();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wirematch"))
+        .arg("match")
+        .arg(&path)
+        .arg("-o")
+        .arg(c.path("out.jsonl"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_len(1 << 20))
+        .expect("truncate");
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Never a signal (a mapped file that shrinks raises SIGBUS): an exit code, and when the
+    // truncation came while reading, the file and the problem named.
+    assert!(out.status.code().is_some(), "killed by a signal: {:?} {err}", out.status);
+    if out.status.code() == Some(0) && err.contains("shrank") {
+        assert!(err.contains("big.jsonl"), "{err}");
+    }
+}

@@ -192,6 +192,15 @@ impl Reporter {
                 tr.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
             )),
         }
+        if !tr.unread.is_empty() {
+            let some: Vec<&str> = tr.unread.iter().take(5).map(String::as_str).collect();
+            lines.push(format!(
+                "  warning: {} documents could not be read again as first read (their input changed or went away during the run); no translation was looked for with them: {}{}",
+                t(tr.unread.len() as u64),
+                some.join(", "),
+                if tr.unread.len() > some.len() { ", …" } else { "" }
+            ));
+        }
         if self.verbose > 0 {
             let st: Vec<String> = s
                 .seconds

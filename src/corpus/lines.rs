@@ -1,8 +1,10 @@
-//! Line sources for JSONL: memory-mapped plain files and streamed (decompressed) ones.
+//! Line sources for JSONL: plain files, compressed files and standard input, all streamed.
 //!
-//! Plain files are mapped and split in place, so a record is a slice of the page cache and
-//! is never copied before parsing. Compressed files and standard input are decompressed
-//! on a separate thread into batch buffers while the previous batch is being processed.
+//! Every input is read on a separate thread into batch buffers while the previous batch is
+//! being processed (compressed ones decompressed there). Plain files are read, not
+//! memory-mapped: a mapped file that another process truncates kills the reader with
+//! SIGBUS, and crawl files do change under long jobs; reading costs one copy of the bytes
+//! (a few milliseconds per 100 MB) and reports a short file as the end of its input.
 //! Either way a line longer than the record limit is reported and skipped — for a stream,
 //! without ever holding it in memory — and a stream that breaks (truncated gzip, I/O error)
 //! is reported at the line where it broke.
@@ -20,110 +22,6 @@ fn record<'a>(path: &Path, line: u64, offset: u64, payload: Payload<'a>) -> RawR
 
 fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| b.is_ascii_whitespace())
-}
-
-fn trim_cr(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\r").unwrap_or(line)
-}
-
-/// Reads a plain JSONL file through a memory map.
-pub(super) fn read_mapped(
-    path: &Path,
-    opts: &ReadOptions,
-    f: &mut dyn FnMut(&[RawRecord<'_>]) -> Result<()>,
-) -> Result<()> {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) => {
-            return f(&[record(
-                path,
-                0,
-                0,
-                Payload::Problem(RecordProblem::Unreadable(e.to_string())),
-            )]);
-        }
-    };
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len == 0 {
-        return Ok(());
-    }
-    // SAFETY: the map is read-only and private to this process. If another process
-    // truncates the file while it is mapped, reads fault; that is the documented caveat of
-    // every mmap-based reader and the reason compressed/streamed inputs exist.
-    let map = match unsafe { memmap2::Mmap::map(&file) } {
-        Ok(m) => m,
-        Err(e) => {
-            return f(&[record(
-                path,
-                0,
-                0,
-                Payload::Problem(RecordProblem::Unreadable(e.to_string())),
-            )]);
-        }
-    };
-    #[cfg(unix)]
-    let _ = map.advise(memmap2::Advice::Sequential);
-    let data: &[u8] = &map;
-    let mut batch: Vec<RawRecord<'_>> = Vec::new();
-    let mut batch_bytes = 0usize;
-    let mut released = 0usize;
-    let mut start = 0usize;
-    let mut line_no = 0u64;
-    while start < data.len() {
-        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
-        line_no += 1;
-        let line = trim_cr(&data[start..end]);
-        if line.len() as u64 > opts.max_record_bytes {
-            batch.push(record(
-                path,
-                line_no,
-                start as u64,
-                Payload::Problem(RecordProblem::TooLarge {
-                    bytes: line.len() as u64,
-                    limit: opts.max_record_bytes,
-                }),
-            ));
-        } else if !is_blank(line) {
-            batch.push(record(path, line_no, start as u64, Payload::JsonLine(line)));
-            batch_bytes += line.len();
-        }
-        start = end + 1;
-        if batch_bytes >= opts.batch_bytes {
-            f(&batch)?;
-            batch.clear();
-            batch_bytes = 0;
-            released = release(&map, released, start);
-        }
-    }
-    if !batch.is_empty() {
-        f(&batch)?;
-    }
-    Ok(())
-}
-
-/// Drops the mapped pages before `upto` from this process's resident set once they are
-/// at least `RELEASE_STEP` behind: a read file would otherwise count in full against the
-/// run's memory although the kernel can reclaim it at any time. Returns the new released
-/// offset.
-fn release(map: &memmap2::Mmap, released: usize, upto: usize) -> usize {
-    const RELEASE_STEP: usize = 64 << 20;
-    let upto = upto & !(4096 - 1);
-    if upto < released + RELEASE_STEP {
-        return released;
-    }
-    #[cfg(unix)]
-    // SAFETY: the range lies before every record of the batch just processed, and no
-    // borrow of it outlives the callback (the pipeline copies what it keeps). On a
-    // read-only shared file mapping, MADV_DONTNEED only drops page-table entries: a later
-    // access (re-reading a document's text) faults the same bytes back in from the file.
-    unsafe {
-        let _ = map.unchecked_advise_range(
-            memmap2::UncheckedAdvice::DontNeed,
-            released,
-            upto - released,
-        );
-    }
-    upto
 }
 
 /// A decompressing reader for a compressed JSONL file of `compressed` bytes, failing with
@@ -194,7 +92,8 @@ impl<R: Read> Read for Capped<R> {
 /// A batch of lines in one buffer.
 struct Batch {
     data: Vec<u8>,
-    lines: Vec<(u64, Range<usize>)>,
+    /// Line number, offset of the line in the stream, its bytes in `data`.
+    lines: Vec<(u64, u64, Range<usize>)>,
     problems: Vec<(u64, RecordProblem)>,
 }
 
@@ -207,8 +106,14 @@ enum LineEnd {
     Eof,
 }
 
-/// Reads one line into `out` (appending), discarding it if it exceeds `max` bytes.
-fn read_line_capped(r: &mut impl BufRead, out: &mut Vec<u8>, max: u64) -> std::io::Result<LineEnd> {
+/// Reads one line into `out` (appending), discarding it if it exceeds `max` bytes. Adds the
+/// bytes taken from `r` (the line and its terminator) to `pos`.
+fn read_line_capped(
+    r: &mut impl BufRead,
+    out: &mut Vec<u8>,
+    max: u64,
+    pos: &mut u64,
+) -> std::io::Result<LineEnd> {
     let start = out.len();
     let mut total = 0u64;
     let mut over = false;
@@ -245,6 +150,7 @@ fn read_line_capped(r: &mut impl BufRead, out: &mut Vec<u8>, max: u64) -> std::i
         }
         let consumed = chunk.len() + found as usize;
         r.consume(consumed);
+        *pos += consumed as u64;
         if found {
             return Ok(if over { LineEnd::TooLarge(total) } else { LineEnd::Line });
         }
@@ -252,10 +158,13 @@ fn read_line_capped(r: &mut impl BufRead, out: &mut Vec<u8>, max: u64) -> std::i
 }
 
 /// Reads a stream of JSONL lines on a separate thread; `open` builds the reader there.
+/// `expected`: the bytes a plain file had when opened; ending short of them means the
+/// file shrank while being read, which is reported (the lines it lost are unknown).
 pub(super) fn read_stream<O>(
     path: &Path,
     opts: &ReadOptions,
     f: &mut dyn FnMut(&[RawRecord<'_>]) -> Result<()>,
+    expected: Option<u64>,
     open: O,
 ) -> Result<()>
 where
@@ -282,10 +191,24 @@ where
                 }
             };
             let mut r = BufReader::with_capacity(1 << 20, reader);
+            let mut pos = 0u64;
             loop {
                 let start = batch.data.len();
-                match read_line_capped(&mut r, &mut batch.data, max) {
-                    Ok(LineEnd::Eof) => break,
+                let offset = pos;
+                match read_line_capped(&mut r, &mut batch.data, max, &mut pos) {
+                    Ok(LineEnd::Eof) => {
+                        if let Some(bytes) = expected.filter(|&b| pos < b) {
+                            batch.problems.push((
+                                line_no + 1,
+                                RecordProblem::ReadFailed(format!(
+                                    "the file shrank from {bytes} to {pos} bytes while it was \
+                                     being read (after {line_no} lines; what it held beyond \
+                                     is lost, and the last line read may be cut short)"
+                                )),
+                            ));
+                        }
+                        break;
+                    }
                     Ok(LineEnd::Line) => {
                         line_no += 1;
                         let mut end = batch.data.len();
@@ -295,7 +218,7 @@ where
                         if is_blank(&batch.data[start..end]) {
                             batch.data.truncate(start);
                         } else {
-                            batch.lines.push((line_no, start..end));
+                            batch.lines.push((line_no, offset, start..end));
                         }
                     }
                     Ok(LineEnd::TooLarge(n)) => {
@@ -333,7 +256,7 @@ where
                 Vec::with_capacity(batch.lines.len() + batch.problems.len());
             // Merge lines and problems in line order.
             let mut pi = batch.problems.iter().peekable();
-            for (no, range) in &batch.lines {
+            for (no, offset, range) in &batch.lines {
                 while let Some((pno, p)) = pi.peek() {
                     if pno < no {
                         recs.push(record(path, *pno, 0, Payload::Problem(p.clone())));
@@ -342,7 +265,12 @@ where
                         break;
                     }
                 }
-                recs.push(record(path, *no, 0, Payload::JsonLine(&batch.data[range.clone()])));
+                recs.push(record(
+                    path,
+                    *no,
+                    *offset,
+                    Payload::JsonLine(&batch.data[range.clone()]),
+                ));
             }
             for (pno, p) in pi {
                 recs.push(record(path, *pno, 0, Payload::Problem(p.clone())));
@@ -359,6 +287,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_that_ends_short_of_its_size_is_reported_at_the_line_it_stopped() {
+        let data: &'static [u8] = b"{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"te";
+        let mut seen = Vec::new();
+        read_stream(
+            Path::new("f.jsonl"),
+            &ReadOptions::default(),
+            &mut |recs| {
+                for r in recs {
+                    seen.push((
+                        r.location.line,
+                        r.offset,
+                        matches!(r.payload, Payload::Problem(_)),
+                    ));
+                }
+                Ok(())
+            },
+            Some(1000),
+            move || Ok(Box::new(data) as Box<dyn Read + Send>),
+        )
+        .unwrap();
+        // Two lines read (the second cut short), then the problem at line 3.
+        assert_eq!(seen, vec![(1, 0, false), (2, 22, false), (3, 0, true)]);
+    }
+
+    #[test]
     fn capped_lines_are_discarded_whole() {
         let input = b"short\nthis line is long\nok\r\nlast";
         let mut r = BufReader::with_capacity(4, &input[..]);
@@ -366,7 +319,7 @@ mod tests {
         let mut seen = Vec::new();
         loop {
             out.clear();
-            match read_line_capped(&mut r, &mut out, 8).unwrap() {
+            match read_line_capped(&mut r, &mut out, 8, &mut 0).unwrap() {
                 LineEnd::Eof => break,
                 LineEnd::Line => seen.push(String::from_utf8(out.clone()).unwrap()),
                 LineEnd::TooLarge(n) => seen.push(format!("<{n}>")),

@@ -4,9 +4,8 @@
 //! Reading is split in two so that the expensive half runs in parallel:
 //!
 //! 1. [`read_batches`] walks the inputs in order and hands out batches of [`RawRecord`]s:
-//!    lines of a memory-mapped plain file (no copy), lines of a compressed stream
-//!    (decompressed on a separate thread while the previous batch is processed), or file
-//!    paths of a folder.
+//!    lines of a plain or compressed file (read, and decompressed, on a separate thread
+//!    while the previous batch is processed), or file paths of a folder.
 //! 2. [`RawRecord::parse`] turns one record into a [`Document`] (JSON decoding, HTML to
 //!    text, encoding repair). The pipeline calls it inside its parallel per-document stage.
 //!
@@ -315,22 +314,26 @@ pub fn read_batches(
 ) -> Result<()> {
     for input in inputs {
         match &input.kind {
-            InputKind::Jsonl(Compression::None) => lines::read_mapped(&input.path, opts, f)?,
             InputKind::Jsonl(c) => {
                 let c = *c;
                 let path = input.path.clone();
                 match std::fs::File::open(&path) {
                     Ok(file) => {
                         let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
-                        let limit = opts.expansion_limit(compressed);
-                        lines::read_stream(&path, opts, f, move || {
+                        // A plain file yields its own bytes: nothing to cap.
+                        let limit = match c {
+                            Compression::None => None,
+                            _ => opts.expansion_limit(compressed),
+                        };
+                        let expected = (c == Compression::None).then_some(compressed);
+                        lines::read_stream(&path, opts, f, expected, move || {
                             lines::decoder(file, c, compressed, limit)
                         })?
                     }
                     Err(e) => f(&[unreadable(&path, &e.to_string())])?,
                 }
             }
-            InputKind::Stdin => lines::read_stream(&input.path, opts, f, || {
+            InputKind::Stdin => lines::read_stream(&input.path, opts, f, None, || {
                 Ok(Box::new(std::io::stdin()) as Box<dyn std::io::Read + Send>)
             })?,
             InputKind::Folder => folder::read_folder(&input.path, opts, f)?,

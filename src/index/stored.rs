@@ -147,6 +147,7 @@ impl<'a> Docs<'a> {
         let mut fp = DocFingerprint {
             lang: Lang::from_bytes(record.language.to_le_bytes()),
             text_bytes: record.text_bytes,
+            text_hash: xxhash_rust::xxh3::xxh3_64(record.text.as_bytes()),
             shape: crate::listing::PageShape { paragraphs, teasers, headlines, read_more },
             ..Default::default()
         };

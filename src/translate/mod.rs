@@ -59,6 +59,10 @@ pub struct TranslationStats {
     pub embedded: u64,
     /// Documents read a second time.
     pub documents_read: u64,
+    /// Ids of the documents that could not be read again as the first pass read them
+    /// (their input changed, shrank or went away meanwhile): no translation is looked for
+    /// with them.
+    pub unread: Vec<String>,
     /// Translated article pairs found.
     pub matches: u64,
 }
@@ -117,7 +121,7 @@ pub fn aligned(
     let window = (cfg.translation_window_days * 86_400.0) as i64;
     let wanted = documents_to_read(store, &langs, window);
     stats.documents_read = wanted.iter().filter(|&&w| w).count() as u64;
-    source.for_each(store, &wanted, |d, text| {
+    let unread = source.for_each(store, &wanted, |d, text| {
         let mut local: Vec<(u32, Box<str>, Vec<u32>)> = Vec::new();
         for p in store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body) {
             let span = p.start as usize..(p.start + p.len) as usize;
@@ -137,6 +141,7 @@ pub fn aligned(
             }
         }
     })?;
+    stats.unread = unread.iter().map(|&d| store.docs[d as usize].id.to_string()).collect();
     let texts = texts.into_inner().unwrap_or_else(|e| e.into_inner());
     let anchor_of = anchor_of.into_inner().unwrap_or_else(|e| e.into_inner());
 
