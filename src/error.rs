@@ -196,6 +196,9 @@ pub enum RecordProblem {
     },
     /// The input is a folder or file that could not be read.
     Unreadable(String),
+    /// The file holds binary data, not text (what gave it away): skipped, as decoding it
+    /// would only feed noise to every later stage.
+    Binary(String),
     /// Bytes that are not valid UTF-8 were replaced by U+FFFD (the record is kept).
     InvalidUtf8Repaired,
     /// The text was decoded from a legacy encoding (the record is kept).
@@ -246,6 +249,7 @@ impl fmt::Display for RecordProblem {
                  lines; the rest of this input is lost"
             ),
             RecordProblem::Unreadable(e) => write!(f, "cannot read: {e}"),
+            RecordProblem::Binary(why) => write!(f, "binary data, not text ({why})"),
             RecordProblem::InvalidUtf8Repaired => {
                 write!(f, "invalid UTF-8 replaced by U+FFFD (record kept)")
             }

@@ -22,9 +22,26 @@ fn main() -> ExitCode {
         Err(e) => {
             // Not eprintln!: a standard error that cannot be written must not panic.
             use std::io::Write as _;
-            let message = format!("wirematch: error: {e:#}");
+            let message = format!("wirematch: error: {}", chain(&e));
             let _ = writeln!(std::io::stderr(), "{}", wirematch::report::printable(&message));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, `: `-separated, leaving out a cause whose text the message
+/// before it already ends with (library errors name their cause in their own message).
+fn chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }

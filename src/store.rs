@@ -345,7 +345,6 @@ impl Store {
                     Entry::Occupied(e) => *e.get(),
                     Entry::Vacant(v) => {
                         let u = self.uniques.len() as u32;
-                        v.insert(u);
                         let set = fp.set(i);
                         let nums = fp.numbers(i);
                         let words = fp.words(i);
@@ -366,10 +365,20 @@ impl Store {
                             .and_then(|_| self.arena.extend_from_slice(set))
                             .and_then(|_| self.arena.extend_from_slice(words))
                             .and_then(|_| self.numbers.extend_from_slice(nums));
-                        if let Err(e) = written {
-                            self.spill_error.get_or_insert(e);
+                        match written {
+                            // Indexed only once stored: a key pointing at a paragraph
+                            // that was never written would be read by the next lookup.
+                            Ok(()) => {
+                                v.insert(u);
+                                u
+                            }
+                            // The run stops at the end of the batch (`take_error`);
+                            // until then the paragraph is left unmatched.
+                            Err(e) => {
+                                self.spill_error.get_or_insert(e);
+                                u32::MAX
+                            }
                         }
-                        u
                     }
                 }
             } else {

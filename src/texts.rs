@@ -181,7 +181,7 @@ fn wanted_locations(
         }
         let Some(input) = store.inputs.get(meta.source.input as usize) else { continue };
         let path = if meta.source.line == 0 && input.is_dir() {
-            meta.id.split('/').fold(input.clone(), |p, part| p.join(part))
+            input.join(corpus::folder::relative_path(&meta.id))
         } else {
             input.clone()
         };

@@ -293,3 +293,88 @@ fn an_input_truncated_while_it_is_read_gives_a_located_error_not_a_signal() {
         assert!(err.contains("big.jsonl"), "{err}");
     }
 }
+
+/// A 1 MiB tmpfs mounted for the test, unmounted when dropped; `None` where the test may
+/// not mount one (not root, no mount permission in the container).
+struct SmallFs(std::path::PathBuf);
+
+impl SmallFs {
+    fn mount(at: &Path) -> Option<SmallFs> {
+        std::fs::create_dir_all(at).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallFs(at.to_path_buf()))
+    }
+}
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_spill_folder_is_an_error_naming_it_not_a_crash() {
+    let c = TestCorpus::new();
+    let Some(fs) = SmallFs::mount(&c.path("small")) else {
+        eprintln!("skipped: cannot mount a small filesystem here");
+        return;
+    };
+    let corpus = c.path("news.jsonl");
+    wm().args(["-q", "bench", "--generate", "20M", "--rounds", "0", "--keep"])
+        .arg(&corpus)
+        .assert()
+        .success();
+    let out = wm()
+        .args(["match", "--memory-budget", "16M", "--spill-dir"])
+        .arg(&fs.0)
+        .arg(&corpus)
+        .arg("-o")
+        .arg(c.path("out.jsonl"))
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("small") && err.contains("No space left"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!c.path("out.jsonl").exists(), "no partial output");
+}
+
+#[test]
+#[cfg(unix)]
+fn files_whose_names_are_not_utf8_are_all_read_and_binary_files_skipped() {
+    use std::os::unix::ffi::OsStrExt;
+    let c = TestCorpus::new();
+    let site = c.path("site/wire");
+    std::fs::create_dir_all(&site).expect("mkdir");
+    let text = "The central bank raised its main interest rate by half a point on Tuesday, the \
+        third increase this year, citing inflation above its target for eighteen months.";
+    // Two names that a lossy conversion makes one ("caf\u{FFFD}.txt").
+    for name in [&b"caf\xe9.txt"[..], &b"caf\xe8.txt"[..]] {
+        std::fs::write(site.join(std::ffi::OsStr::from_bytes(name)), text).expect("write");
+    }
+    // Random bytes named like a page.
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let noise: Vec<u8> = (0..200_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    std::fs::write(site.join("broken.html"), noise).expect("write");
+    let out = wm().args(["match", "--format", "jsonl"]).arg(c.path("site")).output().expect("run");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.html") && err.contains("binary data"), "{err}");
+    assert!(err.contains("wirematch: 2 documents"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one pair");
+    let mut ids = [v["a"].as_str().unwrap_or(""), v["b"].as_str().unwrap_or("")];
+    ids.sort();
+    assert_eq!(ids, ["wire/caf\\xe8.txt", "wire/caf\\xe9.txt"]);
+}

@@ -99,12 +99,7 @@ fn walk(
         });
         if is_file && known {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let id = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.push((id, path));
+            files.push((id_of(rel), path));
         } else if is_file && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
         {
             others += 1;
@@ -142,15 +137,24 @@ pub(super) fn read_document(
     let is_html = extension(path).is_some_and(|e| HTML_EXTENSIONS.contains(&e.as_str()));
     let mut warnings = Vec::new();
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text: String = match std::str::from_utf8(body) {
-        Ok(s) => s.to_string(),
-        Err(_) => {
-            let enc = if is_html { declared_charset(body) } else { None }
-                .filter(|e| *e != encoding_rs::UTF_8)
-                .unwrap_or(encoding_rs::WINDOWS_1252);
-            let (decoded, _, _) = enc.decode(body);
-            warnings.push(RecordProblem::Transcoded(enc.name()));
-            decoded.into_owned()
+    let text: String = if let Some(enc) = utf16(body) {
+        // A UTF-16 file (its byte-order mark says so) is text full of NUL bytes.
+        let (decoded, _, _) = enc.decode(body);
+        warnings.push(RecordProblem::Transcoded(enc.name()));
+        decoded.into_owned()
+    } else if let Some(why) = binary(body) {
+        return Err(RecordProblem::Binary(why));
+    } else {
+        match std::str::from_utf8(body) {
+            Ok(s) => s.to_string(),
+            Err(_) => {
+                let enc = if is_html { declared_charset(body) } else { None }
+                    .filter(|e| *e != encoding_rs::UTF_8)
+                    .unwrap_or(encoding_rs::WINDOWS_1252);
+                let (decoded, _, _) = enc.decode(body);
+                warnings.push(RecordProblem::Transcoded(enc.name()));
+                decoded.into_owned()
+            }
         }
     };
     let mut doc = Document::new(id.to_string(), String::new());
@@ -176,9 +180,151 @@ pub(super) fn read_document(
     Ok((doc, warnings))
 }
 
+/// The id of the file at `rel` (relative to the folder): its components joined by `/`.
+/// Names that are not valid UTF-8 keep their bytes as `\xNN` escapes (and a backslash is
+/// written `\\`), so two files never share an id and the id leads back to the file
+/// ([`relative_path`]); a lossy conversion made two such names one and dropped a file.
+pub fn id_of(rel: &Path) -> String {
+    rel.components().map(|c| escape(c.as_os_str())).collect::<Vec<_>>().join("/")
+}
+
+fn escape(name: &std::ffi::OsStr) -> String {
+    let bytes = name.as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// The path, relative to its folder, of the file whose id is `id` ([`id_of`] reversed).
+pub fn relative_path(id: &str) -> PathBuf {
+    id.split('/').map(|part| PathBuf::from(unescape(part))).collect()
+}
+
+fn unescape(part: &str) -> std::ffi::OsString {
+    let b = part.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if b.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            let hex = b.get(i + 2..i + 4).and_then(|h| std::str::from_utf8(h).ok());
+            if let (Some(b'x'), Some(v)) =
+                (b.get(i + 1), hex.and_then(|h| u8::from_str_radix(h, 16).ok()))
+            {
+                out.push(v);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    os_string(out)
+}
+
+#[cfg(unix)]
+fn os_string(bytes: Vec<u8>) -> std::ffi::OsString {
+    std::os::unix::ffi::OsStringExt::from_vec(bytes)
+}
+
+#[cfg(not(unix))]
+fn os_string(bytes: Vec<u8>) -> std::ffi::OsString {
+    String::from_utf8_lossy(&bytes).into_owned().into()
+}
+
+/// The UTF-16 encoding a byte-order mark declares.
+fn utf16(body: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    match body {
+        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
+}
+
+/// Why `body` is binary data rather than text in some encoding, if it is: a NUL byte, or
+/// more than 2 % control characters other than tab, line and page breaks, in its first
+/// 64 KiB. Text in any single-byte or multi-byte encoding has neither; images, archives,
+/// executables and random bytes have both.
+fn binary(body: &[u8]) -> Option<String> {
+    let head = &body[..body.len().min(64 << 10)];
+    if let Some(at) = memchr::memchr(0, head) {
+        return Some(format!("a NUL byte at offset {at}"));
+    }
+    let controls =
+        head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)).count();
+    (controls * 50 > head.len())
+        .then(|| format!("{controls} control characters in its first {} bytes", head.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn ids_keep_names_that_are_not_utf8_apart_and_lead_back_to_them() {
+        use std::os::unix::ffi::OsStrExt;
+        let names: [&[u8]; 4] =
+            [b"caf\xe9.txt", b"caf\xe8.txt", b"caf\\xe9.txt", "café.txt".as_bytes()];
+        let ids: Vec<String> = names
+            .iter()
+            .map(|n| id_of(&Path::new("outlet").join(std::ffi::OsStr::from_bytes(n))))
+            .collect();
+        assert_eq!(ids[0], "outlet/caf\\xe9.txt");
+        assert_eq!(ids[2], "outlet/caf\\\\xe9.txt");
+        assert_eq!(ids[3], "outlet/café.txt");
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), 4, "{ids:?}");
+        for (id, n) in ids.iter().zip(names) {
+            assert_eq!(relative_path(id), Path::new("outlet").join(std::ffi::OsStr::from_bytes(n)));
+        }
+    }
+
+    #[test]
+    fn binary_files_are_skipped_and_utf16_is_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        // Pseudo-random bytes, as a corrupt or mislabelled download would be.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let noise: Vec<u8> = (0..100_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let p = dir.path().join("page.html");
+        std::fs::write(&p, &noise).unwrap();
+        let e = read_document(&p, "page.html", None, 1 << 30).unwrap_err();
+        assert!(matches!(&e, RecordProblem::Binary(why) if why.contains("NUL")), "{e}");
+        let controls: Vec<u8> = noise.iter().map(|b| if *b == 0 { 1 } else { *b }).collect();
+        std::fs::write(&p, &controls).unwrap();
+        let e = read_document(&p, "page.html", None, 1 << 30).unwrap_err();
+        assert!(matches!(&e, RecordProblem::Binary(why) if why.contains("control")), "{e}");
+        // UTF-16 text is text.
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("Le gouvernement a annoncé mardi.".encode_utf16().flat_map(u16::to_le_bytes));
+        let p = dir.path().join("note.txt");
+        std::fs::write(&p, &utf16).unwrap();
+        let (doc, warnings) = read_document(&p, "note.txt", None, 1 << 30).unwrap();
+        assert_eq!(doc.text, "Le gouvernement a annoncé mardi.");
+        assert_eq!(warnings, vec![RecordProblem::Transcoded("UTF-16LE")]);
+    }
 
     #[test]
     fn ids_outlets_order_and_other_files() {

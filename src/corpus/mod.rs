@@ -15,7 +15,7 @@
 //! warning. A stream that breaks (truncated gzip) reports where it broke; everything read
 //! before that point is kept.
 
-mod folder;
+pub mod folder;
 pub mod html;
 mod jsonl;
 mod lines;
@@ -341,7 +341,7 @@ pub fn read_batches(
                 let id = input
                     .path
                     .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
+                    .map(|n| folder::id_of(Path::new(n)))
                     .unwrap_or_else(|| input.path.display().to_string());
                 f(&[RawRecord {
                     location: Location { path: input.path.clone(), line: 0 },
