@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: cli::oom::Reporting = cli::oom::Reporting;
+
 fn main() -> ExitCode {
     let cli = cli::args::Cli::parse();
     let level = match (cli.quiet, cli.verbose) {

@@ -378,3 +378,36 @@ fn files_whose_names_are_not_utf8_are_all_read_and_binary_files_skipped() {
     ids.sort();
     assert_eq!(ids, ["wire/caf\\xe8.txt", "wire/caf\\xe9.txt"]);
 }
+
+#[test]
+#[cfg(unix)]
+fn running_out_of_memory_is_an_error_that_says_so() {
+    let c = TestCorpus::new();
+    let out_file = c.path("out.jsonl");
+    std::fs::write(&out_file, "old\n").expect("write");
+    // Address-space limits from too small for a run to enough: every run ends with an exit
+    // code (0, or 2 with the reason), never a signal.
+    let mut refused = 0;
+    for mb in [20, 24, 28, 32, 40, 48, 64] {
+        std::fs::write(&out_file, "old\n").expect("write");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v {} && exec \"$0\" match \"$1\" -o \"$2\"", mb * 1024))
+            .arg(assert_cmd::cargo::cargo_bin("wirematch"))
+            .arg(sample())
+            .arg(&out_file)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => {}
+            Some(2) => {
+                assert!(err.contains("out of memory") || err.contains("allocate"), "{err}");
+                assert_eq!(std::fs::read_to_string(&out_file).expect("read"), "old\n");
+                refused += 1;
+            }
+            other => panic!("{mb} MB: {other:?} {:?}: {err}", out.status),
+        }
+    }
+    assert!(refused > 0, "no limit was small enough to test anything");
+}

@@ -36,6 +36,7 @@ mod eval_cmd;
 mod index_cmd;
 mod match_cmd;
 mod model_cmd;
+pub mod oom;
 mod paragraphs_cmd;
 mod progress;
 
