@@ -235,6 +235,14 @@ impl MemoryArgs {
     }
 }
 
+/// A record size limit: a size of at least one byte (0 would skip every record).
+fn parse_record_size(s: &str) -> Result<u64, String> {
+    match parse_size(s)? {
+        0 => Err("a record size limit of 0 would skip every record".into()),
+        n => Ok(n),
+    }
+}
+
 /// Reads a `Config` from a JSON file (`--config`).
 pub fn read_config(path: &std::path::Path) -> anyhow::Result<Config> {
     let text =
@@ -254,16 +262,17 @@ pub struct CorpusArgs {
     /// heavily reworded copy at the cost of more candidates to verify.
     #[arg(long, value_name = "S")]
     pub threshold: Option<f64>,
-    /// LSH bands (with --rows), overriding the choice derived from --threshold.
+    /// LSH bands (with --rows), overriding the choice derived from --threshold; bands × rows
+    /// may not exceed --num-perm.
     #[arg(long, requires = "rows", value_name = "B")]
     pub bands: Option<usize>,
     /// LSH rows per band (with --bands).
     #[arg(long, requires = "bands", value_name = "R")]
     pub rows: Option<usize>,
-    /// MinHash signature length [default: 128].
+    /// MinHash signature length, 1 to 1024 [default: 128].
     #[arg(long, value_name = "K")]
     pub num_perm: Option<usize>,
-    /// Words per shingle [default: 5].
+    /// Words per shingle, 1 to 32 [default: 5].
     #[arg(long, value_name = "K")]
     pub shingle_size: Option<usize>,
     /// Seed for shingle hashing and MinHash [default: 1].
@@ -277,8 +286,8 @@ pub struct CorpusArgs {
     #[arg(long)]
     pub strict: bool,
     /// Largest record (JSONL line or file) to read; larger ones are reported and skipped.
-    /// Accepts K, M, G suffixes [default: 64M].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    /// Accepts K, M, G suffixes; at least 1 byte [default: 64M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_record_size)]
     pub max_record_size: Option<u64>,
     /// Largest expansion of a compressed input: it may decompress to at most RATIO times its
     /// size on disk (and always to 256M). Past that, reading it stops with an error naming
