@@ -48,6 +48,14 @@ fn concurrent_index_adds_are_serialised_and_lose_no_document() {
                 .expect("spawn")
         })
         .collect();
+    // Readers keep working while the writers swap data files under them.
+    let mut queries = 0;
+    while queries < 40 {
+        let out =
+            wm().args(["-q", "index", "query"]).arg(&idx).arg(&parts[0]).output().expect("query");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        queries += 1;
+    }
     for mut a in adds {
         assert!(a.wait().expect("wait").success());
     }
