@@ -419,3 +419,43 @@ fn running_out_of_memory_is_an_error_that_says_so() {
     }
     assert!(refused > 0, "no limit was small enough to test anything");
 }
+
+#[test]
+#[cfg(unix)]
+fn an_index_data_file_that_is_a_fifo_is_refused_not_waited_on() {
+    let c = TestCorpus::new();
+    let idx = c.path("idx");
+    wm().args(["-q", "index", "build"]).arg(sample()).arg("-o").arg(&idx).assert().success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(idx.join("manifest.json")).expect("manifest"))
+            .expect("JSON");
+    let data = idx.join(manifest["data"].as_str().expect("data file name"));
+    std::fs::remove_file(&data).expect("remove");
+    let name = std::ffi::CString::new(data.as_os_str().as_encoded_bytes()).expect("path");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wirematch"))
+        .args(["index", "query"])
+        .arg(&idx)
+        .arg(sample())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("the reader hangs on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err)
+        .expect("read");
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+}
