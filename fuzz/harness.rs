@@ -29,13 +29,21 @@ pub fn scratch(target: &str) -> &'static PathBuf {
     })
 }
 
-/// The JSONL reader end to end: `data` is written to `dir/input.jsonl` and read as a corpus
-/// input, so magic-byte detection, the memory-mapped and streaming (gzip, zstd) line
-/// readers, the record and expansion limits, JSON decoding, encoding repair and
-/// HTML-in-text all run. Every record must come back as a usable document or a located
-/// problem.
+/// The JSONL reader end to end on any bytes (see [`reader`]).
 pub fn jsonl_reader(dir: &Path, data: &[u8]) {
-    let path = dir.join("input.jsonl");
+    reader(dir, "input.jsonl", data)
+}
+
+/// The web-archive reader end to end on any bytes (see [`reader`]).
+pub fn warc_reader(dir: &Path, data: &[u8]) {
+    reader(dir, "input.warc", data)
+}
+
+/// An input file of `data` read and parsed as a run would: reading never fails as a whole,
+/// records come in order, each kept document has an id and words, each skipped record says
+/// why, and the record limit holds.
+fn reader(dir: &Path, name: &str, data: &[u8]) {
+    let path = dir.join(name);
     std::fs::write(&path, data).expect("write scratch input");
     let Ok(input) = Input::detect(&path) else { return };
     // Small limits so that the fuzzer reaches them; the first byte varies them.
@@ -48,10 +56,10 @@ pub fn jsonl_reader(dir: &Path, data: &[u8]) {
     let mut last_line = 0u64;
     let read = read_batches(&[input], &opts, &mut |batch| {
         for rec in batch {
-            // Lines come in order, each once.
+            // Records come in order, each once (0: a note about the whole input).
             let line = rec.location.line;
-            assert!(line > last_line || line + last_line == 0, "line {line} after {last_line}");
-            last_line = line;
+            assert!(line >= last_line || line == 0, "record {line} after {last_line}");
+            last_line = last_line.max(line);
             let parsed = rec.parse(opts.max_record_bytes);
             match (&parsed.doc, &rec.payload) {
                 (Some(doc), _) => {
@@ -59,6 +67,8 @@ pub fn jsonl_reader(dir: &Path, data: &[u8]) {
                     assert!(doc.text.chars().any(is_word_char), "a kept document has words");
                     assert!(parsed.problems.iter().all(|p| p.problem.is_warning()));
                 }
+                // A reader's note about the input (records it skipped): a warning.
+                (None, Payload::Problem(p)) if p.is_warning() => {}
                 (None, _) => {
                     assert!(
                         parsed.problems.iter().any(|p| !p.problem.is_warning()),
@@ -66,8 +76,14 @@ pub fn jsonl_reader(dir: &Path, data: &[u8]) {
                     );
                 }
             }
-            if let Payload::JsonLine(line) = rec.payload {
-                assert!(line.len() as u64 <= opts.max_record_bytes, "the record limit holds");
+            match rec.payload {
+                Payload::JsonLine(line) => {
+                    assert!(line.len() as u64 <= opts.max_record_bytes, "the record limit holds")
+                }
+                Payload::Warc { content, .. } => {
+                    assert!(content.len() as u64 <= opts.max_record_bytes, "the record limit holds")
+                }
+                _ => {}
             }
         }
         Ok(())

@@ -468,7 +468,10 @@ impl Detector {
             let mut bytes = 0u64;
             for item in items {
                 bytes += item.size;
-                let mut skipped = item.doc.is_none() && !item.problems.is_empty();
+                // A reader's note (records of an archive that hold no page, files of a
+                // folder that are no documents) is a warning, not a skipped record.
+                let mut skipped =
+                    item.doc.is_none() && item.problems.iter().any(|p| !p.problem.is_warning());
                 for p in &item.problems {
                     self.note(p, stats, obs)?;
                 }

@@ -13,3 +13,4 @@ mod pipeline;
 mod real_news;
 mod translation;
 mod util;
+mod warc;

@@ -52,14 +52,28 @@ use wirematch::{Detector, MatchRun};
 use args::{Cli, Command, CorpusArgs};
 use progress::Reporter;
 
+/// Starts the worker threads: `threads`, or one per core. Where the system refuses that
+/// many (a process limit, a tight memory limit) fewer are started, down to one, and the
+/// run goes on (results do not depend on the count); only when not even one can start is
+/// it an error. Left to itself the pool would panic on its first use.
+fn start_workers(threads: Option<usize>) -> Result<()> {
+    let mut n =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    loop {
+        match rayon::ThreadPoolBuilder::new().num_threads(n).build_global() {
+            Ok(()) => return Ok(()),
+            Err(e) if n > 1 => {
+                log::warn!("could not start {n} worker threads ({e}); trying {}", n / 2);
+                n /= 2;
+            }
+            Err(e) => return Err(anyhow::anyhow!("cannot start a worker thread: {e}")),
+        }
+    }
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    if let Some(n) = cli.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(usize::from(n))
-            .build_global()
-            .context("setting up the thread pool")?;
-    }
+    start_workers(cli.threads.map(usize::from))?;
     match cli.command {
         Command::Match(a) => match_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Eval(a) => eval_cmd::run(&a, cli.verbose, cli.quiet),
@@ -70,8 +84,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Resolves inputs. A path that does not exist is an error (most likely a typo); one that
-/// exists but cannot be opened is reported and skipped like a bad record.
+/// Resolves inputs. A path that does not exist is an error (most likely a typo), as is one
+/// in no format wirematch reads; one that exists but cannot be opened is reported and
+/// skipped like a bad record.
 fn resolve_inputs(args: &CorpusArgs, reporter: &Reporter) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     for p in &args.inputs {
@@ -80,6 +95,9 @@ fn resolve_inputs(args: &CorpusArgs, reporter: &Reporter) -> Result<Vec<Input>> 
         }
         match Input::detect(p) {
             Ok(i) => out.push(i),
+            // A file in no format wirematch reads (or not a file at all) is refused: read
+            // anyway it would be zero documents and a run that looks fine.
+            Err(e @ wirematch::Error::Input { .. }) => return Err(e.into()),
             Err(e) if args.strict => return Err(e).context("reading inputs (--strict)"),
             Err(e) => reporter.input_skipped(&e.to_string()),
         }

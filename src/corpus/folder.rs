@@ -135,8 +135,23 @@ pub(super) fn read_document(
     }
     let bytes = std::fs::read(path).map_err(|e| RecordProblem::Unreadable(e.to_string()))?;
     let is_html = extension(path).is_some_and(|e| HTML_EXTENSIONS.contains(&e.as_str()));
+    document_from_bytes(&bytes, is_html, None, id, outlet)
+}
+
+/// One document from the bytes of a text or HTML page: decoded (UTF-8, a UTF-16 byte-order
+/// mark, the charset the page declares, else `charset` — what a server said — else
+/// windows-1252), HTML turned into text with the page's metadata. Binary data and pages
+/// without words are refused. The one place where a page becomes a document, for folders
+/// and web archives alike.
+pub(super) fn document_from_bytes(
+    bytes: &[u8],
+    is_html: bool,
+    charset: Option<&'static encoding_rs::Encoding>,
+    id: &str,
+    outlet: Option<&str>,
+) -> std::result::Result<(Document<'static>, Vec<RecordProblem>), RecordProblem> {
     let mut warnings = Vec::new();
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text: String = if let Some(enc) = utf16(body) {
         // A UTF-16 file (its byte-order mark says so) is text full of NUL bytes.
         let (decoded, _, _) = enc.decode(body);
@@ -149,6 +164,7 @@ pub(super) fn read_document(
             Ok(s) => s.to_string(),
             Err(_) => {
                 let enc = if is_html { declared_charset(body) } else { None }
+                    .or(charset)
                     .filter(|e| *e != encoding_rs::UTF_8)
                     .unwrap_or(encoding_rs::WINDOWS_1252);
                 let (decoded, _, _) = enc.decode(body);
@@ -342,7 +358,7 @@ mod tests {
                 match &rec.payload {
                     Payload::File { id, outlet, .. } => seen.push(format!("{id}|{outlet:?}")),
                     Payload::Problem(p) => seen.push(format!("! {p}")),
-                    Payload::JsonLine(_) => unreachable!(),
+                    Payload::JsonLine(_) | Payload::Warc { .. } => unreachable!(),
                 }
             }
             Ok(())

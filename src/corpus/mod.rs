@@ -19,6 +19,7 @@ pub mod folder;
 pub mod html;
 mod jsonl;
 mod lines;
+mod warc;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -130,6 +131,8 @@ pub enum InputKind {
     Folder,
     /// A single `.txt` / `.html` file holding one document.
     TextFile,
+    /// A web archive (WARC or WET), plain or compressed.
+    Warc(Compression),
 }
 
 /// One input of a run.
@@ -193,8 +196,40 @@ impl Input {
         } else {
             Compression::None
         };
-        Ok(Input { path, kind: InputKind::Jsonl(compression) })
+        // What the (decompressed) content starts with decides the format; anything that
+        // is neither is refused here rather than read as zero documents.
+        let head = content_head(&path, compression)?;
+        if warc::is_warc(&head) {
+            return Ok(Input { path, kind: InputKind::Warc(compression) });
+        }
+        let first = head
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&head)
+            .iter()
+            .find(|b| !b.is_ascii_whitespace());
+        match first {
+            None | Some(b'{') => Ok(Input { path, kind: InputKind::Jsonl(compression) }),
+            Some(_) => Err(Error::Input {
+                path,
+                problem: "not a format wirematch reads: neither JSONL (one JSON object per \
+                          line) nor a web archive (WARC/WET), plain or gzip/zstd-compressed; \
+                          folders of .txt/.html files are read too"
+                    .into(),
+            }),
+        }
     }
+}
+
+/// The first bytes of `path`'s content, decompressed (at most 4 KiB; fewer when the file
+/// is shorter or its compressed stream is damaged, which reading then reports).
+fn content_head(path: &Path, compression: Compression) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = Vec::with_capacity(4096);
+    if let Ok(r) = lines::decoder(file, compression, 0, None) {
+        let _ = r.take(4096).read_to_end(&mut head);
+    }
+    Ok(head)
 }
 
 /// Limits for reading.
@@ -257,6 +292,18 @@ pub enum Payload<'a> {
         /// Outlet (first folder of the relative path), if any.
         outlet: Option<String>,
     },
+    /// A record of a web archive (see [`warc`]): its `WARC-Type`, `WARC-Target-URI`,
+    /// `Content-Type` (lower case) and content.
+    Warc {
+        /// `response`, `resource` or `conversion`.
+        kind: &'a str,
+        /// The page's URI: the document id.
+        uri: &'a str,
+        /// The record's content type.
+        content_type: &'a str,
+        /// The record's content (an HTTP message, a page or its text).
+        content: &'a [u8],
+    },
     /// The reader could not produce the record.
     Problem(RecordProblem),
 }
@@ -293,6 +340,29 @@ impl<'a> RawRecord<'a> {
                 }
                 Err(p) => Parsed { doc: None, problems: vec![err(p)] },
             },
+            Payload::Warc { kind, uri, content_type, content } => {
+                if uri.is_empty() {
+                    let p = RecordProblem::MissingField("WARC-Target-URI");
+                    return Parsed { doc: None, problems: vec![err(p)] };
+                }
+                let outlet = warc::outlet_of(uri);
+                let made = warc::page(kind, content_type, content).and_then(|page| {
+                    folder::document_from_bytes(
+                        &page.body,
+                        page.html,
+                        page.charset,
+                        uri,
+                        outlet.as_deref(),
+                    )
+                });
+                match made {
+                    Ok((mut doc, warnings)) => {
+                        doc.url = Some(Cow::Owned(uri.to_string()));
+                        Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
+                    }
+                    Err(p) => Parsed { doc: None, problems: vec![err(p)] },
+                }
+            }
             Payload::File { path, id, outlet } => {
                 match folder::read_document(path, id, outlet.as_deref(), max_record_bytes) {
                     Ok((doc, warnings)) => {
@@ -327,6 +397,23 @@ pub fn read_batches(
                         };
                         let expected = (c == Compression::None).then_some(compressed);
                         lines::read_stream(&path, opts, f, expected, move || {
+                            lines::decoder(file, c, compressed, limit)
+                        })?
+                    }
+                    Err(e) => f(&[unreadable(&path, &e.to_string())])?,
+                }
+            }
+            InputKind::Warc(c) => {
+                let c = *c;
+                let path = input.path.clone();
+                match std::fs::File::open(&path) {
+                    Ok(file) => {
+                        let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
+                        let limit = match c {
+                            Compression::None => None,
+                            _ => opts.expansion_limit(compressed),
+                        };
+                        warc::read_warc(&path, opts, f, move || {
                             lines::decoder(file, c, compressed, limit)
                         })?
                     }

@@ -1,0 +1,286 @@
+//! Web archives as input: WARC (plain and gzip, one member per record) and WET files,
+//! their HTTP payloads, damaged records, and formats that are refused.
+
+use std::io::Write;
+
+use crate::util::{TestCorpus, lines, wm};
+
+/// One WARC record.
+fn record(kind: &str, uri: Option<&str>, content_type: Option<&str>, content: &[u8]) -> Vec<u8> {
+    let mut r = format!("WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Date: 2024-05-01T10:00:00Z\r\n");
+    if let Some(u) = uri {
+        r.push_str(&format!("WARC-Target-URI: {u}\r\n"));
+    }
+    if let Some(t) = content_type {
+        r.push_str(&format!("Content-Type: {t}\r\n"));
+    }
+    r.push_str(&format!("Content-Length: {}\r\n\r\n", content.len()));
+    let mut out = r.into_bytes();
+    out.extend_from_slice(content);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+/// An HTTP response message with `headers` and `body`.
+fn http(headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut m = format!("HTTP/1.1 200 OK\r\n{headers}\r\n").into_bytes();
+    m.extend_from_slice(body);
+    m
+}
+
+/// A `response` record of `uri` holding `page` as HTML.
+fn response(uri: &str, page: &str) -> Vec<u8> {
+    let msg = http("Content-Type: text/html; charset=utf-8\r\n", page.as_bytes());
+    record("response", Some(uri), Some("application/http; msgtype=response"), &msg)
+}
+
+/// Gzip members, one per record, as crawlers write them.
+fn gzip_members(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(r).expect("gzip");
+        out.extend(gz.finish().expect("gzip"));
+    }
+    out
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).expect("gzip");
+    gz.finish().expect("gzip")
+}
+
+/// A page of one site's template around `story`.
+fn page(site: &str, title: &str, story: &[&str]) -> String {
+    let body: String = story.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        "<html lang=\"en\"><head><title>{title} | {site}</title>\
+         <meta property=\"article:published_time\" content=\"2024-05-01T08:00:00Z\"></head>\
+         <body><article><h1>{title}</h1>\n{body}</article></body></html>"
+    )
+}
+
+const STORY: [&str; 3] = [
+    "The central bank raised its main interest rate by half a point on Tuesday, the third \
+     increase this year, citing inflation that has stayed above its target for eighteen months.",
+    "Markets had expected a smaller move, and the currency rose sharply against the dollar after \
+     the announcement, while shares of the largest lenders fell in afternoon trading.",
+    "Economists said the bank was likely to pause at its next meeting in July to gauge the effect \
+     of the increases on household borrowing and on the housing market.",
+];
+
+/// `wirematch paragraphs --format jsonl` of `input`: per document, its body texts.
+fn bodies(input: &std::path::Path) -> Vec<Vec<String>> {
+    let out = wm().args(["paragraphs", "--format", "jsonl"]).arg(input).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut docs: Vec<Vec<String>> = lines(&out.stdout)
+        .iter()
+        .map(|d| {
+            d["paragraphs"]
+                .as_array()
+                .expect("paragraphs")
+                .iter()
+                .filter(|p| p["kind"] == "body")
+                .map(|p| p["text"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .collect();
+    docs.sort();
+    docs
+}
+
+#[test]
+fn a_warc_gives_the_text_of_the_same_pages_in_a_folder() {
+    let c = TestCorpus::new();
+    let pages: Vec<(String, String)> = (0..4)
+        .map(|i| {
+            let story: Vec<&str> = STORY.iter().copied().cycle().skip(i).take(3).collect();
+            (
+                format!("https://www.site{i}.co.uk/news/{i}"),
+                page(&format!("Site {i}"), "Rates", &story),
+            )
+        })
+        .collect();
+    for (i, (_, html)) in pages.iter().enumerate() {
+        c.write(&format!("site/s{i}/page.html"), html);
+    }
+    let mut records =
+        vec![record("warcinfo", None, Some("application/warc-fields"), b"software: test\r\n")];
+    for (uri, html) in &pages {
+        records.push(record(
+            "request",
+            Some(uri),
+            Some("application/http; msgtype=request"),
+            b"GET / HTTP/1.1\r\n\r\n",
+        ));
+        records.push(response(uri, html));
+        records.push(record(
+            "metadata",
+            Some(uri),
+            Some("application/warc-fields"),
+            b"fetchTimeMs: 12\r\n",
+        ));
+    }
+    let warc = c.write("pages.warc.gz", gzip_members(&records));
+    let plain = c.write("pages.warc", records.concat());
+    let folder = bodies(&c.path("site"));
+    assert_eq!(folder.len(), 4);
+    assert_eq!(bodies(&warc), folder);
+    assert_eq!(bodies(&plain), folder);
+    // Ids are the URIs, outlets their registrable domains, skipped records counted once.
+    let out = wm().args(["paragraphs", "--format", "jsonl"]).arg(&warc).output().expect("run");
+    let docs = lines(&out.stdout);
+    assert!(
+        docs.iter()
+            .any(|d| d["id"] == "https://www.site1.co.uk/news/1" && d["outlet"] == "site1.co.uk"),
+        "{docs:?}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("metadata 4, request 4, warcinfo 1"), "{err}");
+}
+
+#[test]
+fn one_wire_story_in_the_templates_of_ten_sites_gives_every_pair() {
+    let c = TestCorpus::new();
+    let mut records = Vec::new();
+    for i in 0..10 {
+        let menu = format!(
+            "<nav><ul><li>Home</li><li>Sport {i}</li><li>Weather</li><li>Local news from town {i}</li></ul></nav>"
+        );
+        let html = page(&format!("Town {i} Courier"), "Bank raises rates", &STORY)
+            .replace("<article>", &format!("{menu}<article>"));
+        records.push(response(&format!("https://courier{i}.example.com/story"), &html));
+    }
+    let warc = c.write("wire.warc.gz", gzip_members(&records));
+    let out = wm().args(["match", "--format", "jsonl"]).arg(&warc).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pairs = lines(&out.stdout);
+    assert_eq!(pairs.len(), 45, "every pair of the ten sites");
+    assert!(pairs.iter().all(|p| p["relation"] == "copy"), "{pairs:?}");
+}
+
+#[test]
+fn http_payloads_are_decoded_and_records_without_pages_skipped() {
+    let c = TestCorpus::new();
+    let html = page("Chunk Times", "Rates", &STORY);
+    // Chunked transfer coding over gzip content coding.
+    let zipped = gzip(html.as_bytes());
+    let mut chunked = Vec::new();
+    for part in zipped.chunks(100) {
+        chunked.extend(format!("{:x}\r\n", part.len()).into_bytes());
+        chunked.extend_from_slice(part);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let chunked = http(
+        "Content-Type: text/html\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n",
+        &chunked,
+    );
+    // A Latin-1 page whose only charset is the server's.
+    let latin1: Vec<u8> = page("Le Courrier", "Taux", &["La banque centrale a relevé son taux directeur de un demi-point mardi, la troisième hausse cette année, en citant une inflation élevée."])
+        .chars()
+        .map(|ch| u8::try_from(u32::from(ch)).unwrap_or(b'?'))
+        .collect();
+    let latin1 = http("Content-Type: text/html; charset=iso-8859-1\r\n", &latin1);
+    let not_found = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n<p>No such page here at all.</p>".to_vec();
+    let image = http("Content-Type: image/jpeg\r\n", &[0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
+    let t = Some("application/http; msgtype=response");
+    let records = vec![
+        record("response", Some("https://chunk.example.com/a"), t, &chunked),
+        record("response", Some("https://courrier.example.fr/b"), t, &latin1),
+        record("response", Some("https://gone.example.com/c"), t, &not_found),
+        record("response", Some("https://img.example.com/d.jpg"), t, &image),
+        record("revisit", Some("https://chunk.example.com/a"), t, b"HTTP/1.1 200 OK\r\n\r\n"),
+        // WET: a page's text.
+        record(
+            "conversion",
+            Some("https://text.example.org/e"),
+            Some("text/plain"),
+            STORY.join("\n\n").as_bytes(),
+        ),
+    ];
+    let warc = c.write("mixed.warc.gz", gzip_members(&records));
+    let out = wm().args(["paragraphs", "--format", "jsonl"]).arg(&warc).output().expect("run");
+    assert!(out.status.success());
+    let docs = lines(&out.stdout);
+    let ids: Vec<&str> = docs.iter().filter_map(|d| d["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "https://chunk.example.com/a",
+            "https://courrier.example.fr/b",
+            "https://text.example.org/e"
+        ]
+    );
+    let text = |i: usize| docs[i]["paragraphs"].to_string();
+    assert!(text(0).contains("third increase"), "{}", text(0));
+    assert!(text(1).contains("relevé son taux"), "{}", text(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mixed.warc.gz:3") && err.contains("HTTP status 404"), "{err}");
+    assert!(err.contains("mixed.warc.gz:4") && err.contains("image/jpeg"), "{err}");
+    assert!(err.contains("revisit 1"), "{err}");
+}
+
+#[test]
+fn damaged_records_are_reported_and_the_rest_is_read() {
+    let c = TestCorpus::new();
+    let good =
+        |i: usize| response(&format!("https://ok{i}.example.com/"), &page("Ok", "Rates", &STORY));
+    // A record whose Content-Length says 40 bytes more than it holds swallows the start of
+    // the next header: that record is reported as damaged, the one after is read.
+    let mut long = good(1);
+    let text = String::from_utf8_lossy(&long).into_owned();
+    let len: usize = text
+        .split("Content-Length: ")
+        .nth(1)
+        .and_then(|r| r.split('\r').next())
+        .and_then(|n| n.parse().ok())
+        .expect("length");
+    long = text
+        .replacen(&format!("Content-Length: {len}"), &format!("Content-Length: {}", len - 40), 1)
+        .into_bytes();
+    let plain = [
+        good(0),
+        long,
+        good(2),
+        b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: lots\r\n\r\nxx\r\n\r\n".to_vec(),
+        good(3),
+    ]
+    .concat();
+    let f = c.write("damaged.warc", plain);
+    let out = wm().args(["paragraphs", "--format", "jsonl"]).arg(&f).output().expect("run");
+    assert!(out.status.success());
+    let ids: Vec<String> =
+        lines(&out.stdout).iter().filter_map(|d| d["id"].as_str().map(String::from)).collect();
+    assert!(
+        ids.contains(&"https://ok0.example.com/".to_string())
+            && ids.contains(&"https://ok3.example.com/".to_string()),
+        "{ids:?}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("damaged WARC record at byte") && err.contains("not a number"), "{err}");
+    // A gzip file cut in the middle of its third member: the first two are kept and the
+    // break is reported.
+    let members = gzip_members(&[good(0), good(1), good(2)]);
+    let first_two = gzip_members(&[good(0), good(1)]).len();
+    let cut = c.write("cut.warc.gz", &members[..first_two + 30]);
+    let out = wm().args(["paragraphs", "--format", "jsonl"]).arg(&cut).output().expect("run");
+    assert!(out.status.success());
+    assert_eq!(lines(&out.stdout).len(), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cut.warc.gz:3"), "{err}");
+}
+
+#[test]
+fn a_file_in_no_known_format_is_refused() {
+    let c = TestCorpus::new();
+    let csv = c.write("export.csv.data", "id,text\n1,Some text here\n");
+    let out = wm().arg("match").arg(&csv).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("export.csv.data") && err.contains("not a format wirematch reads"),
+        "{err}"
+    );
+}
