@@ -284,3 +284,47 @@ fn a_file_in_no_known_format_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn csv_and_tsv_exports_are_read_by_their_header() {
+    let c = TestCorpus::new();
+    let story = STORY.join("\n\n");
+    let csv = c.write(
+        "export.csv",
+        format!(
+            "id,media_name,publish_date,title,text\n\
+             1,Daily One,2024-05-01,Rates,\"{story}\"\n\
+             2,Daily Two,2024-05-05,Rates,\"{story}\"\n\
+             3,Daily Three,2024-05-03,Empty,\n"
+        ),
+    );
+    let out = wm().args(["match", "--format", "jsonl"]).arg(&csv).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pairs = lines(&out.stdout);
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(pairs[0]["outlet_a"], "Daily One");
+    assert_eq!(pairs[0]["source"], "1", "the earlier row is the source");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("export.csv:") && err.contains("text"), "row 3 has no text: {err}");
+    // The same as TSV, gzip-compressed.
+    let tsv: String = std::fs::read_to_string(&csv)
+        .expect("read")
+        .lines()
+        .take(1)
+        .map(|h| h.replace(',', "\t"))
+        .chain([
+            format!("a\tOne\t2024-05-01\tRates\t{}", STORY[0]),
+            format!("b\tTwo\t2024-05-03\tRates\t{}", STORY[0]),
+        ])
+        .collect::<Vec<_>>()
+        .join("\n");
+    let tsv = c.write("export.tsv.gz", gzip(tsv.as_bytes()));
+    let out = wm().args(["match", "--format", "jsonl"]).arg(&tsv).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(lines(&out.stdout).len(), 1);
+    // A table without a text column is refused, naming its columns.
+    let bad = c.write("urls.csv", "id,title,url\n1,x,https://e.com\n");
+    let out = wm().arg("match").arg(&bad).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only: id, title, url"));
+}

@@ -2,8 +2,8 @@
 //!
 //! Field names: `id` and `text` are required; `outlet`, `published`, `lang`, `title`, `url`
 //! are optional. The names news-please and common news datasets use are accepted too:
-//! `maintext` for the text, `source_domain`/`source` for the outlet,
-//! `date_publish`/`date` for the time, `language` for the language. When a record has both
+//! `maintext` for the text, `source_domain`/`source`/`media_name` (Media Cloud) for the
+//! outlet, `date_publish`/`date`/`publish_date` for the time, `language` for the language. When a record has both
 //! spellings, ours win, then the order listed. A record with no `id` falls back to its
 //! `url` (news-please has no id field).
 //!
@@ -95,6 +95,8 @@ enum Key {
     Published,
     DatePublish,
     Date,
+    MediaName,
+    PublishDate,
     Lang,
     Language,
     Title,
@@ -122,6 +124,8 @@ impl<'de> Visitor<'de> for KeyVisitor {
             "published" => Key::Published,
             "date_publish" => Key::DatePublish,
             "date" => Key::Date,
+            "media_name" => Key::MediaName,
+            "publish_date" => Key::PublishDate,
             "lang" => Key::Lang,
             "language" => Key::Language,
             "title" => Key::Title,
@@ -254,11 +258,21 @@ fn build(
         out
     };
     let outlet = optional(
-        &[(Key::Outlet, "outlet"), (Key::SourceDomain, "source_domain"), (Key::Source, "source")],
+        &[
+            (Key::Outlet, "outlet"),
+            (Key::SourceDomain, "source_domain"),
+            (Key::Source, "source"),
+            (Key::MediaName, "media_name"),
+        ],
         &mut warnings,
     );
     let published_raw = optional(
-        &[(Key::Published, "published"), (Key::DatePublish, "date_publish"), (Key::Date, "date")],
+        &[
+            (Key::Published, "published"),
+            (Key::DatePublish, "date_publish"),
+            (Key::Date, "date"),
+            (Key::PublishDate, "publish_date"),
+        ],
         &mut warnings,
     );
     let lang = optional(&[(Key::Lang, "lang"), (Key::Language, "language")], &mut warnings);

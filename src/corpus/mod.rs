@@ -19,6 +19,7 @@ pub mod folder;
 pub mod html;
 mod jsonl;
 mod lines;
+mod table;
 mod warc;
 
 use std::borrow::Cow;
@@ -133,6 +134,8 @@ pub enum InputKind {
     TextFile,
     /// A web archive (WARC or WET), plain or compressed.
     Warc(Compression),
+    /// A CSV or TSV table with a header row, plain or compressed, and its delimiter.
+    Table(Compression, u8),
 }
 
 /// One input of a run.
@@ -199,6 +202,12 @@ impl Input {
         // What the (decompressed) content starts with decides the format; anything that
         // is neither is refused here rather than read as zero documents.
         let head = content_head(&path, compression)?;
+        if let Some(delimiter) = table::delimiter_of(&path) {
+            return match table::check_header(&head, delimiter) {
+                Ok(()) => Ok(Input { path, kind: InputKind::Table(compression, delimiter) }),
+                Err(problem) => Err(Error::Input { path, problem }),
+            };
+        }
         if warc::is_warc(&head) {
             return Ok(Input { path, kind: InputKind::Warc(compression) });
         }
@@ -213,7 +222,8 @@ impl Input {
                 path,
                 problem: "not a format wirematch reads: neither JSONL (one JSON object per \
                           line) nor a web archive (WARC/WET), plain or gzip/zstd-compressed; \
-                          folders of .txt/.html files are read too"
+                          CSV/TSV tables are read when named .csv/.tsv, folders of \
+                          .txt/.html files too"
                     .into(),
             }),
         }
@@ -418,6 +428,23 @@ pub fn read_batches(
                         })?
                     }
                     Err(e) => f(&[unreadable(&path, &e.to_string())])?,
+                }
+            }
+            InputKind::Table(c, delimiter) => {
+                let path = &input.path;
+                match std::fs::File::open(path) {
+                    Ok(file) => {
+                        let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
+                        let limit = match c {
+                            Compression::None => None,
+                            _ => opts.expansion_limit(compressed),
+                        };
+                        match lines::decoder(file, *c, compressed, limit) {
+                            Ok(r) => table::read_table(path, opts, *delimiter, r, f)?,
+                            Err(e) => f(&[unreadable(path, &e.to_string())])?,
+                        }
+                    }
+                    Err(e) => f(&[unreadable(path, &e.to_string())])?,
                 }
             }
             InputKind::Stdin => lines::read_stream(&input.path, opts, f, None, || {
