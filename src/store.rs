@@ -277,6 +277,18 @@ impl Store {
         self.spill_error.take()
     }
 
+    /// Where document `d` was read: its input file and line (record number for archives),
+    /// or for a document of a folder input, its own file.
+    pub fn location(&self, d: u32) -> Location {
+        let meta = &self.docs[d as usize];
+        let input = self.inputs.get(meta.source.input as usize).cloned().unwrap_or_default();
+        if meta.source.line == 0 && input.is_dir() {
+            let path = input.join(crate::corpus::folder::relative_path(&meta.id));
+            return Location { path, line: 0 };
+        }
+        Location { path: input, line: meta.source.line }
+    }
+
     /// Adds a document and its fingerprint. A repeated id is refused with the location of
     /// the first occurrence.
     pub fn add(

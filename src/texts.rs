@@ -179,13 +179,7 @@ fn wanted_locations(
         if !wanted.get(d).copied().unwrap_or(false) {
             continue;
         }
-        let Some(input) = store.inputs.get(meta.source.input as usize) else { continue };
-        let path = if meta.source.line == 0 && input.is_dir() {
-            input.join(corpus::folder::relative_path(&meta.id))
-        } else {
-            input.clone()
-        };
-        out.entry(path).or_default().insert(meta.source.line);
+        out.entry(store.location(d as u32).path).or_default().insert(meta.source.line);
     }
     out
 }

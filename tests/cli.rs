@@ -460,3 +460,39 @@ fn a_run_killed_while_writing_leaves_the_old_output_intact() {
     assert_eq!(new.iter().filter(|&&b| b == b'\n').count(), 600 * 599 / 2);
     assert!(new.ends_with(b"}\n"));
 }
+
+/// The text layout of `paragraphs` is read by the shared extraction scorer: a header
+/// `NAME (PATH; language xx; N paragraphs)` whose PATH ends with NAME, then N lines
+/// `  IDX  KIND  LANG  NNw  TEXT`. A change to it silently zeroes that benchmark.
+#[test]
+fn paragraphs_text_layout_is_the_one_the_extraction_scorer_reads() {
+    let c = TestCorpus::new();
+    c.write(
+        "pages/a page.html",
+        "<html><body><nav>Home | World</nav><p>The central bank raised its main rate by half a \
+         point on Tuesday, the third increase this year.</p><p>Markets had expected less.</p>\
+         </body></html>",
+    );
+    let out = wm().args(["paragraphs", "--width", "0"]).arg(c.path("pages")).output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header");
+    let (head, tail) = header.rsplit_once("; language ").expect("language");
+    let (name, path) = head.split_once(" (").expect("NAME (PATH");
+    assert_eq!(name, "a page.html");
+    assert!(path.ends_with("/a page.html"), "{header}");
+    let n: usize = tail
+        .split("; ")
+        .nth(1)
+        .and_then(|t| t.strip_suffix(" paragraphs)"))
+        .and_then(|n| n.parse().ok())
+        .expect("N paragraphs");
+    let paras: Vec<&str> = lines.collect();
+    assert_eq!(paras.len(), n, "{text}");
+    for p in paras {
+        let fields: Vec<&str> = p.split_whitespace().collect();
+        assert!(fields[0].parse::<usize>().is_ok() && fields[3].ends_with('w'), "{p}");
+    }
+    assert!(text.contains("body") && text.contains("third increase"), "{text}");
+}

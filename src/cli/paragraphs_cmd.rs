@@ -50,7 +50,9 @@ pub fn run(args: &ParagraphsArgs, verbose: u8, quiet: bool) -> Result<ExitCode> 
                         serde_json::to_writer(&mut w, &record)?;
                         writeln!(w)?;
                     }
-                    ParagraphsFormat::Text => write_text(&mut w, &record, args.width)?,
+                    ParagraphsFormat::Text => {
+                        write_text(&mut w, &record, &store.location(d), args.width)?
+                    }
                 }
             }
         }
@@ -70,8 +72,15 @@ pub fn run(args: &ParagraphsArgs, verbose: u8, quiet: bool) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_text(w: &mut dyn Write, r: &ParagraphRecord<'_>, width: usize) -> std::io::Result<()> {
-    writeln!(w, "{} (language {}; {} paragraphs)", r.id, r.lang, r.paragraphs.len())?;
+/// One document as text: `ID (LOCATION; language xx; N paragraphs)`, then a line per
+/// paragraph (the shared extraction scorer reads this layout).
+fn write_text(
+    w: &mut dyn Write,
+    r: &ParagraphRecord<'_>,
+    location: &wirematch::error::Location,
+    width: usize,
+) -> std::io::Result<()> {
+    writeln!(w, "{} ({location}; language {}; {} paragraphs)", r.id, r.lang, r.paragraphs.len())?;
     for p in &r.paragraphs {
         let kind =
             if p.kind == Kind::Body.name() { "body".to_string() } else { format!("-{}", p.kind) };
