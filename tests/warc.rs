@@ -328,3 +328,53 @@ fn csv_and_tsv_exports_are_read_by_their_header() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("only: id, title, url"));
 }
+
+#[test]
+fn news_please_folders_of_one_json_article_per_file_are_read() {
+    let c = TestCorpus::new();
+    let story = STORY.join("\n\n");
+    // news-please writes pretty-printed objects without an id; the url stands in for it.
+    let article = |url: &str, domain: &str, date: &str| {
+        serde_json::to_string_pretty(&serde_json::json!({
+            "url": url, "source_domain": domain, "date_publish": date,
+            "title": "Rates", "maintext": story, "language": "en", "text": null,
+        }))
+        .expect("JSON")
+    };
+    c.write(
+        "np/one.example.com/a.json",
+        article("https://one.example.com/a", "one.example.com", "2024-05-01 08:00:00"),
+    );
+    c.write(
+        "np/two.example.com/b.json",
+        article("https://two.example.com/b", "two.example.com", "2024-05-04 08:00:00"),
+    );
+    // Neither id nor url: the file's path is the id, its folder the outlet.
+    c.write(
+        "np/three/c.json",
+        format!("{{\"maintext\": {}}}", serde_json::to_string(&story).expect("JSON")),
+    );
+    c.write("np/three/broken.json", "[1, 2, 3]");
+    let out = wm().args(["match", "--format", "jsonl"]).arg(c.path("np")).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pairs = lines(&out.stdout);
+    assert_eq!(pairs.len(), 3, "{pairs:?}");
+    let ids: std::collections::BTreeSet<&str> = pairs
+        .iter()
+        .flat_map(|p| [p["a"].as_str().unwrap_or(""), p["b"].as_str().unwrap_or("")])
+        .collect();
+    assert_eq!(
+        ids,
+        ["https://one.example.com/a", "https://two.example.com/b", "three/c.json"]
+            .into_iter()
+            .collect()
+    );
+    assert!(
+        pairs
+            .iter()
+            .any(|p| p["outlet_a"] == "one.example.com"
+                && p["source"] == "https://one.example.com/a")
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.json"), "{err}");
+}

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use super::html::{declared_charset, html_to_text};
 use super::{
-    Document, HTML_EXTENSIONS, Payload, RawRecord, ReadOptions, TEXT_EXTENSIONS, extension,
+    Document, HTML_EXTENSIONS, JSON_EXTENSIONS, Payload, RawRecord, ReadOptions, TEXT_EXTENSIONS,
+    extension,
 };
 use crate::error::{Location, RecordProblem, Result};
 use crate::published::Published;
@@ -95,7 +96,9 @@ fn walk(
         }
         let is_file = ft.is_file() || (ft.is_symlink() && path.is_file());
         let known = extension(&path).is_some_and(|e| {
-            TEXT_EXTENSIONS.contains(&e.as_str()) || HTML_EXTENSIONS.contains(&e.as_str())
+            TEXT_EXTENSIONS.contains(&e.as_str())
+                || HTML_EXTENSIONS.contains(&e.as_str())
+                || JSON_EXTENSIONS.contains(&e.as_str())
         });
         if is_file && known {
             let rel = path.strip_prefix(root).unwrap_or(&path);
@@ -111,7 +114,7 @@ fn walk(
             RecordProblem::FieldIgnored {
                 field: "files",
                 why: format!(
-                    "{others} file(s) not read: only .txt/.text and .html/.htm files are documents"
+                    "{others} file(s) not read: only .txt/.text, .html/.htm and .json files are documents"
                 ),
             },
         ));
@@ -134,6 +137,31 @@ pub(super) fn read_document(
         return Err(RecordProblem::TooLarge { bytes: meta.len(), limit: max_bytes });
     }
     let bytes = std::fs::read(path).map_err(|e| RecordProblem::Unreadable(e.to_string()))?;
+    if extension(path).is_some_and(|e| JSON_EXTENSIONS.contains(&e.as_str())) {
+        // One article as a JSON object (news-please): its own id (else its url), else the
+        // file's; the folder's outlet when it names none.
+        let (doc, warnings) = match super::json_document(&bytes) {
+            Err(RecordProblem::MissingField("id")) => {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes)
+                    .map_err(|e| RecordProblem::NotJson(e.to_string()))?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("id".into(), id.into());
+                }
+                let bytes = serde_json::to_vec(&v).unwrap_or_default();
+                let (doc, warnings) = super::json_document(&bytes)?;
+                (doc.into_owned(), warnings)
+            }
+            other => {
+                let (doc, warnings) = other?;
+                (doc.into_owned(), warnings)
+            }
+        };
+        let mut doc = doc;
+        if doc.outlet.is_none() {
+            doc.outlet = outlet.map(|o| Cow::Owned(o.to_string()));
+        }
+        return Ok((doc, warnings));
+    }
     let is_html = extension(path).is_some_and(|e| HTML_EXTENSIONS.contains(&e.as_str()));
     document_from_bytes(&bytes, is_html, None, id, outlet)
 }
@@ -366,7 +394,7 @@ mod tests {
         assert_eq!(
             seen,
             vec![
-                "! field `files` ignored: 1 file(s) not read: only .txt/.text and .html/.htm files are documents (record kept)",
+                "! field `files` ignored: 1 file(s) not read: only .txt/.text, .html/.htm and .json files are documents (record kept)",
                 "afp/a.txt|Some(\"afp\")",
                 "bbc/2024/b.html|Some(\"bbc\")",
                 "top.TXT|None",

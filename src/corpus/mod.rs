@@ -151,6 +151,8 @@ pub struct Input {
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text"];
 /// HTML file extensions.
 pub const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
+/// Extensions of files holding one JSON object, one article (news-please's output).
+pub const JSON_EXTENSIONS: &[&str] = &["json"];
 
 fn extension(path: &Path) -> Option<String> {
     path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase())
@@ -173,7 +175,10 @@ impl Input {
             return Err(Error::Input { path, problem: "not a regular file or folder".into() });
         }
         if let Some(ext) = extension(&path) {
-            if TEXT_EXTENSIONS.contains(&ext.as_str()) || HTML_EXTENSIONS.contains(&ext.as_str()) {
+            if TEXT_EXTENSIONS.contains(&ext.as_str())
+                || HTML_EXTENSIONS.contains(&ext.as_str())
+                || JSON_EXTENSIONS.contains(&ext.as_str())
+            {
                 return Ok(Input { path, kind: InputKind::TextFile });
             }
         }
@@ -334,19 +339,9 @@ impl<'a> RawRecord<'a> {
         let err = |p: RecordProblem| RecordError { location: self.location.clone(), problem: p };
         match &self.payload {
             Payload::Problem(p) => Parsed { doc: None, problems: vec![err(p.clone())] },
-            Payload::JsonLine(bytes) => match jsonl::parse_json_record(bytes) {
-                Ok((mut doc, warnings)) => {
-                    let mut problems: Vec<RecordError> = warnings.into_iter().map(err).collect();
-                    if html::looks_like_html(&doc.text) {
-                        doc.text = Cow::Owned(html::html_to_text(&doc.text).text);
-                        // Markup around no visible words (a script, a bare tag) leaves
-                        // nothing to match: the same rule as for any text.
-                        if !doc.text.chars().any(crate::normalize::is_word_char) {
-                            problems.push(err(RecordProblem::EmptyText));
-                            return Parsed { doc: None, problems };
-                        }
-                    }
-                    Parsed { doc: Some(doc), problems }
+            Payload::JsonLine(bytes) => match json_document(bytes) {
+                Ok((doc, warnings)) => {
+                    Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
                 }
                 Err(p) => Parsed { doc: None, problems: vec![err(p)] },
             },
@@ -383,6 +378,23 @@ impl<'a> RawRecord<'a> {
             }
         }
     }
+}
+
+/// One JSON object → a document: the JSONL record rules, and a text field carrying HTML
+/// turned into text. For JSONL lines, table rows and one-article JSON files alike.
+pub(crate) fn json_document(
+    bytes: &[u8],
+) -> std::result::Result<(Document<'_>, Vec<RecordProblem>), RecordProblem> {
+    let (mut doc, warnings) = jsonl::parse_json_record(bytes)?;
+    if html::looks_like_html(&doc.text) {
+        doc.text = Cow::Owned(html::html_to_text(&doc.text).text);
+        // Markup around no visible words (a script, a bare tag) leaves nothing to match:
+        // the same rule as for any text.
+        if !doc.text.chars().any(crate::normalize::is_word_char) {
+            return Err(RecordProblem::EmptyText);
+        }
+    }
+    Ok((doc, warnings))
 }
 
 /// Reads `inputs` in order and calls `f` with each batch of raw records. Stops early only
