@@ -170,96 +170,88 @@ pub(super) fn read_stream<O>(
 where
     O: FnOnce() -> std::io::Result<Box<dyn Read + Send>> + Send,
 {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
     let max = opts.max_record_bytes;
     let batch_bytes = opts.batch_bytes;
-    std::thread::scope(|s| {
-        // A thread the system refuses (a process or memory limit) is an error of this
-        // input, not a panic.
-        std::thread::Builder::new()
-            .name("reader".into())
-            .spawn_scoped(s, move || {
-                let mut line_no = 0u64;
-                let new_batch = || Batch {
-                    data: Vec::with_capacity(batch_bytes + 4096),
-                    lines: Vec::new(),
-                    problems: Vec::new(),
-                };
-                let mut batch = new_batch();
-                let reader = match open() {
-                    Ok(r) => r,
-                    Err(e) => {
-                        batch.problems.push((0, RecordProblem::Unreadable(e.to_string())));
-                        let _ = tx.send(batch);
-                        return;
-                    }
-                };
-                let mut r = BufReader::with_capacity(1 << 20, reader);
-                let mut pos = 0u64;
-                loop {
-                    let start = batch.data.len();
-                    let offset = pos;
-                    match read_line_capped(&mut r, &mut batch.data, max, &mut pos) {
-                        Ok(LineEnd::Eof) => {
-                            if let Some(bytes) = expected.filter(|&b| pos < b) {
-                                batch.problems.push((
-                                    line_no + 1,
-                                    RecordProblem::ReadFailed(format!(
-                                        "the file shrank from {bytes} to {pos} bytes while it was \
+    on_reader_thread(
+        path,
+        move |tx: std::sync::mpsc::SyncSender<Batch>| {
+            let mut line_no = 0u64;
+            let new_batch = || Batch {
+                data: Vec::with_capacity(batch_bytes + 4096),
+                lines: Vec::new(),
+                problems: Vec::new(),
+            };
+            let mut batch = new_batch();
+            let reader = match open() {
+                Ok(r) => r,
+                Err(e) => {
+                    batch.problems.push((0, RecordProblem::Unreadable(e.to_string())));
+                    let _ = tx.send(batch);
+                    return;
+                }
+            };
+            let mut r = BufReader::with_capacity(1 << 20, reader);
+            let mut pos = 0u64;
+            loop {
+                let start = batch.data.len();
+                let offset = pos;
+                match read_line_capped(&mut r, &mut batch.data, max, &mut pos) {
+                    Ok(LineEnd::Eof) => {
+                        if let Some(bytes) = expected.filter(|&b| pos < b) {
+                            batch.problems.push((
+                                line_no + 1,
+                                RecordProblem::ReadFailed(format!(
+                                    "the file shrank from {bytes} to {pos} bytes while it was \
                                      being read (after {line_no} lines; what it held beyond \
                                      is lost, and the last line read may be cut short)"
-                                    )),
-                                ));
-                            }
-                            break;
-                        }
-                        Ok(LineEnd::Line) => {
-                            line_no += 1;
-                            let mut end = batch.data.len();
-                            if batch.data[start..end].ends_with(b"\r") {
-                                end -= 1;
-                            }
-                            if is_blank(&batch.data[start..end]) {
-                                batch.data.truncate(start);
-                            } else {
-                                batch.lines.push((line_no, offset, start..end));
-                            }
-                        }
-                        Ok(LineEnd::TooLarge(n)) => {
-                            line_no += 1;
-                            batch
-                                .problems
-                                .push((line_no, RecordProblem::TooLarge { bytes: n, limit: max }));
-                        }
-                        Err(e) => {
-                            let problem = match e
-                                .get_ref()
-                                .and_then(|i| i.downcast_ref::<Expanded>())
-                            {
-                                Some(x) => RecordProblem::ExpansionLimit {
-                                    compressed: x.compressed,
-                                    limit: x.limit,
-                                    lines_read: line_no,
-                                },
-                                None => RecordProblem::ReadFailed(format!(
-                                    "{e} (after {line_no} complete lines; the rest of this input \
-                                 is lost)"
                                 )),
-                            };
-                            batch.problems.push((line_no + 1, problem));
-                            break;
+                            ));
+                        }
+                        break;
+                    }
+                    Ok(LineEnd::Line) => {
+                        line_no += 1;
+                        let mut end = batch.data.len();
+                        if batch.data[start..end].ends_with(b"\r") {
+                            end -= 1;
+                        }
+                        if is_blank(&batch.data[start..end]) {
+                            batch.data.truncate(start);
+                        } else {
+                            batch.lines.push((line_no, offset, start..end));
                         }
                     }
-                    if batch.data.len() >= batch_bytes
-                        && tx.send(std::mem::replace(&mut batch, new_batch())).is_err()
-                    {
-                        return; // the consumer stopped (strict mode)
+                    Ok(LineEnd::TooLarge(n)) => {
+                        line_no += 1;
+                        batch
+                            .problems
+                            .push((line_no, RecordProblem::TooLarge { bytes: n, limit: max }));
+                    }
+                    Err(e) => {
+                        let problem = match e.get_ref().and_then(|i| i.downcast_ref::<Expanded>()) {
+                            Some(x) => RecordProblem::ExpansionLimit {
+                                compressed: x.compressed,
+                                limit: x.limit,
+                                lines_read: line_no,
+                            },
+                            None => RecordProblem::ReadFailed(format!(
+                                "{e} (after {line_no} complete lines; the rest of this input \
+                                 is lost)"
+                            )),
+                        };
+                        batch.problems.push((line_no + 1, problem));
+                        break;
                     }
                 }
-                let _ = tx.send(batch);
-            })
-            .map_err(|e| crate::error::Error::io(path, e))?;
-        for batch in rx {
+                if batch.data.len() >= batch_bytes
+                    && tx.send(std::mem::replace(&mut batch, new_batch())).is_err()
+                {
+                    return; // the consumer stopped (strict mode)
+                }
+            }
+            let _ = tx.send(batch);
+        },
+        |batch| {
             let mut recs: Vec<RawRecord<'_>> =
                 Vec::with_capacity(batch.lines.len() + batch.problems.len());
             // Merge lines and problems in line order.
@@ -283,7 +275,28 @@ where
             for (pno, p) in pi {
                 recs.push(record(path, *pno, 0, Payload::Problem(p.clone())));
             }
-            f(&recs)?;
+            f(&recs)
+        },
+    )
+}
+
+/// Runs `produce` on a reader thread that hands batches over a channel of two, while
+/// `consume` takes them on this thread: the next batch is read while the last one is
+/// processed. `produce` stops when a send fails (the consumer gave up). A thread the
+/// system refuses (a process or memory limit) is an error naming `path`, not a panic.
+pub(super) fn on_reader_thread<B: Send>(
+    path: &Path,
+    produce: impl FnOnce(std::sync::mpsc::SyncSender<B>) + Send,
+    mut consume: impl FnMut(B) -> Result<()>,
+) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<B>(2);
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("reader".into())
+            .spawn_scoped(s, move || produce(tx))
+            .map_err(|e| crate::error::Error::io(path, e))?;
+        for batch in rx {
+            consume(batch)?;
         }
         Ok(())
     })

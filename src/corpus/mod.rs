@@ -406,57 +406,31 @@ pub fn read_batches(
 ) -> Result<()> {
     for input in inputs {
         match &input.kind {
-            InputKind::Jsonl(c) => {
-                let c = *c;
-                let path = input.path.clone();
-                match std::fs::File::open(&path) {
-                    Ok(file) => {
-                        let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
-                        // A plain file yields its own bytes: nothing to cap.
-                        let limit = match c {
-                            Compression::None => None,
-                            _ => opts.expansion_limit(compressed),
-                        };
-                        let expected = (c == Compression::None).then_some(compressed);
-                        lines::read_stream(&path, opts, f, expected, move || {
-                            lines::decoder(file, c, compressed, limit)
-                        })?
-                    }
-                    Err(e) => f(&[unreadable(&path, &e.to_string())])?,
+            InputKind::Jsonl(c) => match open_input(&input.path, *c, opts) {
+                Ok((file, bytes, limit)) => {
+                    let expected = (*c == Compression::None).then_some(bytes);
+                    let c = *c;
+                    lines::read_stream(&input.path, opts, f, expected, move || {
+                        lines::decoder(file, c, bytes, limit)
+                    })?
                 }
-            }
-            InputKind::Warc(c) => {
-                let c = *c;
-                let path = input.path.clone();
-                match std::fs::File::open(&path) {
-                    Ok(file) => {
-                        let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
-                        let limit = match c {
-                            Compression::None => None,
-                            _ => opts.expansion_limit(compressed),
-                        };
-                        warc::read_warc(&path, opts, f, move || {
-                            lines::decoder(file, c, compressed, limit)
-                        })?
-                    }
-                    Err(e) => f(&[unreadable(&path, &e.to_string())])?,
+                Err(e) => f(&[unreadable(&input.path, &e.to_string())])?,
+            },
+            InputKind::Warc(c) => match open_input(&input.path, *c, opts) {
+                Ok((file, bytes, limit)) => {
+                    let c = *c;
+                    warc::read_warc(&input.path, opts, f, move || {
+                        lines::decoder(file, c, bytes, limit)
+                    })?
                 }
-            }
+                Err(e) => f(&[unreadable(&input.path, &e.to_string())])?,
+            },
             InputKind::Table(c, delimiter) => {
-                let path = &input.path;
-                match std::fs::File::open(path) {
-                    Ok(file) => {
-                        let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
-                        let limit = match c {
-                            Compression::None => None,
-                            _ => opts.expansion_limit(compressed),
-                        };
-                        match lines::decoder(file, *c, compressed, limit) {
-                            Ok(r) => table::read_table(path, opts, *delimiter, r, f)?,
-                            Err(e) => f(&[unreadable(path, &e.to_string())])?,
-                        }
-                    }
-                    Err(e) => f(&[unreadable(path, &e.to_string())])?,
+                let opened = open_input(&input.path, *c, opts)
+                    .and_then(|(file, bytes, limit)| lines::decoder(file, *c, bytes, limit));
+                match opened {
+                    Ok(r) => table::read_table(&input.path, opts, *delimiter, r, f)?,
+                    Err(e) => f(&[unreadable(&input.path, &e.to_string())])?,
                 }
             }
             InputKind::Stdin => lines::read_stream(&input.path, opts, f, None, || {
@@ -478,6 +452,22 @@ pub fn read_batches(
         }
     }
     Ok(())
+}
+
+/// An input file opened for reading: the file, its size on disk, and the most it may
+/// decompress to (a plain file yields its own bytes: nothing to cap).
+fn open_input(
+    path: &Path,
+    c: Compression,
+    opts: &ReadOptions,
+) -> std::io::Result<(std::fs::File, u64, Option<u64>)> {
+    let file = std::fs::File::open(path)?;
+    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let limit = match c {
+        Compression::None => None,
+        _ => opts.expansion_limit(bytes),
+    };
+    Ok((file, bytes, limit))
 }
 
 fn unreadable(path: &Path, why: &str) -> RawRecord<'static> {

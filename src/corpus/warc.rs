@@ -80,67 +80,60 @@ pub(super) fn read_warc<O>(
 where
     O: FnOnce() -> std::io::Result<Box<dyn Read + Send>> + Send,
 {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
     let max = opts.max_record_bytes;
     let batch_bytes = opts.batch_bytes;
-    std::thread::scope(|s| {
-        // A thread the system refuses (a process or memory limit) is an error of this
-        // input, not a panic.
-        std::thread::Builder::new()
-            .name("reader".into())
-            .spawn_scoped(s, move || {
-                let new_batch =
-                    || Batch { data: Vec::with_capacity(batch_bytes + 4096), items: Vec::new() };
-                let mut batch = new_batch();
-                let reader = match open() {
-                    Ok(r) => r,
-                    Err(e) => {
-                        batch
-                            .items
-                            .push(Item::Problem(0, RecordProblem::Unreadable(e.to_string())));
-                        let _ = tx.send(batch);
-                        return;
-                    }
-                };
-                let mut r = Counting {
-                    inner: std::io::BufReader::with_capacity(1 << 20, reader),
-                    pos: 0,
-                    records: 0,
-                };
-                let mut skipped = Skipped::default();
-                loop {
-                    match next_record(&mut r, &mut batch, max, &mut skipped) {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err((at, problem)) => {
-                            batch.items.push(Item::Problem(at, problem));
-                            break;
-                        }
-                    }
-                    if batch.data.len() >= batch_bytes
-                        && tx.send(std::mem::replace(&mut batch, new_batch())).is_err()
-                    {
-                        return; // the consumer stopped (strict mode)
+    super::lines::on_reader_thread(
+        path,
+        move |tx: std::sync::mpsc::SyncSender<Batch>| {
+            let new_batch =
+                || Batch { data: Vec::with_capacity(batch_bytes + 4096), items: Vec::new() };
+            let mut batch = new_batch();
+            let reader = match open() {
+                Ok(r) => r,
+                Err(e) => {
+                    batch.items.push(Item::Problem(0, RecordProblem::Unreadable(e.to_string())));
+                    let _ = tx.send(batch);
+                    return;
+                }
+            };
+            let mut r = Counting {
+                inner: std::io::BufReader::with_capacity(1 << 20, reader),
+                pos: 0,
+                records: 0,
+            };
+            let mut skipped = Skipped::default();
+            loop {
+                match next_record(&mut r, &mut batch, max, &mut skipped) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err((at, problem)) => {
+                        batch.items.push(Item::Problem(at, problem));
+                        break;
                     }
                 }
-                if !skipped.0.is_empty() {
-                    let counts: Vec<String> =
-                        skipped.0.iter().map(|(k, n)| format!("{k} {n}")).collect();
-                    batch.items.push(Item::Problem(
-                        0,
-                        RecordProblem::FieldIgnored {
-                            field: "records",
-                            why: format!(
-                                "WARC records that hold no page were skipped: {}",
-                                counts.join(", ")
-                            ),
-                        },
-                    ));
+                if batch.data.len() >= batch_bytes
+                    && tx.send(std::mem::replace(&mut batch, new_batch())).is_err()
+                {
+                    return; // the consumer stopped (strict mode)
                 }
-                let _ = tx.send(batch);
-            })
-            .map_err(|e| crate::error::Error::io(path, e))?;
-        for batch in rx {
+            }
+            if !skipped.0.is_empty() {
+                let counts: Vec<String> =
+                    skipped.0.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                batch.items.push(Item::Problem(
+                    0,
+                    RecordProblem::FieldIgnored {
+                        field: "records",
+                        why: format!(
+                            "WARC records that hold no page were skipped: {}",
+                            counts.join(", ")
+                        ),
+                    },
+                ));
+            }
+            let _ = tx.send(batch);
+        },
+        |batch| {
             let recs: Vec<RawRecord<'_>> = batch
                 .items
                 .iter()
@@ -162,10 +155,9 @@ where
                     },
                 })
                 .collect();
-            f(&recs)?;
-        }
-        Ok(())
-    })
+            f(&recs)
+        },
+    )
 }
 
 /// A buffered reader that knows how many bytes it has handed out.
