@@ -17,7 +17,10 @@ fn main() -> ExitCode {
         (false, 2) => "debug",
         _ => "trace",
     };
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level))
+    // html5ever reports the repairs it makes to broken pages (its log, at warn); a crawl is
+    // full of broken pages and the repairs are the point, not news.
+    let filter = format!("{level},html5ever=error");
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(filter))
         .format_timestamp(None)
         .init();
     match cli::run(cli) {

@@ -167,7 +167,8 @@ pub(super) fn read_document(
 }
 
 /// One document from the bytes of a text or HTML page: decoded (UTF-8, a UTF-16 byte-order
-/// mark, the charset the page declares, else `charset` — what a server said — else
+/// mark, the charset the page declares, else `charset` — what a server said — else UTF-8
+/// with its few bad bytes replaced when most of the non-ASCII text is UTF-8, else
 /// windows-1252), HTML turned into text with the page's metadata. Binary data and pages
 /// without words are refused. The one place where a page becomes a document, for folders
 /// and web archives alike.
@@ -191,12 +192,20 @@ pub(super) fn document_from_bytes(
         match std::str::from_utf8(body) {
             Ok(s) => s.to_string(),
             Err(_) => {
-                let enc = if is_html { declared_charset(body) } else { None }
+                let declared = if is_html { declared_charset(body) } else { None }
                     .or(charset)
-                    .filter(|e| *e != encoding_rs::UTF_8)
-                    .unwrap_or(encoding_rs::WINDOWS_1252);
+                    .filter(|e| *e != encoding_rs::UTF_8);
+                let enc = declared.unwrap_or(if mostly_utf8(body) {
+                    encoding_rs::UTF_8
+                } else {
+                    encoding_rs::WINDOWS_1252
+                });
                 let (decoded, _, _) = enc.decode(body);
-                warnings.push(RecordProblem::Transcoded(enc.name()));
+                warnings.push(if enc == encoding_rs::UTF_8 {
+                    RecordProblem::InvalidUtf8Repaired
+                } else {
+                    RecordProblem::Transcoded(enc.name())
+                });
                 decoded.into_owned()
             }
         }
@@ -222,6 +231,19 @@ pub(super) fn document_from_bytes(
         return Err(RecordProblem::EmptyText);
     }
     Ok((doc, warnings))
+}
+
+/// Whether bytes that are not valid UTF-8 are still UTF-8 with a few bad bytes (a page
+/// pasted together from two sources) rather than a legacy encoding: more of the non-ASCII
+/// text decodes as UTF-8 characters than fails to. Read as windows-1252, such a page turns
+/// every accented letter into two wrong ones; read as UTF-8, only the bad bytes are lost.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    valid > invalid
 }
 
 /// The id of the file at `rel` (relative to the folder): its components joined by `/`.
@@ -415,6 +437,21 @@ mod tests {
         let (d, _) = read_document(&h, "h.html", None, 1 << 20).unwrap();
         assert_eq!(d.text, "Привет");
         assert!(matches!(read_document(&p, "l", None, 3), Err(RecordProblem::TooLarge { .. })));
+        // UTF-8 with one stray Latin-1 byte stays UTF-8: one letter lost, not every one.
+        let u = dir.path().join("u.html");
+        std::fs::write(
+            &u,
+            "<p>Müller über Gebühren für Bäder, déjà \u{e9}t\u{e9}</p>"
+                .replace("déjà", "d\u{1}j\u{e0}"),
+        )
+        .unwrap();
+        let mut bytes = std::fs::read(&u).unwrap();
+        let at = bytes.iter().position(|&b| b == 1).unwrap();
+        bytes[at] = 0xe9;
+        std::fs::write(&u, &bytes).unwrap();
+        let (d, w) = read_document(&u, "u.html", None, 1 << 20).unwrap();
+        assert_eq!(d.text, "Müller über Gebühren für Bäder, d\u{fffd}jà été");
+        assert_eq!(w, vec![RecordProblem::InvalidUtf8Repaired]);
         let e = dir.path().join("e.txt");
         std::fs::write(&e, b"  \n ").unwrap();
         assert_eq!(read_document(&e, "e", None, 100).unwrap_err(), RecordProblem::EmptyText);

@@ -387,7 +387,14 @@ pub(crate) fn json_document(
 ) -> std::result::Result<(Document<'_>, Vec<RecordProblem>), RecordProblem> {
     let (mut doc, warnings) = jsonl::parse_json_record(bytes)?;
     if html::looks_like_html(&doc.text) {
-        doc.text = Cow::Owned(html::html_to_text(&doc.text).text);
+        // A whole page in a field (a crawl's raw HTML) is read for its article; a body
+        // written with `<p>` markup keeps all its text.
+        let text = if html::is_page(&doc.text) {
+            html::html_to_text(&doc.text).text
+        } else {
+            html::fragment_to_text(&doc.text)
+        };
+        doc.text = Cow::Owned(text);
         // Markup around no visible words (a script, a bare tag) leaves nothing to match:
         // the same rule as for any text.
         if !doc.text.chars().any(crate::normalize::is_word_char) {
