@@ -140,24 +140,131 @@ fn a_warc_gives_the_text_of_the_same_pages_in_a_folder() {
     assert!(err.contains("metadata 4, request 4, warcinfo 1"), "{err}");
 }
 
+/// A page of site `i` in that site's own template: its menus, a "most read" box with
+/// teasers, related links, a cookie notice shared by the five sites on one publishing
+/// system, a comment section, a footer. Templates differ in markup as real sites do: an
+/// `<article>`, a WordPress `entry-content`, bare `<div>`s, an ASP.NET page-wide `<form>`.
+fn site_page(i: usize, title: &str, story: &[&str]) -> String {
+    let site = format!("Town {i} Courier");
+    let body: String = story.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    let menu = format!(
+        "<div class=\"topbar\"><a href=\"/\">Home</a> <a href=\"/sport\">Sport</a> \
+         <a href=\"/weather\">Weather</a> <a href=\"/town\">Town {i} news</a></div>"
+    );
+    // Teasers of the site's other stories: linked headlines over short standfirsts.
+    let teasers: String = [
+        ("pool", "Council closes Mill Street pool", "Engineers found the roof unsafe."),
+        ("litter", "Two tonnes of litter cleared", "The biggest clean-up in eleven years."),
+        ("bus", "New bus line to the hospital", "Every twenty minutes from June."),
+    ]
+    .iter()
+    .map(|(slug, head, stand)| {
+        format!(
+            "<div><a href=\"/{slug}\"><h4>{head} in Town {i}</h4></a><span>{stand}</span></div>"
+        )
+    })
+    .collect();
+    let most_read = if i % 2 == 0 {
+        format!("<div class=\"widget popular-posts\"><h3>Most read</h3>{teasers}</div>")
+    } else {
+        format!("<div><h3>Most read in Town {i}</h3>{teasers}</div>")
+    };
+    let related = "<ul class=\"related-links\"><li><a href=\"/a\">Rates: what it means for \
+        your mortgage</a></li><li><a href=\"/b\">Five charts on inflation</a></li></ul>";
+    // The publishing system's notice, the same on five sites.
+    let cms = if i < 5 {
+        "<div id=\"cookie-consent\">We use cookies to give you the best experience on our \
+         websites. By continuing to browse you agree to our use of cookies as described in the \
+         privacy policy of our publishing partner network.</div>"
+    } else {
+        ""
+    };
+    let comments = format!(
+        "<section id=\"comments\"><h3>3 comments</h3><div class=\"comment-body\">Reader {i} \
+         wrote: I have lived in Town {i} for forty years and I have never seen prices climb as \
+         fast as they did this spring, and nobody in charge seems to notice it.</div></section>"
+    );
+    let footer =
+        format!("<footer>© 2024 {site}. All rights reserved. Contact the newsroom.</footer>");
+    let article = match i % 4 {
+        0 => format!("<article><h1>{title}</h1>{body}</article>"),
+        1 => format!(
+            "<div class=\"post\"><h1>{title}</h1><div class=\"entry-content\">{body}</div></div>"
+        ),
+        2 => format!("<div><div><h1>{title}</h1>{body}</div></div>"),
+        _ => format!("<div class=\"main\"><h2>{title}</h2><div>{body}</div></div>"),
+    };
+    let page = format!(
+        "{menu}{cms}<div class=\"layout\">{article}{related}{comments}</div>{most_read}{footer}"
+    );
+    let page = if i % 4 == 3 {
+        format!("<form id=\"aspnetForm\" method=\"post\">{page}</form>")
+    } else {
+        page
+    };
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><title>{title} | {site}</title>\
+         <meta property=\"article:published_time\" content=\"2024-05-01T0{}:30:00Z\"></head>\
+         <body>{page}</body></html>",
+        i
+    )
+}
+
 #[test]
 fn one_wire_story_in_the_templates_of_ten_sites_gives_every_pair() {
     let c = TestCorpus::new();
     let mut records = Vec::new();
     for i in 0..10 {
-        let menu = format!(
-            "<nav><ul><li>Home</li><li>Sport {i}</li><li>Weather</li><li>Local news from town {i}</li></ul></nav>"
-        );
-        let html = page(&format!("Town {i} Courier"), "Bank raises rates", &STORY)
-            .replace("<article>", &format!("{menu}<article>"));
-        records.push(response(&format!("https://courier{i}.example.com/story"), &html));
+        records.push(response(
+            &format!("https://www.courier{i}.co.uk/story"),
+            &site_page(i, "Bank raises rates", &STORY),
+        ));
+        // A second, local story on each site: it shares every piece of the site's chrome
+        // with the wire page, and nothing else.
+        let local = [
+            format!(
+                "The Town {i} library will open on Sundays from June, the first time in its \
+                 history, after a local foundation agreed to pay for two more librarians."
+            ),
+            format!(
+                "The head librarian of Town {i} said the new hours were meant for families \
+                 who work during the week and for students preparing for their exams."
+            ),
+        ];
+        let local: Vec<&str> = local.iter().map(String::as_str).collect();
+        records.push(response(
+            &format!("https://www.courier{i}.co.uk/library"),
+            &site_page(i, "Library to open on Sundays", &local),
+        ));
     }
     let warc = c.write("wire.warc.gz", gzip_members(&records));
+    // The article text of every page is its story alone.
+    for body in bodies(&warc) {
+        let text = body.join("\n");
+        assert!(text.contains("central bank") || text.contains("library will open"), "{text}");
+        for chrome in [
+            "Most read",
+            "Mill Street",
+            "cookies",
+            "Reader",
+            "All rights",
+            "mortgage",
+            "Home Sport",
+        ] {
+            assert!(!text.contains(chrome), "{chrome:?} in {text}");
+        }
+    }
     let out = wm().args(["match", "--format", "jsonl"]).arg(&warc).output().expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let pairs = lines(&out.stdout);
-    assert_eq!(pairs.len(), 45, "every pair of the ten sites");
-    assert!(pairs.iter().all(|p| p["relation"] == "copy"), "{pairs:?}");
+    assert_eq!(pairs.len(), 45, "every pair of the ten wire pages and nothing else: {pairs:?}");
+    for p in &pairs {
+        assert_eq!(p["relation"], "copy", "{p}");
+        for side in ["a", "b"] {
+            let id = p[side].as_str().or(p[side]["id"].as_str()).unwrap_or("");
+            assert!(id.ends_with("/story"), "a pair resting on chrome: {p}");
+        }
+    }
 }
 
 #[test]

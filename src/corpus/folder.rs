@@ -224,6 +224,8 @@ pub(super) fn document_from_bytes(
         if doc.outlet.is_none() {
             doc.outlet = h.site_name.map(Cow::Owned);
         }
+        // The page's own address; a web archive's record URI replaces it.
+        doc.url = h.canonical.map(Cow::Owned);
     } else {
         doc.text = Cow::Owned(text);
     }
