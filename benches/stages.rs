@@ -98,6 +98,75 @@ fn text_stages(c: &mut Criterion) {
     g.finish();
 }
 
+/// A news page around `text` as sites serve it: scripts and styles in the head, menus, a
+/// share bar, teaser boxes, comments, a footer — about 40 KB, most of it not the article.
+fn page_around(i: usize, title: &str, text: &str) -> String {
+    let body: String = text.split("\n\n").map(|p| format!("<p>{p}</p>\n")).collect();
+    let links: String = (0..60)
+        .map(|k| format!("<li class=\"menu-item\"><a href=\"/section/{k}\">Section {k}</a></li>"))
+        .collect();
+    let teasers: String = (0..20)
+        .map(|k| {
+            format!(
+                "<div class=\"teaser\"><a href=\"/story/{i}/{k}\"><h4>Another story number {k} \
+                 of the day</h4></a><span>A short standfirst for story {k}.</span></div>"
+            )
+        })
+        .collect();
+    let comments: String = (0..10)
+        .map(|k| {
+            format!(
+                "<div class=\"comment\"><b>reader{k}</b><p>Comment {k}: I do not agree with \
+                 any of this, and I have said so before on this site many times.</p></div>"
+            )
+        })
+        .collect();
+    let script =
+        "var x = {a: 1, b: [1, 2, 3]}; function f(y) { return y < 3 && y > 1; }\n".repeat(150);
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title><meta charset=\"utf-8\">\
+         <script>{script}</script><style>.a{{color:red}} .b{{margin:0}}</style>\
+         <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"datePublished\":\
+         \"2024-05-01T08:00:00Z\"}}</script></head><body><header><nav><ul>{links}</ul></nav></header>\
+         <main><article><h1>{title}</h1><div class=\"share\">Share Tweet Email</div>\
+         <div class=\"article-body\">{body}</div></article><aside>{teasers}</aside>\
+         <section id=\"comments\">{comments}</section></main><footer>© 2024</footer></body></html>"
+    )
+}
+
+/// HTML pages → article text (parse, metadata, article extraction), in bytes of HTML per
+/// second. `WIREMATCH_BENCH_PAGES=DIR` adds the pages of a folder (e.g. real pages).
+fn html_pages(c: &mut Criterion) {
+    let docs = sample_docs();
+    let pages: Vec<String> =
+        docs.iter().take(200).enumerate().map(|(i, d)| page_around(i, &d.id, &d.text)).collect();
+    let mut g = c.benchmark_group("html");
+    g.sample_size(10);
+    let mut sets = vec![("generated", pages)];
+    if let Ok(dir) = std::env::var("WIREMATCH_BENCH_PAGES") {
+        let mut real: Vec<String> = std::fs::read_dir(&dir)
+            .expect("WIREMATCH_BENCH_PAGES is a folder")
+            .filter_map(|e| std::fs::read(e.ok()?.path()).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .collect();
+        real.sort();
+        sets.push(("folder", real));
+    }
+    for (name, pages) in &sets {
+        let bytes: usize = pages.iter().map(String::len).sum();
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_with_input(BenchmarkId::new("page_to_article", name), pages, |b, pages| {
+            b.iter(|| {
+                pages
+                    .iter()
+                    .map(|p| wirematch::corpus::html::html_to_text(p).text.len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+}
+
 fn minhash(c: &mut Criterion) {
     let mut g = c.benchmark_group("minhash");
     for &k in &[64usize, 128, 256] {
@@ -215,5 +284,13 @@ fn end_to_end(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, text_stages, minhash, lsh_stage, verify_and_align, end_to_end);
+criterion_group!(
+    benches,
+    text_stages,
+    html_pages,
+    minhash,
+    lsh_stage,
+    verify_and_align,
+    end_to_end
+);
 criterion_main!(benches);

@@ -57,6 +57,7 @@ fn reader(dir: &Path, name: &str, data: &[u8]) {
         max_record_bytes: 64 + k * 16,
         batch_bytes: 1 + (k as usize) * 8,
         max_expansion: k % 4,
+        ..ReadOptions::default()
     };
     let mut last_line = 0u64;
     let read = read_batches(&[input], &opts, &mut |batch| {
@@ -65,7 +66,7 @@ fn reader(dir: &Path, name: &str, data: &[u8]) {
             let line = rec.location.line;
             assert!(line >= last_line || line == 0, "record {line} after {last_line}");
             last_line = last_line.max(line);
-            let parsed = rec.parse(opts.max_record_bytes);
+            let parsed = rec.parse(&opts);
             match (&parsed.doc, &rec.payload) {
                 (Some(doc), _) => {
                     assert!(!doc.id.trim().is_empty(), "a kept document has an id");

@@ -98,6 +98,10 @@ pub struct Config {
     /// Compare every pair of articles exactly instead of using the LSH index. O(n²):
     /// for small corpora, and as the reference the index is tested against.
     pub exhaustive: bool,
+    /// Input fields to read document fields from where records do not use the default
+    /// names, e.g. `{"outlet": "SourceCommonName", "published": "Date"}` (the `--field`
+    /// option). Applies to JSONL lines, CSV/TSV rows and one-article JSON files.
+    pub fields: crate::corpus::FieldMap,
 }
 
 impl Default for Config {
@@ -132,6 +136,7 @@ impl Default for Config {
             quotes: false,
             listings: false,
             exhaustive: false,
+            fields: crate::corpus::FieldMap::NONE,
         }
     }
 }

@@ -173,7 +173,7 @@ impl MatchRun {
         }
         let out = std::sync::Mutex::new(ahash::AHashMap::new());
         let source = match &self.text_origin {
-            TextOrigin::Inputs(inputs, read) => TextSource::Inputs(inputs, *read),
+            TextOrigin::Inputs(inputs, read) => TextSource::Inputs(inputs, read),
             TextOrigin::Memory(t) => TextSource::Memory(t),
         };
         source.for_each(&self.store, &wanted, |d, t| {
@@ -198,11 +198,11 @@ struct Ingested {
 fn ingest(
     fp: &mut Fingerprinter,
     rec: &corpus::RawRecord<'_>,
-    max: u64,
+    read: &ReadOptions,
     keep_text: bool,
     input: u32,
 ) -> Ingested {
-    let parsed = rec.parse(max);
+    let parsed = rec.parse(read);
     let size = match &rec.payload {
         corpus::Payload::JsonLine(b) => b.len() as u64,
         _ => parsed.doc.as_ref().map_or(0, |d| d.text.len() as u64),
@@ -450,7 +450,7 @@ impl Detector {
         store.inputs.extend(inputs.iter().map(|i| i.path.clone()));
         obs.stage("read");
         let mut bytes = 0u64;
-        let max = self.read.max_record_bytes;
+        let read = &self.read;
         // Standard input cannot be read twice: keep its texts for the stages that need them.
         let keep_texts = seeded || self.keep_texts || !texts::rereadable(inputs);
         let mut input_of = ahash::AHashMap::new();
@@ -504,7 +504,7 @@ impl Detector {
                                 ingest(
                                     fp,
                                     rec,
-                                    max,
+                                    read,
                                     keep_texts,
                                     self.input_index(&input_of, &rec.location.path),
                                 )
@@ -534,13 +534,13 @@ impl Detector {
         let source = if keep_texts {
             TextSource::Memory(&kept)
         } else {
-            TextSource::Inputs(inputs, self.read)
+            TextSource::Inputs(inputs, &self.read)
         };
         let mut run = self.finish(store, stats, t, obs, source)?;
         run.text_origin = if keep_texts {
             TextOrigin::Memory(kept)
         } else {
-            TextOrigin::Inputs(inputs.to_vec(), self.read)
+            TextOrigin::Inputs(inputs.to_vec(), self.read.clone())
         };
         Ok(run)
     }

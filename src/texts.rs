@@ -21,7 +21,7 @@ use crate::store::Store;
 #[derive(Debug, Clone, Copy)]
 pub enum TextSource<'a> {
     /// The run's inputs, read again.
-    Inputs(&'a [Input], ReadOptions),
+    Inputs(&'a [Input], &'a ReadOptions),
     /// Texts kept in memory, one per document of the store (`None` for a document whose
     /// text was not kept).
     Memory(&'a [Option<String>]),
@@ -78,7 +78,7 @@ impl TextSource<'_> {
                         if !wanted_here {
                             return;
                         }
-                        let Some(doc) = rec.parse(opts.max_record_bytes).doc else { return };
+                        let Some(doc) = rec.parse(opts).doc else { return };
                         if let Some(d) = wanted_doc(store, wanted, &doc, rec) {
                             give(d, &doc.text);
                         }
@@ -128,7 +128,7 @@ fn read_direct<F>(
             offset: meta.source.offset,
             payload: corpus::Payload::JsonLine(line),
         };
-        if let Some(doc) = rec.parse(opts.max_record_bytes).doc {
+        if let Some(doc) = rec.parse(opts).doc {
             if *doc.id == *meta.id {
                 give(d, &doc.text);
             }
@@ -233,13 +233,14 @@ mod tests {
         }
         let got = Mutex::new(Vec::new());
         let inputs = [input];
-        TextSource::Inputs(&inputs, ReadOptions::default())
+        let read = ReadOptions::default();
+        TextSource::Inputs(&inputs, &read)
             .for_each(&store, &[true, false], |d, t| got.lock().unwrap().push((d, t.to_string())))
             .unwrap();
         assert_eq!(got.into_inner().unwrap(), vec![(0, "Alpha text here.".to_string())]);
         // The second record, read directly at its offset.
         let got = Mutex::new(Vec::new());
-        TextSource::Inputs(&inputs, ReadOptions::default())
+        TextSource::Inputs(&inputs, &read)
             .for_each(&store, &[false, true], |d, t| got.lock().unwrap().push((d, t.to_string())))
             .unwrap();
         assert_eq!(got.into_inner().unwrap(), vec![(1, "Beta text here.".to_string())]);
@@ -256,14 +257,14 @@ mod tests {
         std::fs::write(&path, "{\"id\":\"a\",\"text\":\"Alpha text HERE.\"}\n{\"id\":\"b\",")
             .unwrap();
         let got = Mutex::new(Vec::new());
-        let missing = TextSource::Inputs(&inputs, ReadOptions::default())
+        let missing = TextSource::Inputs(&inputs, &read)
             .for_each(&store, &[true, true], |d, t| got.lock().unwrap().push((d, t.to_string())))
             .unwrap();
         assert!(got.into_inner().unwrap().is_empty());
         assert_eq!(missing, vec![0, 1]);
         // Gone altogether.
         std::fs::remove_file(&path).unwrap();
-        let missing = TextSource::Inputs(&inputs, ReadOptions::default())
+        let missing = TextSource::Inputs(&inputs, &read)
             .for_each(&store, &[true, false], |_, _| panic!("no text"))
             .unwrap();
         assert_eq!(missing, vec![0]);

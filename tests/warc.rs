@@ -437,6 +437,68 @@ fn csv_and_tsv_exports_are_read_by_their_header() {
 }
 
 #[test]
+fn exports_with_their_own_field_names_are_read_through_a_field_map() {
+    let c = TestCorpus::new();
+    // A GDELT-like export: its own names, and a `source` column that is not the outlet.
+    let mut csv = String::from("DocumentIdentifier,SourceCommonName,Date,source,Body\n");
+    for (i, site) in ["one.example", "two.example"].iter().enumerate() {
+        csv.push_str(&format!(
+            "https://{site}/r,{site},2024-05-0{},crawler-7,\"{}\"\n",
+            1 + 3 * i,
+            STORY.join("\n\n")
+        ));
+    }
+    let csv = c.write("gdelt.csv", csv);
+    let map = ["--field", "id=DocumentIdentifier", "--field", "text=Body"];
+    let more = ["--field", "outlet=SourceCommonName", "--field", "published=Date"];
+    let out = wm()
+        .args(["match", "--format", "jsonl"])
+        .args(map)
+        .args(more)
+        .arg(&csv)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pairs = lines(&out.stdout);
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["outlet_a"], "one.example");
+    assert_eq!(pairs[0]["outlet_b"], "two.example");
+    assert_eq!(pairs[0]["source"], "https://one.example/r", "dated by the mapped column");
+    // The same mapping from --config, for JSONL.
+    let jsonl: String = (0..2)
+        .map(|i| {
+            format!(
+                "{{\"DocumentIdentifier\":\"d{i}\",\"Body\":{},\"SourceCommonName\":\"site{i}\"}}\n",
+                serde_json::to_string(&STORY.join("\n\n")).expect("json")
+            )
+        })
+        .collect();
+    let jsonl = c.write("export.jsonl", jsonl);
+    let config = c.write(
+        "fields.json",
+        r#"{"fields": {"id": "DocumentIdentifier", "text": "Body", "outlet": "SourceCommonName"}}"#,
+    );
+    let out = wm()
+        .args(["match", "--format", "jsonl", "--config"])
+        .arg(&config)
+        .arg(&jsonl)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pairs = lines(&out.stdout);
+    assert_eq!((pairs.len(), &pairs[0]["outlet_a"]), (1, &serde_json::json!("site0")));
+    // Without the map the table is refused, and the message says how to name the column.
+    let out = wm().arg("match").arg(&csv).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--field text=NAME"));
+    // A field that is not a document field is refused, listing those that are.
+    let out = wm().args(["match", "--field", "source=x"]).arg(&csv).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"source\" is not a document field") && err.contains("outlet"), "{err}");
+}
+
+#[test]
 fn news_please_folders_of_one_json_article_per_file_are_read() {
     let c = TestCorpus::new();
     let story = STORY.join("\n\n");

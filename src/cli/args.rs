@@ -289,6 +289,12 @@ pub struct CorpusArgs {
     /// Accepts K, M, G suffixes; at least 1 byte [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_record_size)]
     pub max_record_size: Option<u64>,
+    /// Read a document field from an input field of another name: FIELD is one of id, text,
+    /// outlet, published, lang, title, url (e.g. `--field outlet=SourceCommonName --field
+    /// published=Date`). The mapped name replaces the default names of that field. For
+    /// JSONL, CSV/TSV and one-article JSON files; also `"fields"` in `--config`.
+    #[arg(long = "field", value_name = "FIELD=NAME")]
+    pub fields: Vec<String>,
     /// Largest expansion of a compressed input: it may decompress to at most RATIO times its
     /// size on disk (and always to 256M). Past that, reading it stops with an error naming
     /// the file and line (records before are kept): a guard against decompression bombs.
@@ -335,16 +341,23 @@ pub struct CorpusArgs {
 }
 
 impl CorpusArgs {
-    /// Reading limits from the options.
-    pub fn read_options(&self) -> wirematch::corpus::ReadOptions {
+    /// How to read the inputs: limits, and field names (`--config`'s `fields`, then each
+    /// `--field`).
+    pub fn read_options(&self, config: &Config) -> anyhow::Result<wirematch::corpus::ReadOptions> {
         let mut read = wirematch::corpus::ReadOptions::default();
+        let mut fields = config.fields.clone();
+        fields.validate()?;
+        for f in &self.fields {
+            fields.assign(f)?;
+        }
+        read.fields = std::sync::Arc::new(fields);
         if let Some(m) = self.max_record_size {
             read.max_record_bytes = m;
         }
         if let Some(r) = self.max_expansion {
             read.max_expansion = r;
         }
-        read
+        Ok(read)
     }
 
     pub fn config(&self) -> anyhow::Result<Config> {

@@ -13,12 +13,12 @@ use super::progress::Reporter;
 
 /// Texts of every document of the inputs, for the scorer's oracle.
 fn texts(args: &EvalArgs, reporter: &Reporter) -> Result<HashMap<String, String>> {
-    let inputs = super::resolve_inputs(&args.corpus, reporter)?;
-    let read = args.corpus.read_options();
+    let read = args.corpus.read_options(&args.corpus.config()?)?;
+    let inputs = super::resolve_inputs(&args.corpus, &read.fields, reporter)?;
     let mut out = HashMap::new();
     corpus::read_batches(&inputs, &read, &mut |batch| {
         for rec in batch {
-            if let Some(d) = rec.parse(read.max_record_bytes).doc {
+            if let Some(d) = rec.parse(&read).doc {
                 out.entry(d.id.into_owned()).or_insert_with(|| d.text.into_owned());
             }
         }

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use wirematch::corpus::ReadOptions;
 use wirematch::index;
 
 use super::args::{IndexAddArgs, IndexBuildArgs, IndexCommand, IndexQueryArgs};
@@ -86,10 +85,7 @@ fn query(args: &IndexQueryArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
     let (detector, reporter, inputs) =
         super::prepare(&args.corpus, false, Some(index.config().clone()), verbose, quiet)?;
     let opened = start.elapsed();
-    let mut read = ReadOptions::default();
-    if let Some(m) = args.corpus.max_record_size {
-        read.max_record_bytes = m;
-    }
+    let read = args.corpus.read_options(detector.config())?;
     let docs = index::read_documents(&inputs, &read, &detector, &reporter)
         .context("reading the articles to query")?;
     let (run, stats) = index.query(&detector, docs, &reporter).context("query failed")?;

@@ -87,13 +87,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Resolves inputs. A path that does not exist is an error (most likely a typo), as is one
 /// in no format wirematch reads; one that exists but cannot be opened is reported and
 /// skipped like a bad record.
-fn resolve_inputs(args: &CorpusArgs, reporter: &Reporter) -> Result<Vec<Input>> {
+fn resolve_inputs(
+    args: &CorpusArgs,
+    fields: &wirematch::corpus::FieldMap,
+    reporter: &Reporter,
+) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     for p in &args.inputs {
         if p.as_os_str() != "-" && !p.exists() && std::fs::symlink_metadata(p).is_err() {
             bail!("{}: no such file or folder", p.display());
         }
-        match Input::detect(p) {
+        match Input::detect_with(p, fields) {
             Ok(i) => out.push(i),
             // A file in no format wirematch reads (or not a file at all) is refused: read
             // anyway it would be zero documents and a run that looks fine.
@@ -170,8 +174,9 @@ fn prepare(
         Some(b) => args.config_over(b)?,
         None => args.config()?,
     };
+    let read = args.read_options(&config).context("invalid --field")?;
+    let fields = std::sync::Arc::clone(&read.fields);
     let detector = Detector::new(config).context("invalid options")?;
-    let read = args.read_options();
     let embedder = match (&args.model, args.no_model) {
         (_, true) => EmbedderChoice::Fallback,
         (Some(dir), _) => {
@@ -197,7 +202,7 @@ fn prepare(
         );
     }
     let reporter = Reporter::new(quiet, verbose, std::io::stderr().is_terminal());
-    let inputs = resolve_inputs(args, &reporter)?;
+    let inputs = resolve_inputs(args, &fields, &reporter)?;
     reporter.set_total(input_bytes(&inputs));
     Ok((detector, reporter, inputs))
 }

@@ -131,6 +131,7 @@ pub(super) fn read_document(
     id: &str,
     outlet: Option<&str>,
     max_bytes: u64,
+    fields: &super::FieldMap,
 ) -> std::result::Result<(Document<'static>, Vec<RecordProblem>), RecordProblem> {
     let meta = std::fs::metadata(path).map_err(|e| RecordProblem::Unreadable(e.to_string()))?;
     if meta.len() > max_bytes {
@@ -140,7 +141,7 @@ pub(super) fn read_document(
     if extension(path).is_some_and(|e| JSON_EXTENSIONS.contains(&e.as_str())) {
         // One article as a JSON object (news-please): its own id (else its url), else the
         // file's; the folder's outlet when it names none.
-        let (doc, warnings) = match super::json_document(&bytes) {
+        let (doc, warnings) = match super::json_document(&bytes, fields) {
             Err(RecordProblem::MissingField("id")) => {
                 let mut v: serde_json::Value = serde_json::from_slice(&bytes)
                     .map_err(|e| RecordProblem::NotJson(e.to_string()))?;
@@ -148,7 +149,7 @@ pub(super) fn read_document(
                     o.insert("id".into(), id.into());
                 }
                 let bytes = serde_json::to_vec(&v).unwrap_or_default();
-                let (doc, warnings) = super::json_document(&bytes)?;
+                let (doc, warnings) = super::json_document(&bytes, fields)?;
                 (doc.into_owned(), warnings)
             }
             other => {
@@ -376,19 +377,20 @@ mod tests {
             .collect();
         let p = dir.path().join("page.html");
         std::fs::write(&p, &noise).unwrap();
-        let e = read_document(&p, "page.html", None, 1 << 30).unwrap_err();
+        let e = read_document(&p, "page.html", None, 1 << 30, &crate::corpus::FieldMap::NONE).unwrap_err();
         assert!(matches!(&e, RecordProblem::Binary(why) if why.contains("control")), "{e}");
         // A page with a stray NUL byte is still a page.
         let mut page = b"<p>The central bank raised its main rate on Tuesday.</p>".repeat(50);
         page[700] = 0;
         std::fs::write(&p, &page).unwrap();
-        assert!(read_document(&p, "page.html", None, 1 << 30).is_ok());
+        assert!(read_document(&p, "page.html", None, 1 << 30, &crate::corpus::FieldMap::NONE).is_ok());
         // UTF-16 text is text.
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend("Le gouvernement a annoncé mardi.".encode_utf16().flat_map(u16::to_le_bytes));
         let p = dir.path().join("note.txt");
         std::fs::write(&p, &utf16).unwrap();
-        let (doc, warnings) = read_document(&p, "note.txt", None, 1 << 30).unwrap();
+        let (doc, warnings) =
+            read_document(&p, "note.txt", None, 1 << 30, &crate::corpus::FieldMap::NONE).unwrap();
         assert_eq!(doc.text, "Le gouvernement a annoncé mardi.");
         assert_eq!(warnings, vec![RecordProblem::Transcoded("UTF-16LE")]);
     }
@@ -431,14 +433,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.txt");
         std::fs::write(&p, b"Caf\xe9 cr\xe8me, d\xe9j\xe0 vu.").unwrap();
-        let (d, w) = read_document(&p, "l.txt", None, 1 << 20).unwrap();
+        let (d, w) = read_document(&p, "l.txt", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
         assert_eq!(d.text, "Café crème, déjà vu.");
         assert_eq!(w, vec![RecordProblem::Transcoded("windows-1252")]);
         let h = dir.path().join("h.html");
         std::fs::write(&h, b"<meta charset=koi8-r><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>").unwrap();
-        let (d, _) = read_document(&h, "h.html", None, 1 << 20).unwrap();
+        let (d, _) = read_document(&h, "h.html", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
         assert_eq!(d.text, "Привет");
-        assert!(matches!(read_document(&p, "l", None, 3), Err(RecordProblem::TooLarge { .. })));
+        assert!(matches!(
+            read_document(&p, "l", None, 3, &crate::corpus::FieldMap::NONE),
+            Err(RecordProblem::TooLarge { .. })
+        ));
         // UTF-8 with one stray Latin-1 byte stays UTF-8: one letter lost, not every one.
         let u = dir.path().join("u.html");
         std::fs::write(
@@ -451,11 +456,14 @@ mod tests {
         let at = bytes.iter().position(|&b| b == 1).unwrap();
         bytes[at] = 0xe9;
         std::fs::write(&u, &bytes).unwrap();
-        let (d, w) = read_document(&u, "u.html", None, 1 << 20).unwrap();
+        let (d, w) = read_document(&u, "u.html", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
         assert_eq!(d.text, "Müller über Gebühren für Bäder, d\u{fffd}jà été");
         assert_eq!(w, vec![RecordProblem::InvalidUtf8Repaired]);
         let e = dir.path().join("e.txt");
         std::fs::write(&e, b"  \n ").unwrap();
-        assert_eq!(read_document(&e, "e", None, 100).unwrap_err(), RecordProblem::EmptyText);
+        assert_eq!(
+            read_document(&e, "e", None, 100, &crate::corpus::FieldMap::NONE).unwrap_err(),
+            RecordProblem::EmptyText
+        );
     }
 }

@@ -18,6 +18,7 @@ use serde::Deserializer;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::Document;
+use super::fields::{Field, FieldMap};
 use crate::error::RecordProblem;
 use crate::published::Published;
 
@@ -106,15 +107,52 @@ enum Key {
 
 const NFIELDS: usize = Key::Other as usize;
 
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
+impl Key {
+    /// The document field this input field feeds.
+    fn field(self) -> Option<Field> {
+        Some(match self {
+            Key::Id => Field::Id,
+            Key::Text | Key::MainText => Field::Text,
+            Key::Outlet | Key::SourceDomain | Key::Source | Key::MediaName => Field::Outlet,
+            Key::Published | Key::DatePublish | Key::Date | Key::PublishDate => Field::Published,
+            Key::Lang | Key::Language => Field::Lang,
+            Key::Title => Field::Title,
+            Key::Url => Field::Url,
+            Key::Other => return None,
+        })
     }
-    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-        Ok(match v {
+
+    /// The key a field mapped to `f` is read as.
+    fn of(f: Field) -> Key {
+        match f {
+            Field::Id => Key::Id,
+            Field::Text => Key::Text,
+            Field::Outlet => Key::Outlet,
+            Field::Published => Key::Published,
+            Field::Lang => Key::Lang,
+            Field::Title => Key::Title,
+            Field::Url => Key::Url,
+        }
+    }
+
+    /// The key of an input field named `name` under `map`: a mapped name is its field; a
+    /// default name of a mapped field is ignored (the mapping replaces the defaults).
+    fn named(name: &str, map: &FieldMap) -> Key {
+        let k = Key::by_default(name);
+        if map.is_empty() {
+            return k;
+        }
+        if let Some(f) = map.field_named(name) {
+            return Key::of(f);
+        }
+        match k.field() {
+            Some(f) if map.get(f).is_some() => Key::Other,
+            _ => k,
+        }
+    }
+
+    fn by_default(v: &str) -> Key {
+        match v {
             "id" => Key::Id,
             "text" => Key::Text,
             "maintext" => Key::MainText,
@@ -131,32 +169,44 @@ impl<'de> Visitor<'de> for KeyVisitor {
             "title" => Key::Title,
             "url" => Key::Url,
             _ => Key::Other,
-        })
+        }
     }
 }
 
-struct KeySeed;
+struct KeyVisitor<'m>(&'m FieldMap);
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
+impl<'de> Visitor<'de> for KeyVisitor<'_> {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(Key::named(v, self.0))
+    }
+}
+
+struct KeySeed<'m>(&'m FieldMap);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Key;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
-        d.deserialize_str(KeyVisitor)
+        d.deserialize_str(KeyVisitor(self.0))
     }
 }
 
 /// The known fields of a record, each possibly absent.
 struct Fields<'a>([Option<Val<'a>>; NFIELDS]);
 
-struct RecordVisitor;
+struct RecordVisitor<'m>(&'m FieldMap);
 
-impl<'de> Visitor<'de> for RecordVisitor {
+impl<'de> Visitor<'de> for RecordVisitor<'_> {
     type Value = Fields<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
         let mut fields: [Option<Val<'de>>; NFIELDS] = Default::default();
-        while let Some(k) = map.next_key_seed(KeySeed)? {
+        while let Some(k) = map.next_key_seed(KeySeed(self.0))? {
             if k == Key::Other {
                 map.next_value::<IgnoredAny>()?;
             } else {
@@ -177,7 +227,7 @@ fn type_name(first: u8) -> &'static str {
     }
 }
 
-fn decode(bytes: &[u8]) -> Result<Fields<'_>, RecordProblem> {
+fn decode<'a>(bytes: &'a [u8], fields: &FieldMap) -> Result<Fields<'a>, RecordProblem> {
     let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()).unwrap_or(b' ');
     let mut de = serde_json::Deserializer::from_slice(bytes);
     if first != b'{' {
@@ -186,8 +236,9 @@ fn decode(bytes: &[u8]) -> Result<Fields<'_>, RecordProblem> {
             Err(e) => Err(RecordProblem::NotJson(e.to_string())),
         };
     }
-    let fields =
-        de.deserialize_map(RecordVisitor).map_err(|e| RecordProblem::NotJson(e.to_string()))?;
+    let fields = de
+        .deserialize_map(RecordVisitor(fields))
+        .map_err(|e| RecordProblem::NotJson(e.to_string()))?;
     de.end().map_err(|e| RecordProblem::NotJson(e.to_string()))?;
     Ok(fields)
 }
@@ -197,13 +248,23 @@ fn decode(bytes: &[u8]) -> Result<Fields<'_>, RecordProblem> {
 pub fn parse_json_record(
     bytes: &[u8],
 ) -> Result<(Document<'_>, Vec<RecordProblem>), RecordProblem> {
+    parse_json_record_with(bytes, &FieldMap::NONE)
+}
+
+/// [`parse_json_record`] with the record's fields named by `fields`.
+pub fn parse_json_record_with<'a>(
+    bytes: &'a [u8],
+    fields: &FieldMap,
+) -> Result<(Document<'a>, Vec<RecordProblem>), RecordProblem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(_) => build(decode(bytes)?, Vec::new()),
+        Ok(_) => build(decode(bytes, fields)?, Vec::new()),
         Err(_) => {
             let repaired = String::from_utf8_lossy(bytes).into_owned();
-            let (doc, warnings) =
-                build(decode(repaired.as_bytes())?, vec![RecordProblem::InvalidUtf8Repaired])?;
+            let (doc, warnings) = build(
+                decode(repaired.as_bytes(), fields)?,
+                vec![RecordProblem::InvalidUtf8Repaired],
+            )?;
             Ok((doc.into_owned(), warnings))
         }
     }
@@ -308,6 +369,32 @@ mod tests {
 
     fn bad(line: &[u8]) -> RecordProblem {
         parse_json_record(line).unwrap_err()
+    }
+
+    #[test]
+    fn a_field_map_names_fields_and_replaces_their_default_names() {
+        let mut m = FieldMap::default();
+        m.assign("outlet=SourceCommonName").unwrap();
+        m.assign("text=Body").unwrap();
+        m.assign("id=DocumentIdentifier").unwrap();
+        let line = r#"{"DocumentIdentifier":"https://e.com/1","Body":"Hello world.","text":"not this","source":"not this either","SourceCommonName":"e.com","date":"2024-05-01"}"#;
+        let (d, w) = parse_json_record_with(line.as_bytes(), &m).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((d.id.as_ref(), d.text.as_ref()), ("https://e.com/1", "Hello world."));
+        assert_eq!(d.outlet.as_deref(), Some("e.com"));
+        assert_eq!(
+            d.published_raw.as_deref(),
+            Some("2024-05-01"),
+            "unmapped fields keep their names"
+        );
+        // Without the map the same line is read by the default names (and has no id).
+        let plain = line.replace("DocumentIdentifier", "id");
+        let (d, _) = parse_json_record(plain.as_bytes()).unwrap();
+        assert_eq!((d.text.as_ref(), d.outlet.as_deref()), ("not this", Some("not this either")));
+        let missing = parse_json_record(line.as_bytes()).unwrap_err();
+        assert_eq!(missing, RecordProblem::MissingField("id"));
+        let missing = parse_json_record_with(br#"{"id":"x","text":"y"}"#, &m).unwrap_err();
+        assert_eq!(missing, RecordProblem::MissingField("id"));
     }
 
     #[test]

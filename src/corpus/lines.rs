@@ -349,10 +349,10 @@ mod tests {
         assert_eq!(seen, vec!["short", "<17>", "ok\r", "last"]);
     }
 
-    fn collect(path: &Path, opts: ReadOptions) -> Vec<String> {
+    fn collect(path: &Path, opts: &ReadOptions) -> Vec<String> {
         let input = super::super::Input::detect(path).unwrap();
         let mut out = Vec::new();
-        super::super::read_batches(&[input], &opts, &mut |recs| {
+        super::super::read_batches(&[input], opts, &mut |recs| {
             for r in recs {
                 out.push(match &r.payload {
                     Payload::JsonLine(b) => {
@@ -383,9 +383,9 @@ mod tests {
         std::fs::write(&zst, zstd::encode_all(&body[..], 3).unwrap()).unwrap();
         let opts = ReadOptions { batch_bytes: 5, ..Default::default() };
         let want = vec!["1:{\"a\":1}", "4:{\"b\":2}", "5:{\"c\":3}"];
-        assert_eq!(collect(&plain, opts), want);
-        assert_eq!(collect(&gz, opts), want);
-        assert_eq!(collect(&zst, opts), want);
+        assert_eq!(collect(&plain, &opts), want);
+        assert_eq!(collect(&gz, &opts), want);
+        assert_eq!(collect(&zst, &opts), want);
     }
 
     #[test]
@@ -403,7 +403,7 @@ mod tests {
         let full = e.finish().unwrap();
         let gz = dir.path().join("cut.jsonl.gz");
         std::fs::write(&gz, &full[..full.len() / 2]).unwrap();
-        let got = collect(&gz, ReadOptions::default());
+        let got = collect(&gz, &ReadOptions::default());
         let last = got.last().unwrap();
         assert!(last.contains("reading stopped"), "{last}");
         let good = got.iter().filter(|l| !l.contains('!')).count();
@@ -430,7 +430,7 @@ mod tests {
         let compressed = std::fs::metadata(&gz).unwrap().len();
         assert!(compressed < 100 << 10, "{compressed} bytes");
         // 16 MiB is within the 256 MiB every input may expand to: the default reads it all.
-        let all = collect(&gz, ReadOptions::default());
+        let all = collect(&gz, &ReadOptions::default());
         assert_eq!(all.last().unwrap(), &format!("{}:{{\"c\":3}}", (16 << 20) + 3));
         // Ratio 16 of a small file is below the allowance, which then applies.
         let opts = ReadOptions { max_expansion: 16, ..Default::default() };
@@ -466,7 +466,7 @@ mod tests {
         }
         e.write_all(b"\n{\"c\":3}\n").unwrap();
         std::fs::write(&zst, e.finish().unwrap()).unwrap();
-        let got = collect(&zst, ReadOptions::default());
+        let got = collect(&zst, &ReadOptions::default());
         assert_eq!(got.len(), 3, "{got:?}");
         assert_eq!(&got[..2], ["1:{\"a\":1}", "2:{\"b\":2}"]);
         assert!(
@@ -478,7 +478,7 @@ mod tests {
         );
         // Without a limit the same file reads through (the long line is over the record
         // limit and skipped without being held in memory).
-        let got = collect(&zst, ReadOptions { max_expansion: 0, ..Default::default() });
+        let got = collect(&zst, &ReadOptions { max_expansion: 0, ..Default::default() });
         assert_eq!(got.len(), 4, "{got:?}");
         assert!(got[2].starts_with("3!record is"), "{}", got[2]);
         assert_eq!(got[3], "4:{\"c\":3}");
@@ -497,7 +497,7 @@ mod tests {
         std::fs::write(&gz, e.finish().unwrap()).unwrap();
         let opts = ReadOptions { max_record_bytes: 50, ..Default::default() };
         for p in [&plain, &gz] {
-            let got = collect(p, opts);
+            let got = collect(p, &opts);
             assert_eq!(got.len(), 3);
             assert!(got[1].starts_with("2!record is 100 bytes"), "{}", got[1]);
             assert_eq!(got[2], "3:{\"b\":2}");

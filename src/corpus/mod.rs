@@ -15,6 +15,7 @@
 //! warning. A stream that breaks (truncated gzip) reports where it broke; everything read
 //! before that point is kept.
 
+pub mod fields;
 pub mod folder;
 pub mod html;
 mod jsonl;
@@ -28,7 +29,8 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, RecordError, RecordProblem, Result};
 use crate::published::Published;
 
-pub use jsonl::parse_json_record;
+pub use fields::{Field, FieldMap};
+pub use jsonl::{parse_json_record, parse_json_record_with};
 
 /// One article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +165,12 @@ impl Input {
     /// `.txt`/`.html` file is one document, anything else is JSONL whose compression is
     /// detected from its magic bytes.
     pub fn detect(path: impl Into<PathBuf>) -> Result<Input> {
+        Self::detect_with(path, &FieldMap::NONE)
+    }
+
+    /// [`Input::detect`] for records whose fields are named by `fields` (a table's header
+    /// must have the text's column).
+    pub fn detect_with(path: impl Into<PathBuf>, fields: &FieldMap) -> Result<Input> {
         let path = path.into();
         if path.as_os_str() == "-" {
             return Ok(Input { path, kind: InputKind::Stdin });
@@ -208,7 +216,7 @@ impl Input {
         // is neither is refused here rather than read as zero documents.
         let head = content_head(&path, compression)?;
         if let Some(delimiter) = table::delimiter_of(&path) {
-            return match table::check_header(&head, delimiter) {
+            return match table::check_header(&head, delimiter, fields) {
                 Ok(()) => Ok(Input { path, kind: InputKind::Table(compression, delimiter) }),
                 Err(problem) => Err(Error::Input { path, problem }),
             };
@@ -247,8 +255,8 @@ fn content_head(path: &Path, compression: Compression) -> Result<Vec<u8>> {
     Ok(head)
 }
 
-/// Limits for reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How inputs are read: limits, and the names of record fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Largest record (JSONL line or file) accepted, in bytes. Larger ones are reported and
     /// skipped without being held in memory.
@@ -262,6 +270,9 @@ pub struct ReadOptions {
     /// hours. 0 means no limit. Real news JSONL compresses 3–10× (gzip) and rarely beyond
     /// 20× (zstd), so the default of 100 leaves ample room.
     pub max_expansion: u64,
+    /// Which record field holds which document field, where the default names do not
+    /// apply (see [`FieldMap`]). Shared, so that options stay cheap to hand around.
+    pub fields: std::sync::Arc<FieldMap>,
 }
 
 /// Bytes a compressed input may always decompress to, whatever its ratio (see
@@ -270,7 +281,12 @@ pub const EXPANSION_ALLOWANCE: u64 = 256 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_record_bytes: 64 << 20, batch_bytes: 8 << 20, max_expansion: 100 }
+        ReadOptions {
+            max_record_bytes: 64 << 20,
+            batch_bytes: 8 << 20,
+            max_expansion: 100,
+            fields: std::sync::Arc::new(FieldMap::NONE),
+        }
     }
 }
 
@@ -335,11 +351,12 @@ pub struct Parsed<'a> {
 
 impl<'a> RawRecord<'a> {
     /// Parses the record into a document.
-    pub fn parse(&self, max_record_bytes: u64) -> Parsed<'a> {
+    pub fn parse(&self, opts: &ReadOptions) -> Parsed<'a> {
+        let max_record_bytes = opts.max_record_bytes;
         let err = |p: RecordProblem| RecordError { location: self.location.clone(), problem: p };
         match &self.payload {
             Payload::Problem(p) => Parsed { doc: None, problems: vec![err(p.clone())] },
-            Payload::JsonLine(bytes) => match json_document(bytes) {
+            Payload::JsonLine(bytes) => match json_document(bytes, &opts.fields) {
                 Ok((doc, warnings)) => {
                     Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
                 }
@@ -369,7 +386,13 @@ impl<'a> RawRecord<'a> {
                 }
             }
             Payload::File { path, id, outlet } => {
-                match folder::read_document(path, id, outlet.as_deref(), max_record_bytes) {
+                match folder::read_document(
+                    path,
+                    id,
+                    outlet.as_deref(),
+                    max_record_bytes,
+                    &opts.fields,
+                ) {
                     Ok((doc, warnings)) => {
                         Parsed { doc: Some(doc), problems: warnings.into_iter().map(err).collect() }
                     }
@@ -382,10 +405,11 @@ impl<'a> RawRecord<'a> {
 
 /// One JSON object → a document: the JSONL record rules, and a text field carrying HTML
 /// turned into text. For JSONL lines, table rows and one-article JSON files alike.
-pub(crate) fn json_document(
-    bytes: &[u8],
-) -> std::result::Result<(Document<'_>, Vec<RecordProblem>), RecordProblem> {
-    let (mut doc, warnings) = jsonl::parse_json_record(bytes)?;
+pub(crate) fn json_document<'a>(
+    bytes: &'a [u8],
+    fields: &FieldMap,
+) -> std::result::Result<(Document<'a>, Vec<RecordProblem>), RecordProblem> {
+    let (mut doc, warnings) = jsonl::parse_json_record_with(bytes, fields)?;
     if html::looks_like_html(&doc.text) {
         // A whole page in a field (a crawl's raw HTML) is read for its article; a body
         // written with `<p>` markup keeps all its text.
@@ -499,11 +523,11 @@ mod tests {
             payload: Payload::JsonLine(line),
         };
         let parsed =
-            rec(br#"{"id":"a","text":"<script>var words = 1;</script><p> </p>"}"#).parse(1 << 20);
+            rec(br#"{"id":"a","text":"<script>var words = 1;</script><p> </p>"}"#).parse(&ReadOptions::default());
         assert!(parsed.doc.is_none());
         assert_eq!(parsed.problems.len(), 1);
         assert_eq!(parsed.problems[0].to_string(), "x.jsonl:3: text is empty (no word characters)");
-        let parsed = rec(br#"{"id":"a","text":"<p>Some words.</p>"}"#).parse(1 << 20);
+        let parsed = rec(br#"{"id":"a","text":"<p>Some words.</p>"}"#).parse(&ReadOptions::default());
         assert_eq!(parsed.doc.unwrap().text, "Some words.");
     }
 

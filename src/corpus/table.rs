@@ -35,17 +35,29 @@ pub fn delimiter_of(path: &Path) -> Option<u8> {
 }
 
 /// Why a header cannot give documents, if it cannot.
-pub fn check_header(head: &[u8], delimiter: u8) -> std::result::Result<(), String> {
+pub fn check_header(
+    head: &[u8],
+    delimiter: u8,
+    fields: &super::FieldMap,
+) -> std::result::Result<(), String> {
     let mut r = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(head);
     let names: Vec<String> = match r.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
         Err(e) => return Err(format!("its header row cannot be read: {e}")),
     };
     let has = |c: &str| names.iter().any(|n| n == c);
-    if has("text") || has("maintext") {
-        Ok(())
-    } else {
-        Err(format!("its header has no `text` (or `maintext`) column, only: {}", names.join(", ")))
+    match fields.text.as_deref() {
+        Some(t) if has(t) => Ok(()),
+        Some(t) => Err(format!(
+            "its header has no `{t}` column (mapped as the text), only: {}",
+            names.join(", ")
+        )),
+        None if has("text") || has("maintext") => Ok(()),
+        None => Err(format!(
+            "its header has no `text` (or `maintext`) column, only: {}; name the text's column \
+             with --field text=NAME",
+            names.join(", ")
+        )),
     }
 }
 
@@ -146,8 +158,8 @@ mod tests {
         assert_eq!(delimiter_of(Path::new("a/export.csv")), Some(b','));
         assert_eq!(delimiter_of(Path::new("export.TSV.gz")), Some(b'\t'));
         assert_eq!(delimiter_of(Path::new("export.jsonl")), None);
-        assert!(check_header(b"id,title,text\n", b',').is_ok());
-        let e = check_header(b"id,title,media_name\n", b',').unwrap_err();
+        assert!(check_header(b"id,title,text\n", b',', &crate::corpus::FieldMap::NONE).is_ok());
+        let e = check_header(b"id,title,media_name\n", b',', &crate::corpus::FieldMap::NONE).unwrap_err();
         assert!(e.contains("id, title, media_name"), "{e}");
     }
 
@@ -163,7 +175,7 @@ mod tests {
             Box::new(std::io::Cursor::new(data.as_bytes().to_vec())),
             &mut |recs| {
                 for r in recs {
-                    let parsed = r.parse(1 << 20);
+                    let parsed = r.parse(&ReadOptions::default());
                     seen.push((
                         r.location.line,
                         parsed.doc.map(|d| {

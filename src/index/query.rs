@@ -55,7 +55,7 @@ pub fn read_documents(
     let mut out = Vec::new();
     corpus::read_batches(inputs, read, &mut |batch| {
         for rec in batch {
-            let parsed = rec.parse(read.max_record_bytes);
+            let parsed = rec.parse(read);
             for p in &parsed.problems {
                 detector.note_problem(p, obs)?;
             }
