@@ -377,13 +377,16 @@ mod tests {
             .collect();
         let p = dir.path().join("page.html");
         std::fs::write(&p, &noise).unwrap();
-        let e = read_document(&p, "page.html", None, 1 << 30, &crate::corpus::FieldMap::NONE).unwrap_err();
+        let e = read_document(&p, "page.html", None, 1 << 30, &crate::corpus::FieldMap::NONE)
+            .unwrap_err();
         assert!(matches!(&e, RecordProblem::Binary(why) if why.contains("control")), "{e}");
         // A page with a stray NUL byte is still a page.
         let mut page = b"<p>The central bank raised its main rate on Tuesday.</p>".repeat(50);
         page[700] = 0;
         std::fs::write(&p, &page).unwrap();
-        assert!(read_document(&p, "page.html", None, 1 << 30, &crate::corpus::FieldMap::NONE).is_ok());
+        assert!(
+            read_document(&p, "page.html", None, 1 << 30, &crate::corpus::FieldMap::NONE).is_ok()
+        );
         // UTF-16 text is text.
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend("Le gouvernement a annoncé mardi.".encode_utf16().flat_map(u16::to_le_bytes));
@@ -433,12 +436,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.txt");
         std::fs::write(&p, b"Caf\xe9 cr\xe8me, d\xe9j\xe0 vu.").unwrap();
-        let (d, w) = read_document(&p, "l.txt", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
+        let (d, w) =
+            read_document(&p, "l.txt", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
         assert_eq!(d.text, "Café crème, déjà vu.");
         assert_eq!(w, vec![RecordProblem::Transcoded("windows-1252")]);
         let h = dir.path().join("h.html");
         std::fs::write(&h, b"<meta charset=koi8-r><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>").unwrap();
-        let (d, _) = read_document(&h, "h.html", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
+        let (d, _) =
+            read_document(&h, "h.html", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
         assert_eq!(d.text, "Привет");
         assert!(matches!(
             read_document(&p, "l", None, 3, &crate::corpus::FieldMap::NONE),
@@ -456,7 +461,8 @@ mod tests {
         let at = bytes.iter().position(|&b| b == 1).unwrap();
         bytes[at] = 0xe9;
         std::fs::write(&u, &bytes).unwrap();
-        let (d, w) = read_document(&u, "u.html", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
+        let (d, w) =
+            read_document(&u, "u.html", None, 1 << 20, &crate::corpus::FieldMap::NONE).unwrap();
         assert_eq!(d.text, "Müller über Gebühren für Bäder, d\u{fffd}jà été");
         assert_eq!(w, vec![RecordProblem::InvalidUtf8Repaired]);
         let e = dir.path().join("e.txt");

@@ -522,12 +522,13 @@ mod tests {
             offset: 0,
             payload: Payload::JsonLine(line),
         };
-        let parsed =
-            rec(br#"{"id":"a","text":"<script>var words = 1;</script><p> </p>"}"#).parse(&ReadOptions::default());
+        let parsed = rec(br#"{"id":"a","text":"<script>var words = 1;</script><p> </p>"}"#)
+            .parse(&ReadOptions::default());
         assert!(parsed.doc.is_none());
         assert_eq!(parsed.problems.len(), 1);
         assert_eq!(parsed.problems[0].to_string(), "x.jsonl:3: text is empty (no word characters)");
-        let parsed = rec(br#"{"id":"a","text":"<p>Some words.</p>"}"#).parse(&ReadOptions::default());
+        let parsed =
+            rec(br#"{"id":"a","text":"<p>Some words.</p>"}"#).parse(&ReadOptions::default());
         assert_eq!(parsed.doc.unwrap().text, "Some words.");
     }
 

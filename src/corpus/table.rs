@@ -159,7 +159,8 @@ mod tests {
         assert_eq!(delimiter_of(Path::new("export.TSV.gz")), Some(b'\t'));
         assert_eq!(delimiter_of(Path::new("export.jsonl")), None);
         assert!(check_header(b"id,title,text\n", b',', &crate::corpus::FieldMap::NONE).is_ok());
-        let e = check_header(b"id,title,media_name\n", b',', &crate::corpus::FieldMap::NONE).unwrap_err();
+        let e = check_header(b"id,title,media_name\n", b',', &crate::corpus::FieldMap::NONE)
+            .unwrap_err();
         assert!(e.contains("id, title, media_name"), "{e}");
     }
 
