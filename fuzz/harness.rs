@@ -44,6 +44,11 @@ pub fn table_reader(dir: &Path, data: &[u8]) {
     reader(dir, "input.csv", data)
 }
 
+/// The Parquet reader end to end on any bytes (see [`reader`]).
+pub fn parquet_reader(dir: &Path, data: &[u8]) {
+    reader(dir, "input.parquet", data)
+}
+
 /// An input file of `data` read and parsed as a run would: reading never fails as a whole,
 /// records come in order, each kept document has an id and words, each skipped record says
 /// why, and the record limit holds.

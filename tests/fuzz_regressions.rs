@@ -14,6 +14,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("jsonl_reader", |dir, data| harness::jsonl_reader(dir, data)),
     ("warc_reader", |dir, data| harness::warc_reader(dir, data)),
     ("table_reader", |dir, data| harness::table_reader(dir, data)),
+    ("parquet_reader", |dir, data| harness::parquet_reader(dir, data)),
     ("normalize_segment", |_, data| harness::normalize_segment(data)),
     ("html_to_text", |_, data| harness::html_to_text_target(data)),
     ("index_reader", |dir, data| harness::index_reader(dir, data)),

@@ -9,6 +9,7 @@ mod encoder;
 mod faults;
 mod fuzz_regressions;
 mod index;
+mod parquet;
 mod pipeline;
 mod real_news;
 mod translation;

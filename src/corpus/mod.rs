@@ -20,6 +20,7 @@ pub mod folder;
 pub mod html;
 mod jsonl;
 mod lines;
+mod parquet_file;
 mod table;
 mod warc;
 
@@ -138,6 +139,8 @@ pub enum InputKind {
     Warc(Compression),
     /// A CSV or TSV table with a header row, plain or compressed, and its delimiter.
     Table(Compression, u8),
+    /// A Parquet file.
+    Parquet,
 }
 
 /// One input of a run.
@@ -218,6 +221,12 @@ impl Input {
         if let Some(delimiter) = table::delimiter_of(&path) {
             return match table::check_header(&head, delimiter, fields) {
                 Ok(()) => Ok(Input { path, kind: InputKind::Table(compression, delimiter) }),
+                Err(problem) => Err(Error::Input { path, problem }),
+            };
+        }
+        if compression == Compression::None && parquet_file::is_parquet(&head) {
+            return match parquet_file::check(&path, fields) {
+                Ok(()) => Ok(Input { path, kind: InputKind::Parquet }),
                 Err(problem) => Err(Error::Input { path, problem }),
             };
         }
@@ -464,6 +473,7 @@ pub fn read_batches(
                     Err(e) => f(&[unreadable(&input.path, &e.to_string())])?,
                 }
             }
+            InputKind::Parquet => parquet_file::read_parquet(&input.path, opts, f)?,
             InputKind::Stdin => lines::read_stream(&input.path, opts, f, None, || {
                 Ok(Box::new(std::io::stdin()) as Box<dyn std::io::Read + Send>)
             })?,

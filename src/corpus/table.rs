@@ -45,6 +45,16 @@ pub fn check_header(
         Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
         Err(e) => return Err(format!("its header row cannot be read: {e}")),
     };
+    text_column_problem(&names, fields)
+}
+
+/// Why a table with columns `names` has no text to read, if it has none: the mapped text
+/// column, else `text` or `maintext`, must be among them. For CSV/TSV headers and Parquet
+/// schemas alike.
+pub(super) fn text_column_problem(
+    names: &[String],
+    fields: &super::FieldMap,
+) -> std::result::Result<(), String> {
     let has = |c: &str| names.iter().any(|n| n == c);
     match fields.text.as_deref() {
         Some(t) if has(t) => Ok(()),
