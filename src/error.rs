@@ -203,6 +203,10 @@ pub enum RecordProblem {
     InvalidUtf8Repaired,
     /// The text was decoded from a legacy encoding (the record is kept).
     Transcoded(&'static str),
+    /// Part of an input that holds no document, said once so that nothing is dropped
+    /// silently: files of a folder that are not documents, archive records that hold no
+    /// page. A note: neither a skipped nor a repaired record.
+    NotADocument(String),
     /// An optional field was ignored because of its type or value (the record is kept).
     FieldIgnored {
         /// Field name.
@@ -220,7 +224,14 @@ impl RecordProblem {
             RecordProblem::InvalidUtf8Repaired
                 | RecordProblem::Transcoded(_)
                 | RecordProblem::FieldIgnored { .. }
+                | RecordProblem::NotADocument(_)
         )
+    }
+
+    /// Whether this is a note about input that holds no document (nothing lost, nothing
+    /// repaired).
+    pub fn is_note(&self) -> bool {
+        matches!(self, RecordProblem::NotADocument(_))
     }
 }
 
@@ -256,6 +267,7 @@ impl fmt::Display for RecordProblem {
             RecordProblem::Transcoded(enc) => {
                 write!(f, "not UTF-8; decoded as {enc} (record kept)")
             }
+            RecordProblem::NotADocument(why) => write!(f, "{why}"),
             RecordProblem::FieldIgnored { field, why } => {
                 write!(f, "field `{field}` ignored: {why} (record kept)")
             }

@@ -561,7 +561,9 @@ impl Detector {
 
     fn note(&self, e: &RecordError, stats: &mut RunStats, obs: &dyn Observer) -> Result<()> {
         obs.problem(e);
-        if e.problem.is_warning() {
+        if e.problem.is_note() {
+            Ok(())
+        } else if e.problem.is_warning() {
             stats.records_repaired += 1;
             Ok(())
         } else if self.strict {

@@ -254,8 +254,11 @@ pub fn read_config(path: &std::path::Path) -> anyhow::Result<Config> {
 #[derive(Debug, Clone, Args)]
 pub struct CorpusArgs {
     /// Inputs: JSONL files (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected from the
-    /// content; "-" reads standard input), folders of .txt/.html files (id = relative path,
-    /// outlet = first folder), or single .txt/.html files.
+    /// content; "-" reads standard input), web archives (WARC/WET, plain, .gz or .zst; id =
+    /// page URL, outlet = its registrable domain), CSV/TSV tables with a header (.csv, .tsv,
+    /// also compressed), Parquet files, folders of .txt/.html/.json files (id = relative
+    /// path, outlet = first folder), or single .txt/.html files. Raw pages are reduced to
+    /// their article's text.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Paragraph Jaccard similarity the LSH index targets [default: 0.2]. Lower finds more

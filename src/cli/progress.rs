@@ -226,7 +226,13 @@ impl Observer for Reporter {
         if self.quiet || n > SHOWN_PROBLEMS {
             return;
         }
-        let kind = if e.problem.is_warning() { "warning" } else { "skipped" };
+        let kind = if e.problem.is_note() {
+            "note"
+        } else if e.problem.is_warning() {
+            "warning"
+        } else {
+            "skipped"
+        };
         self.say(&format!("wirematch: {kind}: {e}"));
         if n == SHOWN_PROBLEMS {
             self.say("wirematch: further problems are counted, not shown");

@@ -111,12 +111,9 @@ fn walk(
     if others > 0 {
         problems.push(problem(
             dir,
-            RecordProblem::FieldIgnored {
-                field: "files",
-                why: format!(
-                    "{others} file(s) not read: only .txt/.text, .html/.htm and .json files are documents"
-                ),
-            },
+            RecordProblem::NotADocument(format!(
+                "{others} file(s) not read: only .txt/.text, .html/.htm and .json files are documents"
+            )),
         ));
     }
     subdirs.sort();
@@ -423,7 +420,7 @@ mod tests {
         assert_eq!(
             seen,
             vec![
-                "! field `files` ignored: 1 file(s) not read: only .txt/.text, .html/.htm and .json files are documents (record kept)",
+                "! 1 file(s) not read: only .txt/.text, .html/.htm and .json files are documents",
                 "afp/a.txt|Some(\"afp\")",
                 "bbc/2024/b.html|Some(\"bbc\")",
                 "top.TXT|None",

@@ -294,7 +294,12 @@ pub(super) fn on_reader_thread<B: Send>(
         std::thread::Builder::new()
             .name("reader".into())
             .spawn_scoped(s, move || produce(tx))
-            .map_err(|e| crate::error::Error::io(path, e))?;
+            .map_err(|e| {
+                let why = format!(
+                    "cannot start the reader thread: out of memory or a process limit ({e})"
+                );
+                crate::error::Error::io(path, std::io::Error::new(e.kind(), why))
+            })?;
         for batch in rx {
             consume(batch)?;
         }

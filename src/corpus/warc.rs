@@ -122,13 +122,10 @@ where
                     skipped.0.iter().map(|(k, n)| format!("{k} {n}")).collect();
                 batch.items.push(Item::Problem(
                     0,
-                    RecordProblem::FieldIgnored {
-                        field: "records",
-                        why: format!(
-                            "WARC records that hold no page were skipped: {}",
-                            counts.join(", ")
-                        ),
-                    },
+                    RecordProblem::NotADocument(format!(
+                        "WARC records that hold no page, not read: {}",
+                        counts.join(", ")
+                    )),
                 ));
             }
             let _ = tx.send(batch);
@@ -326,7 +323,7 @@ pub(super) fn page<'a>(
     content_type: &str,
     content: &'a [u8],
 ) -> std::result::Result<Page<'a>, RecordProblem> {
-    let skip = |why: String| RecordProblem::FieldIgnored { field: "record", why };
+    let skip = |why: String| RecordProblem::NotADocument(format!("record not read: {why}"));
     if kind == "response" && content_type.starts_with("application/http") {
         let (status, headers, body) = http(content)
             .ok_or_else(|| bad_payload("its HTTP message has no header end".into()))?;

@@ -16,8 +16,9 @@
 //!    keeps its article. Comments are the exception: they can outweigh the article.
 //! 3. **The container.** An element the page marks as the article body (`itemprop=
 //!    articleBody`, class/id names like `article-body`, `entry-content`, `story-body`), else
-//!    `<article>`, else `<main>`, is taken when it holds at least half the prose left;
-//!    otherwise the deepest element holding [`DENSE_SHARE`] of it. Siblings of the
+//!    `<article>`, else `<main>`, is taken when it is the only one so marked (a short
+//!    article beside a rail of teasers is still the article) or holds at least half the
+//!    prose left; otherwise the deepest element holding [`DENSE_SHARE`] of it. Siblings of the
 //!    container that hold prose and are not mostly links continue it (a lead and a body in
 //!    two elements; TYPO3 marks each paragraph `bodytext`).
 //! 4. **Inside the container**, lists of links go with their labels ("More on this
@@ -267,8 +268,8 @@ pub(super) fn article(dom: &Dom, json_ld_body: Option<&str>) -> Vec<Block> {
     let blocks = dom.blocks(body, &skip);
     let tally = Tally::new(dom, &blocks);
     let prose = &tally.prose;
-    let container = marked_container(dom, body, prose, &chrome)
-        .unwrap_or_else(|| dense_container(dom, body, prose));
+    let chosen_by_markup = marked_container(dom, body, &tally, &chrome);
+    let container = chosen_by_markup.unwrap_or_else(|| dense_container(dom, body, prose));
     let parts = with_siblings(dom, body, container, &tally, &chrome);
     log::trace!(
         "article container: <{}> {:?} with {} sibling parts; prose {} of {}",
@@ -278,12 +279,15 @@ pub(super) fn article(dom: &Dom, json_ld_body: Option<&str>) -> Vec<Block> {
         tally.prose[container],
         tally.prose[body]
     );
-    let inside: Vec<Block> =
-        blocks.into_iter().filter(|b| parts.iter().any(|&p| dom.contains(p, b.element))).collect();
-    let links: Vec<bool> = inside
-        .iter()
-        .map(|b| b.link_density() > LINK_LIST_DENSITY || in_link_box(dom, &tally, &parts, b))
-        .collect();
+    // Parts are disjoint subtrees: one mark per node.
+    let mut in_parts = vec![false; n];
+    for &p in &parts {
+        in_parts[p..dom.nodes[p].end.max(p + 1)].fill(true);
+    }
+    let boxed = link_boxes(dom, &tally, &parts);
+    let inside: Vec<Block> = blocks.into_iter().filter(|b| in_parts[b.element]).collect();
+    let links: Vec<bool> =
+        inside.iter().map(|b| b.link_density() > LINK_LIST_DENSITY || boxed[b.element]).collect();
     // A short line just before a list of links is the list's label ("Read more:",
     // "Related coverage") and goes with it.
     let chosen: Vec<Block> = inside
@@ -296,7 +300,8 @@ pub(super) fn article(dom: &Dom, json_ld_body: Option<&str>) -> Vec<Block> {
         .map(|(_, b)| b)
         .collect();
     let chosen = without_trailing_headings(chosen);
-    if chars(&chosen) >= MIN_ARTICLE_CHARS {
+    // A short text is trusted when the page marked where its article is.
+    if chars(&chosen) >= MIN_ARTICLE_CHARS || (chosen_by_markup.is_some() && !chosen.is_empty()) {
         return chosen;
     }
     // Too little to trust: a fallback is taken when it holds at least twice as much.
@@ -368,13 +373,17 @@ impl Tally {
         let n = dom.nodes.len();
         let mut t = Tally { chars: vec![0; n], links: vec![0; n], prose: vec![0; n] };
         for b in blocks {
-            let prose = if is_prose(b) { b.chars } else { 0 };
-            let mut a = Some(b.element);
-            while let Some(x) = a {
-                t.chars[x] += b.chars;
-                t.links[x] += b.link_chars;
-                t.prose[x] += prose;
-                a = dom.nodes[x].parent;
+            t.chars[b.element] += b.chars;
+            t.links[b.element] += b.link_chars;
+            t.prose[b.element] += if is_prose(b) { b.chars } else { 0 };
+        }
+        // Children come after their parent in document order: one backward pass sums
+        // every subtree (no walk up from each block: deep pages stay linear).
+        for i in (1..n).rev() {
+            if let Some(p) = dom.nodes[i].parent {
+                t.chars[p] += t.chars[i];
+                t.links[p] += t.links[i];
+                t.prose[p] += t.prose[i];
             }
         }
         t
@@ -468,21 +477,21 @@ fn with_siblings(
         .collect()
 }
 
-/// Whether the block sits in a box of links inside the article — "More on this topic"
-/// over a list of headlines, a tag list under its label: an element, below the container,
-/// with no prose and more than half its text in links. Its heading goes with its links.
-fn in_link_box(dom: &Dom, tally: &Tally, parts: &[usize], b: &Block) -> bool {
-    let mut a = Some(b.element);
-    while let Some(x) = a {
-        if parts.contains(&x) {
-            return false;
+/// For every node, whether it sits in a box of links inside the article — "More on this
+/// topic" over a list of headlines, a tag list under its label: an element below the
+/// container with no prose and more than half its text in links (its heading goes with
+/// its links). One forward pass: a node is boxed if it or an ancestor below its part is
+/// such a box.
+fn link_boxes(dom: &Dom, tally: &Tally, parts: &[usize]) -> Vec<bool> {
+    let mut boxed = vec![false; dom.nodes.len()];
+    for &p in parts {
+        for i in p + 1..dom.nodes[p].end.max(p + 1) {
+            let inherited = dom.nodes[i].parent.is_some_and(|a| a != p && boxed[a]);
+            boxed[i] =
+                inherited || (tally.prose[i] == 0 && tally.link_density(i) > LINK_LIST_DENSITY);
         }
-        if tally.prose[x] == 0 && tally.link_density(x) > LINK_LIST_DENSITY {
-            return true;
-        }
-        a = dom.nodes[x].parent;
     }
-    false
+    boxed
 }
 
 /// Whether element `i` is named as readers' comments. Comments can outweigh the article
@@ -510,22 +519,32 @@ fn names_chrome(hint: &str) -> bool {
     })
 }
 
-/// The element the page marks as its article, if one holds at least half the prose: the
-/// first tier that has one of body names, `<article>`, `<main>`.
-fn marked_container(dom: &Dom, body: usize, prose: &[usize], chrome: &[bool]) -> Option<usize> {
+/// The element the page marks as its article — body names, else `<article>`, else
+/// `<main>`: the only one of its tier, or the one holding at least half the prose.
+fn marked_container(dom: &Dom, body: usize, tally: &Tally, chrome: &[bool]) -> Option<usize> {
+    let prose = &tally.prose;
     let total = prose[body];
-    if total == 0 {
-        return None;
-    }
     let tiers: [fn(&Element) -> bool; 3] = [marks_body, marks_article, marks_main];
     let inside = body..dom.nodes[body].end;
     for tier in tiers {
-        // The outermost of the candidates holding the most prose.
-        let best = inside
-            .clone()
-            .filter(|&i| !chrome[i] && dom.element(i).is_some_and(tier))
-            .max_by(|&a, &b| prose[a].cmp(&prose[b]).then(b.cmp(&a)));
-        if let Some(c) = best.filter(|&c| prose[c] * 2 >= total) {
+        let candidates: Vec<usize> =
+            inside.clone().filter(|&i| !chrome[i] && dom.element(i).is_some_and(tier)).collect();
+        // One marked element (with any nested in it) is the page's word for its article,
+        // however short the article is next to a rail of teasers.
+        let mut outermost = candidates
+            .iter()
+            .copied()
+            .filter(|&c| !candidates.iter().any(|&o| o < c && c < dom.nodes[o].end));
+        if let (Some(only), None) = (outermost.next(), outermost.next()) {
+            if tally.chars[only] > 0 {
+                return Some(only);
+            }
+        }
+        // Several (a listing of teasers, an article and its related ones): the outermost
+        // of those holding the most prose, if that is at least half the page's.
+        let best =
+            candidates.iter().copied().max_by(|&a, &b| prose[a].cmp(&prose[b]).then(b.cmp(&a)));
+        if let Some(c) = best.filter(|&c| total > 0 && prose[c] * 2 >= total) {
             return Some(c);
         }
     }
@@ -582,6 +601,19 @@ mod tests {
             <div><a href="/1">Most read one</a><br><a href="/2">Most read two</a></div></div></body>"#
         );
         assert_eq!(text(&page), format!("{PARA1}\n\n{PARA2}\n\nShort line."));
+    }
+
+    #[test]
+    fn a_short_article_beside_a_rail_of_teasers_is_still_the_article() {
+        let dek = "A standfirst of another story, long enough to read like a paragraph of \
+            prose in its own right, with a full sentence and more.";
+        let rail: String =
+            (0..8).map(|k| format!("<div class=\"dek\"><p>{k}: {dek}</p></div>")).collect();
+        let page = format!(
+            r#"<body><div class="layout"><div class="rail">{rail}</div>
+            <article><h1>Short</h1><div class="article-body"><p>{PARA1}</p></div></article></div></body>"#
+        );
+        assert_eq!(text(&page), PARA1);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! a text field (a feed's `<p>`-separated body) is not a page: all its text is kept.
 
 mod content;
+mod deep;
 mod dom;
 mod meta;
 
@@ -31,6 +32,9 @@ pub struct HtmlText {
 
 /// The article of a web page and its metadata.
 pub fn html_to_text(html: &str) -> HtmlText {
+    if deep::depth(html) > deep::MAX_DEPTH {
+        return HtmlText { text: deep::flat_text(html), ..HtmlText::default() };
+    }
     let dom = Dom::parse(html, false);
     let meta = meta::read(&dom);
     let blocks = content::article(&dom, meta.article_body.as_deref());
@@ -47,6 +51,9 @@ pub fn html_to_text(html: &str) -> HtmlText {
 /// The text of markup that is not a whole page (a text field's `<p>` paragraphs): every
 /// block is kept.
 pub fn fragment_to_text(html: &str) -> String {
+    if deep::depth(html) > deep::MAX_DEPTH {
+        return deep::flat_text(html);
+    }
     let dom = Dom::parse(html, true);
     let never = |i: usize| {
         matches!(dom.tag(i), "script" | "style" | "noscript" | "template" | "head" | "title")
@@ -154,6 +161,16 @@ mod tests {
         );
         assert!(is_page("<!DOCTYPE html><html><body><p>x</p></body></html>"));
         assert!(!is_page("<p>One.</p><p>Two.</p>"));
+    }
+
+    #[test]
+    fn a_page_nested_too_deep_for_a_tree_keeps_its_words() {
+        let n = deep::MAX_DEPTH + 10;
+        let page = format!("<html><body>{}</body></html>", "<div>word ".repeat(n));
+        let t = html_to_text(&page).text;
+        assert_eq!(t.split_whitespace().count(), n);
+        let fragment = "<span>w ".repeat(n);
+        assert_eq!(fragment_to_text(&fragment).split_whitespace().count(), n);
     }
 
     #[test]
