@@ -1,14 +1,15 @@
 //! A page as a flat tree, and the text blocks it shows.
 //!
-//! The page is parsed by html5ever, the browsers' tree-construction algorithm, so a page
-//! breaks where a browser breaks it and no further: an unbalanced tag, a `</header>` typed
+//! The page is parsed by html5ever (into `markup5ever_rcdom`'s tree), the browsers'
+//! tree-construction algorithm, so a page breaks where a browser breaks it and no further: an unbalanced tag, a `</header>` typed
 //! for `</head>`, a `<title/>` inside an `<svg>` or an `<svg>` never closed end where a
 //! browser ends them instead of swallowing the rest of the page. The tree is then laid out
 //! in document order in one array, each element knowing where its subtree ends, so the
 //! passes that score a page (`content`) walk ranges instead of pointers.
 
-use ego_tree::iter::Edge;
-use scraper::{Html, Node as Parsed};
+use html5ever::tendril::TendrilSink;
+use html5ever::{ParseOpts, QualName, local_name, ns, parse_document, parse_fragment};
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
 /// One node in document order. The subtree of node `i` is `i + 1 .. nodes[i].end`.
 #[derive(Debug)]
@@ -51,17 +52,36 @@ pub(super) struct Dom {
 impl Dom {
     /// Parses a whole page (`fragment = false`) or a piece of markup from a text field.
     pub fn parse(html: &str, fragment: bool) -> Dom {
-        let parsed = if fragment { Html::parse_fragment(html) } else { Html::parse_document(html) };
+        let parsed = if fragment {
+            let body = QualName::new(None, ns!(html), local_name!("body"));
+            parse_fragment(RcDom::default(), ParseOpts::default(), body, Vec::new(), false)
+                .one(html)
+        } else {
+            parse_document(RcDom::default(), ParseOpts::default()).one(html)
+        };
+        // Preorder without recursion (pages nest deep): a node opens, its children follow,
+        // then it closes and learns where its subtree ends.
+        enum Step {
+            Open(Handle),
+            Close(usize),
+        }
         let mut nodes: Vec<Node> = Vec::new();
         let mut open: Vec<usize> = Vec::new();
-        for edge in parsed.tree.root().traverse() {
-            match edge {
-                Edge::Open(node) => {
-                    let kind = match node.value() {
-                        Parsed::Element(e) => {
-                            let attrs: Vec<(String, String)> = e
-                                .attrs()
-                                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+        let mut steps = vec![Step::Open(parsed.document.clone())];
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Open(h) => {
+                    let kind = match &h.data {
+                        NodeData::Element { name, attrs, .. } => {
+                            let attrs: Vec<(String, String)> = attrs
+                                .borrow()
+                                .iter()
+                                .map(|a| {
+                                    (
+                                        a.name.local.to_string().to_ascii_lowercase(),
+                                        a.value.to_string(),
+                                    )
+                                })
                                 .collect();
                             let mut hint = String::new();
                             for (k, v) in &attrs {
@@ -71,23 +91,23 @@ impl Dom {
                                 }
                             }
                             Kind::Element(Element {
-                                tag: e.name().to_ascii_lowercase(),
+                                tag: name.local.to_string().to_ascii_lowercase(),
                                 hint,
                                 attrs,
                             })
                         }
-                        Parsed::Text(t) => Kind::Text(t.to_string()),
+                        NodeData::Text { contents } => Kind::Text(contents.borrow().to_string()),
                         _ => Kind::Other,
                     };
-                    open.push(nodes.len());
-                    nodes.push(Node { parent: None, end: 0, kind });
-                    let me = nodes.len() - 1;
-                    nodes[me].parent = open.len().checked_sub(2).map(|i| open[i]);
+                    let me = nodes.len();
+                    nodes.push(Node { parent: open.last().copied(), end: 0, kind });
+                    open.push(me);
+                    steps.push(Step::Close(me));
+                    steps.extend(h.children.borrow().iter().rev().map(|c| Step::Open(c.clone())));
                 }
-                Edge::Close(_) => {
-                    if let Some(i) = open.pop() {
-                        nodes[i].end = nodes.len();
-                    }
+                Step::Close(i) => {
+                    open.pop();
+                    nodes[i].end = nodes.len();
                 }
             }
         }
