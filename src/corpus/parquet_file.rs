@@ -65,26 +65,8 @@ pub(super) fn read_parquet(
         Ok(rows) => rows,
         Err(e) => return f(&[problem(0, RecordProblem::ReadFailed(e))]),
     };
-    let mut batch: Vec<(u64, std::result::Result<Vec<u8>, RecordProblem>)> = Vec::new();
+    let mut batch: Vec<super::table::Row> = Vec::new();
     let mut bytes = 0usize;
-    let flush = |batch: &mut Vec<(u64, std::result::Result<Vec<u8>, RecordProblem>)>,
-                 f: &mut dyn FnMut(&[RawRecord<'_>]) -> Result<()>|
-     -> Result<()> {
-        let recs: Vec<RawRecord<'_>> = batch
-            .iter()
-            .map(|(line, row)| RawRecord {
-                location: at(*line),
-                offset: *line,
-                payload: match row {
-                    Ok(json) => Payload::JsonLine(json),
-                    Err(p) => Payload::Problem(p.clone()),
-                },
-            })
-            .collect();
-        f(&recs)?;
-        batch.clear();
-        Ok(())
-    };
     for line in 1u64.. {
         let row = match guarded(|| Ok(rows.next())) {
             Ok(None) => break,
@@ -104,6 +86,7 @@ pub(super) fn read_parquet(
                 bytes += json.len();
                 batch.push((
                     line,
+                    line,
                     if size > opts.max_record_bytes {
                         Err(RecordProblem::TooLarge { bytes: size, limit: opts.max_record_bytes })
                     } else {
@@ -114,16 +97,16 @@ pub(super) fn read_parquet(
             Err(e) => {
                 // A damaged page ends the file where it broke; rows before it are kept.
                 let why = format!("{e} (the rest of this input is lost)");
-                batch.push((line, Err(RecordProblem::ReadFailed(why))));
+                batch.push((line, line, Err(RecordProblem::ReadFailed(why))));
                 break;
             }
         }
         if bytes >= opts.batch_bytes {
-            flush(&mut batch, f)?;
+            super::table::hand_out(path, &mut batch, f)?;
             bytes = 0;
         }
     }
-    flush(&mut batch, f)
+    super::table::hand_out(path, &mut batch, f)
 }
 
 /// Runs a call into the Parquet decoder, turning a panic on a malformed file (the decoder

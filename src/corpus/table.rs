@@ -15,7 +15,7 @@ use super::{Payload, RawRecord, ReadOptions};
 use crate::error::{Location, RecordProblem, Result};
 
 /// A row read: its line, byte offset, and JSON object (or why there is none).
-type Row = (u64, u64, std::result::Result<Vec<u8>, RecordProblem>);
+pub(super) type Row = (u64, u64, std::result::Result<Vec<u8>, RecordProblem>);
 
 /// The column delimiter a file name asks for: `.tsv`/`.tab` (also compressed) are
 /// tab-separated, `.csv` comma-separated; `None` for other names.
@@ -95,23 +95,6 @@ pub(super) fn read_table(
     let mut rows: Vec<Row> = Vec::new();
     let mut bytes = 0usize;
     let mut record = csv::ByteRecord::new();
-    let flush =
-        |rows: &mut Vec<Row>, f: &mut dyn FnMut(&[RawRecord<'_>]) -> Result<()>| -> Result<()> {
-            let recs: Vec<RawRecord<'_>> = rows
-                .iter()
-                .map(|(line, offset, row)| RawRecord {
-                    location: at(*line),
-                    offset: *offset,
-                    payload: match row {
-                        Ok(json) => Payload::JsonLine(json),
-                        Err(p) => Payload::Problem(p.clone()),
-                    },
-                })
-                .collect();
-            f(&recs)?;
-            rows.clear();
-            Ok(())
-        };
     loop {
         let line = r.position().line();
         let offset = r.position().byte();
@@ -139,11 +122,34 @@ pub(super) fn read_table(
             }
         }
         if bytes >= opts.batch_bytes {
-            flush(&mut rows, f)?;
+            hand_out(path, &mut rows, f)?;
             bytes = 0;
         }
     }
-    flush(&mut rows, f)
+    hand_out(path, &mut rows, f)
+}
+
+/// Hands a batch of rows — (line, byte offset, the row's JSON or why it has none) — to `f`
+/// as records, and empties it. For CSV/TSV and Parquet rows alike.
+pub(super) fn hand_out(
+    path: &Path,
+    rows: &mut Vec<Row>,
+    f: &mut dyn FnMut(&[RawRecord<'_>]) -> Result<()>,
+) -> Result<()> {
+    let recs: Vec<RawRecord<'_>> = rows
+        .iter()
+        .map(|(line, offset, row)| RawRecord {
+            location: Location { path: path.to_path_buf(), line: *line },
+            offset: *offset,
+            payload: match row {
+                Ok(json) => Payload::JsonLine(json),
+                Err(p) => Payload::Problem(p.clone()),
+            },
+        })
+        .collect();
+    f(&recs)?;
+    rows.clear();
+    Ok(())
 }
 
 /// The JSON object of one row: header name → cell (as text; invalid UTF-8 replaced).

@@ -307,18 +307,7 @@ pub(super) fn article(dom: &Dom, json_ld_body: Option<&str>) -> Vec<Block> {
     // Too little to trust: a fallback is taken when it holds at least twice as much.
     let mut best = chosen;
     if let Some(text) = json_ld_body {
-        let lines: Vec<Block> = text
-            .lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|l| !l.is_empty())
-            .map(|l| Block {
-                chars: l.chars().filter(|c| !c.is_whitespace()).count(),
-                text: l,
-                link_chars: 0,
-                element: body,
-                heading: false,
-            })
-            .collect();
+        let lines: Vec<Block> = text.lines().filter_map(|l| Block::of_text(l, body)).collect();
         if chars(&lines) >= 2 * chars(&best) {
             best = lines;
         }

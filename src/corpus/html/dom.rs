@@ -264,6 +264,19 @@ pub(super) struct Block {
 }
 
 impl Block {
+    /// A block of `text` in `element` (lines kept, whitespace collapsed, no links), if it
+    /// has any text.
+    pub fn of_text(text: &str, element: usize) -> Option<Block> {
+        let text = text
+            .split('\n')
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        (!text.is_empty()).then_some(Block { text, chars, link_chars: 0, element, heading: false })
+    }
+
     pub fn link_density(&self) -> f64 {
         self.link_chars as f64 / self.chars.max(1) as f64
     }
@@ -279,22 +292,10 @@ impl Pending {
     /// Ends the pending block, which sat in block element `element` (inside a heading if
     /// `heading`).
     fn flush(&mut self, out: &mut Vec<Block>, element: usize, heading: bool) {
-        let text = self
-            .text
-            .split('\n')
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n");
-        if !text.is_empty() {
-            let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-            out.push(Block {
-                text,
-                chars,
-                link_chars: self.link_chars.min(chars),
-                element,
-                heading,
-            });
+        if let Some(mut b) = Block::of_text(&self.text, element) {
+            b.link_chars = self.link_chars.min(b.chars);
+            b.heading = heading;
+            out.push(b);
         }
         self.text.clear();
         self.link_chars = 0;
