@@ -50,11 +50,13 @@ const DENSE_SHARE: f64 = 0.75;
 /// Below this many characters the chosen text is not trusted and the fallbacks are tried.
 const MIN_ARTICLE_CHARS: usize = 200;
 
-/// Elements whose text is never the article's: code, styling, embedded objects, widgets.
+/// Elements whose text is never the article's: code, styling, embedded objects, widgets,
+/// and ruby annotations (the readings printed above Japanese or Chinese characters, which
+/// would otherwise be read inline, doubling every annotated word).
 const NEVER: &[&str] = &[
     "script", "style", "noscript", "template", "head", "title", "button", "select", "option",
     "textarea", "input", "svg", "math", "iframe", "object", "embed", "canvas", "video", "audio",
-    "picture", "map", "dialog", "menu",
+    "picture", "map", "dialog", "menu", "rt", "rp",
 ];
 
 /// Elements that are page furniture by their tag.
@@ -189,29 +191,21 @@ const HIDDEN_CLASSES: &[&str] = &[
 /// Class/id words that begin like furniture but are article text.
 const NOT_CHROME: &[&str] = &["commentary", "commentaries", "menuitem"];
 
-/// Class/id names of an article's body, in the forms sites write them.
+/// Class/id names of an article's body, with `_` and `__` written as `-` (sites write
+/// `article_body`, `article__body` and `article-body` alike; [`names_body`] reads them so).
 const BODY_NAMES: &[&str] = &[
     "articlebody",
     "article-body",
-    "article_body",
-    "article__body",
     "articlecontent",
     "article-content",
-    "article_content",
-    "article__content",
     "articletext",
     "article-text",
-    "article_text",
-    "article__text",
     "entry-content",
     "entrycontent",
-    "entry_content",
     "post-content",
     "postcontent",
-    "post_content",
     "post-body",
     "postbody",
-    "post_body",
     "post-text",
     "post-entry",
     "story-body",
@@ -224,7 +218,6 @@ const BODY_NAMES: &[&str] = &[
     "text-content",
     "content-body",
     "contentbody",
-    "content__body",
     "main-content",
     "maincontent",
     "content-main",
@@ -234,7 +227,6 @@ const BODY_NAMES: &[&str] = &[
     "full-text",
     "single-content",
     "blog-content",
-    "td-post-content",
     "rich-text",
     "richtext",
     "article-main",
@@ -264,6 +256,19 @@ pub(super) fn article(dom: &Dom, json_ld_body: Option<&str>) -> Vec<Block> {
                     || (prose_everywhere[i] as f64) < WRAPPER_SHARE * total.max(1) as f64)
         })
         .collect();
+    if log::log_enabled!(log::Level::Trace) {
+        for i in (0..n).filter(|&i| chrome[i] && prose_everywhere[i] > 0) {
+            if !dom.nodes[i].parent.is_some_and(|p| chrome[p]) {
+                log::trace!(
+                    "set aside as furniture: <{}> {:?} holding prose {} of {}",
+                    dom.tag(i),
+                    dom.element(i).map_or("", |e| e.hint.as_str()),
+                    prose_everywhere[i],
+                    total
+                );
+            }
+        }
+    }
     let skip = |i: usize| never(i) || chrome[i];
     let blocks = dom.blocks(body, &skip);
     let tally = Tally::new(dom, &blocks);
@@ -304,17 +309,55 @@ pub(super) fn article(dom: &Dom, json_ld_body: Option<&str>) -> Vec<Block> {
     if chars(&chosen) >= MIN_ARTICLE_CHARS || (chosen_by_markup.is_some() && !chosen.is_empty()) {
         return chosen;
     }
-    // Too little to trust: a fallback is taken when it holds at least twice as much.
+    // Too little to trust: each fallback in turn is taken when it holds at least twice as
+    // much — the JSON-LD `articleBody`, markup a script keeps for later (Blogger renders
+    // its posts from a `text/template`), the page's text outside its furniture, and last
+    // all of its text that is not mostly links.
     let mut best = chosen;
-    if let Some(text) = json_ld_body {
-        let lines: Vec<Block> = text.lines().filter_map(|l| Block::of_text(l, body)).collect();
-        if chars(&lines) >= 2 * chars(&best) {
-            best = lines;
+    let from_json_ld = || {
+        json_ld_body.map_or_else(Vec::new, |text| {
+            text.lines().filter_map(|l| Block::of_text(l, body)).collect()
+        })
+    };
+    let not_links = |bs: Vec<Block>| -> Vec<Block> {
+        bs.into_iter().filter(|b| b.link_density() <= LINK_LIST_DENSITY).collect()
+    };
+    let fallbacks: [&dyn Fn() -> Vec<Block>; 4] = [
+        &from_json_ld,
+        &|| not_links(templates(dom, body)),
+        &|| not_links(dom.blocks(body, &skip)),
+        &|| not_links(everything.clone()),
+    ];
+    for fallback in fallbacks {
+        let candidate = fallback();
+        if chars(&candidate) >= 2 * chars(&best) && !candidate.is_empty() {
+            best = candidate;
         }
     }
-    let rest: Vec<Block> =
-        everything.into_iter().filter(|b| b.link_density() <= LINK_LIST_DENSITY).collect();
-    if chars(&rest) >= 2 * chars(&best) { rest } else { best }
+    best
+}
+
+/// The text blocks of the markup that `<script type="text/template">` elements hold: a
+/// page that renders its article from such a template has no other copy of it.
+fn templates(dom: &Dom, body: usize) -> Vec<Block> {
+    let mut out = Vec::new();
+    for i in body..dom.nodes[body].end {
+        let is_template = dom.element(i).is_some_and(|e| {
+            e.tag == "script"
+                && e.attr("type").is_some_and(|t| {
+                    matches!(t.trim().to_ascii_lowercase().as_str(), "text/template" | "text/html")
+                })
+        });
+        if is_template {
+            let inner = Dom::parse(&dom.text_of_raw(i), true);
+            let never = |j: usize| NEVER.contains(&inner.tag(j));
+            out.extend(inner.blocks(0, &never).into_iter().map(|mut b| {
+                b.element = i;
+                b
+            }));
+        }
+    }
+    out
 }
 
 /// Drops the headings after the article's last prose: they title what follows it ("Related
@@ -418,7 +461,16 @@ fn is_body_itemprop(e: &Element) -> bool {
 
 /// An element the page names as its article's body.
 fn marks_body(e: &Element) -> bool {
-    is_body_itemprop(e) || BODY_NAMES.iter().any(|b| e.hint.contains(b))
+    is_body_itemprop(e) || names_body(&e.hint)
+}
+
+/// Whether a class/id value names an article's body. A search form's field
+/// (`views-widget-filter-search_api_views_fulltext`) is not one, whatever words it uses.
+fn names_body(hint: &str) -> bool {
+    hint.split_whitespace().any(|name| {
+        let name = name.replace("__", "-").replace('_', "-");
+        !name.contains("search") && BODY_NAMES.iter().any(|b| name.contains(b))
+    })
 }
 
 /// An element that is an article (`<article>`, schema.org microdata).
@@ -496,7 +548,7 @@ fn names_comments(dom: &Dom, i: usize) -> bool {
 
 /// Whether a class/id value names page furniture.
 fn names_chrome(hint: &str) -> bool {
-    if BODY_NAMES.iter().any(|b| hint.contains(b)) {
+    if names_body(hint) {
         return false;
     }
     if hint.split_whitespace().any(|c| HIDDEN_CLASSES.contains(&c)) {
@@ -519,13 +571,15 @@ fn marked_container(dom: &Dom, body: usize, tally: &Tally, chrome: &[bool]) -> O
         let candidates: Vec<usize> =
             inside.clone().filter(|&i| !chrome[i] && dom.element(i).is_some_and(tier)).collect();
         // One marked element (with any nested in it) is the page's word for its article,
-        // however short the article is next to a rail of teasers.
+        // however short the article is next to a rail of teasers — if it holds a paragraph
+        // or an article's worth of text: a date line in a teaser named `article-content`
+        // is not the article of a page whose prose is elsewhere.
         let mut outermost = candidates
             .iter()
             .copied()
             .filter(|&c| !candidates.iter().any(|&o| o < c && c < dom.nodes[o].end));
         if let (Some(only), None) = (outermost.next(), outermost.next()) {
-            if tally.chars[only] > 0 {
+            if prose[only] > 0 || tally.chars[only] >= MIN_ARTICLE_CHARS {
                 return Some(only);
             }
         }
@@ -612,6 +666,48 @@ mod tests {
             <form action="/search"><label>Search this site for news</label></form></body>"#
         );
         assert_eq!(text(&page), format!("{PARA1}\n\n{PARA2}"));
+    }
+
+    #[test]
+    fn a_search_field_named_fulltext_is_not_the_article_body() {
+        let page = format!(
+            r#"<body><div class="views-widget-filter-search_api_views_fulltext"><label>Search</label></div>
+            <div class="node"><p>{PARA1}</p><p>{PARA2}</p></div></body>"#
+        );
+        assert_eq!(text(&page), format!("{PARA1}\n\n{PARA2}"));
+    }
+
+    #[test]
+    fn body_names_are_read_whatever_the_separator() {
+        // The body is named `entry__content` (BEM) and also `paywall-container`; the
+        // comments below it outweigh it, so only its name keeps it.
+        let comment = format!("<div class=\"comment-content\"><p>{PARA2} {PARA2}</p></div>");
+        let page = format!(
+            r#"<body><main><article><div class="entry__content paywall-container"><p>{PARA1}</p></div></article>
+            <section>{}</section></main></body>"#,
+            comment.repeat(4)
+        );
+        assert_eq!(text(&page), PARA1);
+        assert!(names_body("entry__content "));
+        assert!(names_body("c-article_body "));
+        assert!(!names_body("search_api_views_fulltext "));
+    }
+
+    #[test]
+    fn a_post_kept_in_a_script_template_is_read_from_it() {
+        let page = format!(
+            r#"<body><div class="post-body"><script type="text/template"><p>{PARA1}</p><p>{PARA2}</p></script></div>
+            <div class="sidebar">Archive</div></body>"#
+        );
+        assert_eq!(text(&page), format!("{PARA1}\n\n{PARA2}"));
+    }
+
+    #[test]
+    fn ruby_readings_are_not_read_inline() {
+        let page = format!(
+            "<body><article><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもの{PARA1}</p></article></body>"
+        );
+        assert_eq!(text(&page), format!("子どもの{PARA1}"));
     }
 
     #[test]

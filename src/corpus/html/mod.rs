@@ -56,7 +56,10 @@ pub fn fragment_to_text(html: &str) -> String {
     }
     let dom = Dom::parse(html, true);
     let never = |i: usize| {
-        matches!(dom.tag(i), "script" | "style" | "noscript" | "template" | "head" | "title")
+        matches!(
+            dom.tag(i),
+            "script" | "style" | "noscript" | "template" | "head" | "title" | "rt" | "rp"
+        )
     };
     join(&dom.blocks(0, &never))
 }
@@ -99,19 +102,29 @@ pub fn looks_like_html(text: &str) -> bool {
     })
 }
 
+/// How far into a page its charset declaration is looked for. Browsers look at the first
+/// 1,024 bytes; archived pages put a replay toolbar's scripts before the page's own
+/// `<head>`, so we look further.
+const CHARSET_SCAN: usize = 16 * 1024;
+
 /// The charset a page declares in its first kilobytes (`<meta charset>` or the
-/// `http-equiv` content type), if any.
+/// `http-equiv` content type), if any. Only `<meta>` tags count: a
+/// `<script charset="utf-8">` says how that script is encoded, not the page.
 pub fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(CHARSET_SCAN)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    let pos = memchr::memmem::find(&lower, b"charset=")?;
-    let rest = &head[pos + 8..];
-    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
-    let end = rest
-        .iter()
-        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
-        .unwrap_or(rest.len());
-    encoding_rs::Encoding::for_label(&rest[..end])
+    memchr::memmem::find_iter(&lower, b"<meta").find_map(|at| {
+        let tag = &lower[at..];
+        let tag = &tag[..memchr::memchr(b'>', tag).unwrap_or(tag.len())];
+        let pos = memchr::memmem::find(tag, b"charset=")?;
+        let rest = &tag[pos + 8..];
+        let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+        let end = rest
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
+            .unwrap_or(rest.len());
+        encoding_rs::Encoding::for_label(&rest[..end])
+    })
 }
 
 #[cfg(test)]
@@ -186,6 +199,13 @@ mod tests {
             Some(encoding_rs::WINDOWS_1251)
         );
         assert_eq!(declared_charset(b"<p>no charset</p>"), None);
+        // An archive's toolbar scripts come first; their charset is theirs.
+        let archived = format!(
+            "<head><script src=a.js charset=\"utf-8\"></script>{}\
+             <meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"/>",
+            "<script>var x = 1;</script>".repeat(200)
+        );
+        assert_eq!(declared_charset(archived.as_bytes()), Some(encoding_rs::GBK));
     }
 
     #[test]
