@@ -31,9 +31,11 @@ pub enum Boilerplate {
     Navigation,
     /// Photo credits and captions ("Sputnik / Kremlin Pool / EPA / Shutterstock").
     Credit,
-    /// Bylines ("By Ruth Reid, Reuters", "Staff and agencies").
+    /// Bylines and date lines ("By Ruth Reid, Reuters", "Staff and agencies", "Published:
+    /// 2 February 2022, 10:27").
     Byline,
-    /// Newsletter and subscription prompts.
+    /// Newsletter, subscription, app and membership prompts ("Subscribe now for the full
+    /// story", "Download our app", "Would you consider supporting our work?").
     Newsletter,
     /// Copyright lines and wire footers ("(Reporting by …; Editing by …)").
     Footer,
@@ -227,6 +229,22 @@ const NEWSLETTER_ACTION: &[&[&str]] = &[
     &["suscríbete"],
     &["suscribirse"],
     &["never", "miss"],
+    &["download"],
+    &["join"],
+    &["únete"],
+    &["follow"],
+    &["síguenos"],
+    &["abonniere"],
+    &["melde", "dich"],
+    &["melden", "sie", "sich"],
+    &["unterstütze"],
+    &["unterstützen", "sie"],
+    &["werden", "sie", "mitglied"],
+    &["become", "a", "member"],
+    &["support", "our"],
+    &["support", "us"],
+    &["consider", "supporting"],
+    &["donate"],
 ];
 const NEWSLETTER_OBJECT: &[&[&str]] = &[
     &["newsletter"],
@@ -240,6 +258,22 @@ const NEWSLETTER_OBJECT: &[&[&str]] = &[
     &["infolettre"],
     &["updates"],
     &["delivered"],
+    &["app"],
+    &["apps"],
+    &["telegram"],
+    &["whatsapp"],
+    &["channel"],
+    &["canal"],
+    &["kanal"],
+    &["full", "story"],
+    &["twitter"],
+    &["instagram"],
+    &["facebook"],
+    &["journalism"],
+    &["journalismus"],
+    &["our", "work"],
+    &["unsere", "arbeit"],
+    &["exklusive"],
 ];
 
 const FOOTER_ANYWHERE: &[&[&str]] = &[
@@ -587,6 +621,9 @@ pub fn classify(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<Boilerp
     if n <= 10 && is_byline(raw, &v, has(f.anywhere, Group::Byline)) {
         return Some(Boilerplate::Byline);
     }
+    if n <= DATELINE_WORDS && is_dateline(&v) {
+        return Some(Boilerplate::Byline);
+    }
     if is_credit(raw, &v) {
         return Some(Boilerplate::Credit);
     }
@@ -641,6 +678,242 @@ fn is_byline(raw: &str, v: &View<'_>, byline_words: bool) -> bool {
     }
     // "Reuters | 06 March 1987", "By AP | Updated …"
     raw.contains('|') && v.len() <= 8 && v.iter().any(|t| AGENCIES.contains(&t))
+}
+
+/// Longest date line, in words ("Veröffentlicht am Mittwoch, 2. Februar 2022 um 10:27 Uhr").
+const DATELINE_WORDS: usize = 12;
+
+/// Month and weekday names and their short forms (English, German, French, Spanish,
+/// Italian, Portuguese, Dutch, Polish), as the tokenizer folds them.
+const DATE_WORDS: &[&str] = &[
+    "jan",
+    "january",
+    "januar",
+    "janvier",
+    "enero",
+    "gennaio",
+    "janeiro",
+    "januari",
+    "stycznia",
+    "feb",
+    "february",
+    "februar",
+    "février",
+    "febrero",
+    "febbraio",
+    "fevereiro",
+    "februari",
+    "lutego",
+    "mar",
+    "march",
+    "märz",
+    "mars",
+    "marzo",
+    "março",
+    "maart",
+    "marca",
+    "apr",
+    "april",
+    "avril",
+    "abril",
+    "aprile",
+    "kwietnia",
+    "may",
+    "mai",
+    "mayo",
+    "maggio",
+    "maio",
+    "mei",
+    "maja",
+    "jun",
+    "june",
+    "juni",
+    "juin",
+    "junio",
+    "giugno",
+    "junho",
+    "czerwca",
+    "jul",
+    "july",
+    "juli",
+    "juillet",
+    "julio",
+    "luglio",
+    "julho",
+    "lipca",
+    "aug",
+    "august",
+    "août",
+    "agosto",
+    "augustus",
+    "sierpnia",
+    "sep",
+    "sept",
+    "september",
+    "septembre",
+    "septiembre",
+    "settembre",
+    "setembro",
+    "września",
+    "oct",
+    "okt",
+    "october",
+    "oktober",
+    "octobre",
+    "octubre",
+    "ottobre",
+    "outubro",
+    "października",
+    "nov",
+    "november",
+    "novembre",
+    "noviembre",
+    "novembro",
+    "listopada",
+    "dec",
+    "dez",
+    "december",
+    "dezember",
+    "décembre",
+    "diciembre",
+    "dicembre",
+    "dezembro",
+    "grudnia",
+    "mon",
+    "monday",
+    "montag",
+    "lundi",
+    "lunes",
+    "lunedì",
+    "tue",
+    "tuesday",
+    "dienstag",
+    "mardi",
+    "martes",
+    "martedì",
+    "wed",
+    "wednesday",
+    "mittwoch",
+    "mercredi",
+    "miércoles",
+    "mercoledì",
+    "thu",
+    "thursday",
+    "donnerstag",
+    "jeudi",
+    "jueves",
+    "giovedì",
+    "fri",
+    "friday",
+    "freitag",
+    "vendredi",
+    "viernes",
+    "venerdì",
+    "sat",
+    "saturday",
+    "samstag",
+    "samedi",
+    "sábado",
+    "sabato",
+    "sun",
+    "sunday",
+    "sonntag",
+    "dimanche",
+    "domingo",
+    "domenica",
+];
+
+/// Words that label or join a date line: "Published", "Updated on", "Stand:", "Mis à jour
+/// le", "Publicado el … a las", "Publikacja", "at", "um … Uhr".
+const DATELINE_LABELS: &[&str] = &[
+    "published",
+    "updated",
+    "posted",
+    "last",
+    "modified",
+    "on",
+    "at",
+    "am",
+    "pm",
+    "date",
+    "veröffentlicht",
+    "veröffentlichung",
+    "aktualisiert",
+    "publiziert",
+    "erstellt",
+    "geändert",
+    "zuletzt",
+    "stand",
+    "datum",
+    "um",
+    "uhr",
+    "den",
+    "vom",
+    "publié",
+    "publie",
+    "mis",
+    "à",
+    "a",
+    "jour",
+    "modifié",
+    "le",
+    "h",
+    "publicado",
+    "actualizado",
+    "el",
+    "de",
+    "del",
+    "las",
+    "hs",
+    "pubblicato",
+    "aggiornato",
+    "il",
+    "alle",
+    "ore",
+    "publikacja",
+    "aktualizacja",
+    "opublikowano",
+    "r",
+    "godz",
+    "gmt",
+    "utc",
+    "cet",
+    "cest",
+    "est",
+    "edt",
+    "bst",
+];
+
+/// A line that only dates the article: a day, month and year (or a year and digits), with
+/// at most times, weekdays and the labels of [`DATELINE_LABELS`] around them. A line
+/// with any other word ("Deadline: 3.11.2019", "Concert on 29 February 2020") says
+/// something and is kept.
+fn is_dateline(v: &View<'_>) -> bool {
+    let (mut year, mut numbers, mut month) = (false, 0, false);
+    for t in v.iter() {
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            // "2022", "10", "39h", "18h30", "1st", "19hs".
+            let suffix = &t[digits..];
+            let clock =
+                suffix.strip_prefix('h').is_some_and(|m| m.bytes().all(|b| b.is_ascii_digit()));
+            // Days, months, hours and minutes have one or two digits, years four (a
+            // phone number "+81 158-23-2012" has a three).
+            let is_year = digits == 4 && matches!(t.get(..2), Some("19" | "20"));
+            if !(digits <= 2 || is_year)
+                || !(clock || matches!(suffix, "" | "hs" | "st" | "nd" | "rd" | "th" | "r"))
+            {
+                return false;
+            }
+            numbers += 1;
+            year |= is_year;
+        } else if DATE_WORDS.contains(&t) {
+            month = true;
+        } else if !DATELINE_LABELS.contains(&t) {
+            return false;
+        }
+    }
+    year && (month || numbers >= 3)
 }
 
 const CREDIT_PREFIXES: &[&str] = &[
@@ -895,6 +1168,32 @@ mod tests {
         ),
         ("Image caption: Kim Jong Un in Beijing", Some(Boilerplate::Credit)),
         ("Troops on parade. (Photo by John Smith/Getty Images)", Some(Boilerplate::Credit)),
+        ("Subscribe now to our eNATION edition for the full story.", Some(Boilerplate::Newsletter)),
+        (
+            "For the latest stories and breaking news updates download the Nationnews apps for iOS and Android.",
+            Some(Boilerplate::Newsletter),
+        ),
+        (
+            "If you enjoyed reading this post – would you consider supporting our work? Just click here.",
+            Some(Boilerplate::Newsletter),
+        ),
+        (
+            "Wenn Ihnen unser Artikel gefallen hat: Unterstützen Sie diese Form des Journalismus.",
+            Some(Boilerplate::Newsletter),
+        ),
+        ("Thousands join the protest, union members said on Tuesday.", None),
+        ("The minister announced the plan on Twitter on Monday.", None),
+        ("23.10.2018", Some(Boilerplate::Byline)),
+        ("Veröffentlichung: 2. Februar 2022", Some(Boilerplate::Byline)),
+        ("Aktualisiert: 11.04.2020, 10:27", Some(Boilerplate::Byline)),
+        ("Published on Tuesday, March 3, 2020 at 9:45 pm EST", Some(Boilerplate::Byline)),
+        ("16 marca 2021", Some(Boilerplate::Byline)),
+        ("Mis à jour le 4 mai 2021 à 18h30", Some(Boilerplate::Byline)),
+        ("Termin: 29.02.2020, 19 Uhr", None),
+        ("Einsendeschluss: 03.11.2019 (Poststempel)", None),
+        ("Elections on 5 May 2022", None),
+        ("1987", None),
+        ("+81 158-23-2012", None),
         // Real wire paragraphs must survive.
         ("By contrast, analysts said the move was expected.", None),
         ("The company said it would subscribe to the new shares of the free float.", None),
