@@ -36,6 +36,8 @@ use super::dom::{Block, Dom, Element};
 /// Characters (not counting spaces) from which a block that is not mostly links reads as
 /// prose. Menu items, bylines, dates and teaser headlines are shorter; paragraphs longer.
 const PROSE_CHARS: usize = 80;
+/// Characters from which a sentence just before the article's body is its standfirst.
+const LEAD_CHARS: usize = 40;
 /// Share of a prose block's characters that may sit in links (inline links in a
 /// paragraph stay well below; teaser paragraphs are links).
 const PROSE_LINK_DENSITY: f64 = 0.3;
@@ -248,9 +250,13 @@ pub(super) fn article(dom: &Dom, json_ld_body: Option<&str>) -> Vec<Block> {
     let marked: Vec<bool> =
         (0..n).map(|i| dom.element(i).is_some_and(|e| marks_body(e) || marks_article(e))).collect();
     let holds_marked = subtree_any(dom, &marked);
+    // A teaser card (a linked headline over a standfirst) advertises another article; an
+    // element named `teaser` without one is often this article's own lead.
+    let linked_heading: Vec<bool> = (0..n).map(|i| is_linked_heading(dom, i)).collect();
+    let holds_linked_heading = subtree_any(dom, &linked_heading);
     let chrome: Vec<bool> = (0..n)
         .map(|i| {
-            is_chrome(dom, i)
+            (is_chrome(dom, i) || (holds_linked_heading[i] && names_teaser(dom, i)))
                 && !holds_marked[i]
                 && (names_comments(dom, i)
                     || (prose_everywhere[i] as f64) < WRAPPER_SHARE * total.max(1) as f64)
@@ -510,11 +516,21 @@ fn with_siblings(
     let Some(parent) = dom.nodes[container].parent.filter(|_| container != body) else {
         return vec![container];
     };
-    dom.children(parent)
+    let text_like = |c: usize| !chrome[c] && tally.link_density(c) <= PROSE_LINK_DENSITY;
+    // The standfirst just before the body: shorter than a paragraph of prose, but a
+    // sentence (a date or an author line does not end like one).
+    let lead = dom
+        .children(parent)
+        .take_while(|&c| c != container)
+        .filter(|&c| tally.chars[c] > 0)
+        .last()
         .filter(|&c| {
-            c == container
-                || (tally.prose[c] > 0 && !chrome[c] && tally.link_density(c) <= PROSE_LINK_DENSITY)
-        })
+            text_like(c)
+                && tally.chars[c] >= LEAD_CHARS
+                && dom.text_of(c).ends_with(['.', '!', '?', '…', '。', '"', '”', '»', '«'])
+        });
+    dom.children(parent)
+        .filter(|&c| c == container || Some(c) == lead || (tally.prose[c] > 0 && text_like(c)))
         .collect()
 }
 
@@ -533,6 +549,37 @@ fn link_boxes(dom: &Dom, tally: &Tally, parts: &[usize]) -> Vec<bool> {
         }
     }
     boxed
+}
+
+/// Whether node `i` is a heading inside a link or a link inside a heading (within three
+/// levels): a headline that leads to another page.
+fn is_linked_heading(dom: &Dom, i: usize) -> bool {
+    let tag = dom.tag(i);
+    let wanted: fn(&str) -> bool = if tag == "a" {
+        |t| matches!(t, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+    } else if matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+        |t| t == "a"
+    } else {
+        return false;
+    };
+    let mut at = dom.nodes[i].parent;
+    for _ in 0..3 {
+        let Some(p) = at else { return false };
+        if wanted(dom.tag(p)) {
+            return true;
+        }
+        at = dom.nodes[p].parent;
+    }
+    false
+}
+
+/// Whether element `i` is named as a teaser (`teaser`, `teaser-item`, `c-teaser`).
+fn names_teaser(dom: &Dom, i: usize) -> bool {
+    dom.element(i).is_some_and(|e| {
+        !matches!(e.tag.as_str(), "article" | "main")
+            && !names_body(&e.hint)
+            && e.hint.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with("teaser"))
+    })
 }
 
 /// Whether element `i` is named as readers' comments. Comments can outweigh the article
@@ -700,6 +747,29 @@ mod tests {
             <div class="sidebar">Archive</div></body>"#
         );
         assert_eq!(text(&page), format!("{PARA1}\n\n{PARA2}"));
+    }
+
+    #[test]
+    fn a_teaser_card_is_set_aside_but_a_lead_named_teaser_is_kept() {
+        let lead = "The bank moved again.";
+        let page = format!(
+            r#"<body><div class="story"><p class="teaser">{lead} It surprised the markets.</p>
+            <div class="text"><p>{PARA1}</p><p>{PARA2}</p></div>
+            <div class="teaser-item"><h3><a href="/other">Another story entirely</a></h3>
+            <p>{PARA2} And a little more text of the other story here.</p></div></div></body>"#
+        );
+        assert_eq!(text(&page), format!("{lead} It surprised the markets.\n\n{PARA1}\n\n{PARA2}"));
+    }
+
+    #[test]
+    fn a_standfirst_before_the_marked_body_is_kept_and_a_date_line_is_not() {
+        let lead = "Two young drivers were stopped on Saturday night.";
+        let page = format!(
+            r#"<body><div class="wrap"><h1>Title</h1><div class="meta">3 May 2021, 10:20</div>
+            <div class="intro">{lead}</div><div class="article-content"><p>{PARA1}</p></div>
+            <div class="meta">Author: Max</div></div></body>"#
+        );
+        assert_eq!(text(&page), format!("{lead}\n\n{PARA1}"));
     }
 
     #[test]
