@@ -540,7 +540,7 @@ fn an_output_that_cannot_be_written_fails_with_code_2_and_names_it() {
     let corpus = c.write("good.jsonl", format!("{w}\n{cp}\n"));
     // An existing folder where the output file should go (fails even for root, at the
     // rename); nothing is left behind in it.
-    let dir_out = c.path("taken");
+    let dir_out = c.path("taken.jsonl");
     std::fs::create_dir(&dir_out).unwrap();
     wm().args(["match", "-o"])
         .arg(&dir_out)

@@ -496,3 +496,78 @@ fn paragraphs_text_layout_is_the_one_the_extraction_scorer_reads() {
     }
     assert!(text.contains("body") && text.contains("third increase"), "{text}");
 }
+
+#[test]
+fn the_output_format_follows_the_file_name_or_is_refused() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    // Known extensions choose the format.
+    for (name, first) in [("p.jsonl", "{"), ("p.csv", "a,b,"), ("p.txt", "4 articles")] {
+        let out = c.path(name);
+        wm().args(["-q", "match", "-o"]).arg(&out).arg(&corpus).assert().success();
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.starts_with(first), "{name}: {}", &text[..text.len().min(80)]);
+    }
+    // A name without one is refused before the run (it would have been a table on a
+    // terminal and JSONL in a script), and nothing is written.
+    for name in ["report.html", "pairs.parquet", "pairs"] {
+        let out = c.path(name);
+        wm().args(["-q", "match", "-o"])
+            .arg(&out)
+            .arg(&corpus)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("name the file .jsonl, .csv or .txt"));
+        assert!(!out.exists(), "{name} was written");
+    }
+    // --format decides whatever the name.
+    let out = c.path("pairs");
+    wm().args(["-q", "match", "--format", "jsonl", "-o"]).arg(&out).arg(&corpus).assert().success();
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
+}
+
+#[test]
+fn the_defaults_print_as_a_config_file_that_reads_back() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    let defaults =
+        wm().args(["config", "--defaults"]).assert().success().get_output().stdout.clone();
+    let cfg: serde_json::Value = serde_json::from_slice(&defaults).unwrap();
+    assert_eq!(cfg["shingle_size"], 5);
+    let file = c.write("defaults.json", &defaults);
+    // Checked and printed back unchanged; a run with it equals a run without it.
+    wm().args(["config", "--check"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::eq(String::from_utf8(defaults).unwrap()));
+    let run = |extra: &[&std::ffi::OsStr]| {
+        wm().args(["-q", "match", "--format", "jsonl"])
+            .args(extra)
+            .arg(&corpus)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run(&["--config".as_ref(), file.as_os_str()]), run(&[]));
+    // An absurd setting is refused with the reason.
+    let bad = c.write("bad.json", "{\"threshold\": 1.5}");
+    wm().args(["config", "--check"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("threshold must be in (0, 1)"));
+}
+
+#[test]
+fn explain_prints_the_s_curve_even_when_quiet() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    wm().args(["-q", "match", "--explain", "--format", "jsonl"])
+        .arg(&corpus)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("S-curve P(candidate | Jaccard s)"));
+}

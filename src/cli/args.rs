@@ -50,6 +50,22 @@ pub enum Command {
     /// copy, and whose?" in milliseconds).
     #[command(subcommand)]
     Index(IndexCommand),
+    /// Print settings as the JSON `--config` reads: the defaults, or a settings file
+    /// checked and completed with the defaults for what it leaves out.
+    Config(ConfigArgs),
+}
+
+/// Options of `wirematch config`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["defaults", "check"])))]
+pub struct ConfigArgs {
+    /// Print every setting at its default value (save it, edit it, pass it to --config).
+    #[arg(long)]
+    pub defaults: bool,
+    /// Read FILE as --config would, refuse it if it is invalid, and print every setting it
+    /// gives, with defaults for the rest.
+    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
 }
 
 /// Options of `wirematch bench`.

@@ -11,18 +11,42 @@ use wirematch::report::{self, Format};
 
 use super::args::{FormatArg, MatchArgs, OutputArgs, ReportArg};
 
-pub fn format_for(args: &OutputArgs) -> Format {
-    match args.format {
-        Some(FormatArg::Table) => Format::Table,
-        Some(FormatArg::Jsonl) => Format::Jsonl,
-        Some(FormatArg::Csv) => Format::Csv,
-        None => match args.output.as_deref().and_then(Path::extension).and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
-            Some(e) if e.eq_ignore_ascii_case("txt") => Format::Table,
-            Some(_) => Format::Jsonl,
-            None if super::stdout_is_terminal(None) => Format::Table,
-            None => Format::Jsonl,
-        },
+/// The output format: `--format`, else the extension of `-o`'s file (`.jsonl`/`.json`/
+/// `.ndjson`, `.csv`, `.txt` for the table; JSONL into a device or FIFO), else a table on
+/// a terminal and JSONL otherwise. A file named without one of those extensions and no `--format` is refused:
+/// its format would otherwise depend on where the command runs.
+pub fn format_for(args: &OutputArgs) -> Result<Format> {
+    if let Some(f) = args.format {
+        return Ok(match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        });
+    }
+    let Some(path) = args.output.as_deref() else {
+        return Ok(if super::stdout_is_terminal(None) { Format::Table } else { Format::Jsonl });
+    };
+    // A device or a FIFO (`-o /dev/stdout`, a named pipe) is a stream, not a file with a
+    // name to go by: JSONL, as for a pipe.
+    let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if special {
+        return Ok(Format::Jsonl);
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("jsonl" | "json" | "ndjson") => Ok(Format::Jsonl),
+        Some("csv") => Ok(Format::Csv),
+        Some("txt") => Ok(Format::Table),
+        Some(other) => anyhow::bail!(
+            "{}: wirematch writes jsonl, csv or a text table, not .{other}; name the file \
+             .jsonl, .csv or .txt, or give --format",
+            path.display()
+        ),
+        None => anyhow::bail!(
+            "{}: no extension to tell the format by; name the file .jsonl, .csv or .txt, or \
+             give --format",
+            path.display()
+        ),
     }
 }
 
@@ -69,6 +93,7 @@ pub fn run(args: &MatchArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
 
 /// Fails before the work if the output cannot be created.
 pub fn check_output(out: &OutputArgs) -> Result<()> {
+    format_for(out)?;
     if let Some(out) = &out.output {
         let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         anyhow::ensure!(
@@ -82,7 +107,7 @@ pub fn check_output(out: &OutputArgs) -> Result<()> {
 
 /// Writes the report `out` asks for.
 pub fn emit(run: &MatchRun, out: &OutputArgs) -> Result<()> {
-    let format = format_for(out);
+    let format = format_for(out)?;
     match &out.output {
         Some(path) => write_atomically(path, |w| write_report(run, out.report, format, out.top, w))
             .with_context(|| format!("writing {}", path.display()))?,

@@ -32,6 +32,7 @@ macro_rules! out {
 
 pub mod args;
 mod bench_cmd;
+mod config_cmd;
 mod eval_cmd;
 mod index_cmd;
 mod match_cmd;
@@ -81,6 +82,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Paragraphs(a) => paragraphs_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Bench(a) => bench_cmd::run(&a, cli.quiet),
         Command::Index(c) => index_cmd::run(c, cli.verbose, cli.quiet),
+        Command::Config(a) => config_cmd::run(&a),
     }
 }
 
@@ -195,7 +197,8 @@ fn prepare(
     if let Some(w) = detector.config().lsh_warning(detector.lsh_params()) {
         say!("wirematch: warning: {w}");
     }
-    if (args.explain || verbose > 0) && !quiet {
+    // Asked for by name, the explanation is printed even with -q (which quiets progress).
+    if args.explain || (verbose > 0 && !quiet) {
         say_part!(
             "{}",
             detector.lsh_params().explain(detector.config().threshold, detector.config().num_perm)
