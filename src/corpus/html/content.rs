@@ -31,7 +31,7 @@
 //! On the 990-page extraction benchmark these steps score F 0.926 (trafilatura 2.2: 0.924);
 //! BENCHMARKS.md has the figures and the command.
 
-use super::dom::{Block, Dom, Element};
+use super::dom::{Block, Dom, Element, NO_TEXT};
 
 /// Characters (not counting spaces) from which a block that is not mostly links reads as
 /// prose. Menu items, bylines, dates and teaser headlines are shorter; paragraphs longer.
@@ -52,14 +52,16 @@ const DENSE_SHARE: f64 = 0.75;
 /// Below this many characters the chosen text is not trusted and the fallbacks are tried.
 const MIN_ARTICLE_CHARS: usize = 200;
 
-/// Elements whose text is never the article's: code, styling, embedded objects, widgets,
-/// and ruby annotations (the readings printed above Japanese or Chinese characters, which
-/// would otherwise be read inline, doubling every annotated word).
-const NEVER: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "button", "select", "option",
-    "textarea", "input", "svg", "math", "iframe", "object", "embed", "canvas", "video", "audio",
-    "picture", "map", "dialog", "menu", "rt", "rp",
+/// Elements whose text is never a page's article, besides [`NO_TEXT`]: form controls,
+/// embedded objects, widgets.
+const WIDGETS: &[&str] = &[
+    "button", "select", "option", "textarea", "input", "svg", "math", "iframe", "object", "embed",
+    "canvas", "video", "audio", "picture", "map", "dialog", "menu",
 ];
+
+fn never_article(tag: &str) -> bool {
+    NO_TEXT.contains(&tag) || WIDGETS.contains(&tag)
+}
 
 /// Elements that are page furniture by their tag.
 const CHROME_TAGS: &[&str] = &["nav", "aside", "footer", "form", "figcaption"];
@@ -240,7 +242,7 @@ const BODY_NAMES: &[&str] = &[
 pub(super) fn article(dom: &Dom, json_ld_body: Option<&str>) -> Vec<Block> {
     let Some(body) = dom.find("body") else { return Vec::new() };
     let n = dom.nodes.len();
-    let never = |i: usize| dom.element(i).is_some_and(|e| NEVER.contains(&e.tag.as_str()));
+    let never = |i: usize| dom.element(i).is_some_and(|e| never_article(&e.tag));
     let everything = dom.blocks(body, &never);
     let prose_everywhere = Tally::new(dom, &everything).prose;
     let total = prose_everywhere[body];
@@ -356,7 +358,7 @@ fn templates(dom: &Dom, body: usize) -> Vec<Block> {
         });
         if is_template {
             let inner = Dom::parse(&dom.text_of_raw(i), true);
-            let never = |j: usize| NEVER.contains(&inner.tag(j));
+            let never = |j: usize| never_article(inner.tag(j));
             out.extend(inner.blocks(0, &never).into_iter().map(|mut b| {
                 b.element = i;
                 b

@@ -302,6 +302,12 @@ impl Pending {
     }
 }
 
+/// Elements whose content is never text a reader sees in place: code, styling, the head,
+/// and ruby annotations (the readings printed above Japanese or Chinese characters, which
+/// read inline would double every annotated word). Pages and text-field markup alike.
+pub(super) const NO_TEXT: &[&str] =
+    &["script", "style", "noscript", "template", "head", "title", "rt", "rp"];
+
 /// Elements that start and end a paragraph.
 pub(super) const BLOCK: &[&str] = &[
     "p",

@@ -55,12 +55,7 @@ pub fn fragment_to_text(html: &str) -> String {
         return deep::flat_text(html);
     }
     let dom = Dom::parse(html, true);
-    let never = |i: usize| {
-        matches!(
-            dom.tag(i),
-            "script" | "style" | "noscript" | "template" | "head" | "title" | "rt" | "rp"
-        )
-    };
+    let never = |i: usize| dom::NO_TEXT.contains(&dom.tag(i));
     join(&dom.blocks(0, &never))
 }
 
@@ -160,6 +155,11 @@ mod tests {
         );
         assert_eq!(html_to_text("").text, "");
         assert_eq!(html_to_text("plain text, no tags").text, "plain text, no tags");
+    }
+
+    #[test]
+    fn ruby_readings_in_a_text_field_are_not_read_inline() {
+        assert_eq!(fragment_to_text("<p><ruby>子<rt>こ</rt></ruby>ども</p>"), "子ども");
     }
 
     #[test]
