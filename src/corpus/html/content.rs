@@ -473,18 +473,26 @@ fn marks_body(e: &Element) -> bool {
 }
 
 /// Whether a class/id value names an article's body. A search form's field
-/// (`views-widget-filter-search_api_views_fulltext`) is not one, whatever words it uses.
+/// (`views-widget-filter-search_api_views_fulltext`) or a teaser of another page
+/// (`s-node--page-content--teaser-nav`) is not one, whatever words it uses.
 fn names_body(hint: &str) -> bool {
-    hint.split_whitespace().any(|name| {
-        let name = name.replace("__", "-").replace('_', "-");
-        !name.contains("search") && BODY_NAMES.iter().any(|b| name.contains(b))
-    })
+    !names_teaser_view(hint)
+        && hint.split_whitespace().any(|name| {
+            let name = name.replace("__", "-").replace('_', "-");
+            !name.contains("search") && BODY_NAMES.iter().any(|b| name.contains(b))
+        })
 }
 
 /// An element that is an article (`<article>`, schema.org microdata).
 fn marks_article(e: &Element) -> bool {
-    e.tag == "article"
+    (e.tag == "article" && !names_teaser_view(&e.hint))
         || e.attr("itemtype").is_some_and(|t| t.contains("Article") || t.contains("BlogPosting"))
+}
+
+/// Whether a class value names a teaser rendering of an article (Drupal's
+/// `node--view-mode-teaser`, `teaser-nav`): an `<article>` that advertises another page.
+fn names_teaser_view(hint: &str) -> bool {
+    hint.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with("teaser"))
 }
 
 /// The page's main region.
@@ -761,6 +769,19 @@ mod tests {
             <p>{PARA2} And a little more text of the other story here.</p></div></div></body>"#
         );
         assert_eq!(text(&page), format!("{lead} It surprised the markets.\n\n{PARA1}\n\n{PARA2}"));
+    }
+
+    #[test]
+    fn an_article_rendered_as_a_teaser_is_not_the_article() {
+        // Drupal renders other pages' teasers as `<article>`s whose names also read like a
+        // body (`page-content`); the page's own text has no mark at all.
+        let page = format!(
+            r#"<body><div class="nav-block"><article class="s-node s-node--type--page-content s-node--view-mode--teaser-nav">
+            <a href="/tasks">Tasks</a><div>The agency supports the federal ministry in all matters of nature conservation, landscape care and research.</div></article></div>
+            <div class="field--name-field-text"><p>{PARA1}</p><p>{PARA2}</p></div></body>"#
+        );
+        assert_eq!(text(&page), format!("{PARA1}\n\n{PARA2}"));
+        assert!(!names_body("s-node--type--page-content s-node--view-mode--teaser-nav "));
     }
 
     #[test]
