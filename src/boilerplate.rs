@@ -37,7 +37,8 @@ pub enum Boilerplate {
     /// Newsletter, subscription, app and membership prompts ("Subscribe now for the full
     /// story", "Download our app", "Would you consider supporting our work?").
     Newsletter,
-    /// Copyright lines and wire footers ("(Reporting by …; Editing by …)").
+    /// Copyright lines, wire footers ("(Reporting by …; Editing by …)"), licence and
+    /// affiliate notices, a blog's filing line ("This entry was posted in …").
     Footer,
     /// "To be continued", "À suivre", "More to follow", "Read the full story…".
     Continuation,
@@ -202,6 +203,49 @@ const NAVIGATION: &[&[&str]] = &[
     &["lea", "también"],
     &["skip", "advert"],
     &["skip", "ad"],
+    // Labels of what follows an article: related reading, its author box, embeds.
+    &["you", "may", "also", "like"],
+    &["you", "might", "also", "like"],
+    &["more", "stories"],
+    &["more", "news"],
+    &["related", "posts"],
+    &["related", "content"],
+    &["further", "reading"],
+    &["recommended", "for", "you"],
+    &["read", "next"],
+    &["up", "next"],
+    &["now", "watching"],
+    &["about", "the", "author"],
+    &["verwandte", "artikel"],
+    &["ähnliche", "artikel"],
+    &["ähnliche", "beiträge"],
+    &["weitere", "artikel"],
+    &["weitere", "informationen"],
+    &["zum", "weiterlesen"],
+    &["auch", "interessant"],
+    &["lesen", "sie", "auch"],
+    &["mehr", "themen"],
+    &["neueste", "artikel"],
+    &["über", "den", "autor"],
+    &["über", "die", "autorin"],
+    &["externer", "inhalt"],
+    &["vous", "aimerez", "aussi"],
+    &["lire", "également"],
+    &["à", "lire", "également"],
+    &["sur", "le", "même", "sujet"],
+    &["voir", "aussi"],
+    &["les", "plus", "lus"],
+    &["también", "te", "puede", "interesar"],
+    &["te", "puede", "interesar"],
+    &["lee", "también"],
+    &["noticias", "relacionadas"],
+    &["lo", "más", "leído"],
+    &["leggi", "anche"],
+    &["articoli", "correlati"],
+    &["czytaj", "także"],
+    &["czytaj", "też"],
+    &["zobacz", "także"],
+    &["zobacz", "też"],
 ];
 
 const CONTINUATION_START: &[&[&str]] = &[
@@ -215,6 +259,9 @@ const CONTINUATION_START: &[&[&str]] = &[
     &["this", "is", "a", "developing", "story"],
     &["this", "is", "an", "abridged", "version"],
     &["fortsetzung", "folgt"],
+    &["möchten", "sie", "weiterlesen"],
+    &["möchtest", "du", "weiterlesen"],
+    &["want", "to", "keep", "reading"],
     &["continuará"],
 ];
 
@@ -242,6 +289,10 @@ const NEWSLETTER_ACTION: &[&[&str]] = &[
     &["werden", "sie", "mitglied"],
     &["become", "a", "member"],
     &["support", "our"],
+    &["log", "in"],
+    &["sign", "in"],
+    &["submit"],
+    &["apóyanos"],
     &["support", "us"],
     &["consider", "supporting"],
     &["donate"],
@@ -274,6 +325,12 @@ const NEWSLETTER_OBJECT: &[&[&str]] = &[
     &["our", "work"],
     &["unsere", "arbeit"],
     &["exklusive"],
+    &["subscriber"],
+    &["subscribers"],
+    &["abonnent"],
+    &["abonnenten"],
+    &["letter", "to", "the", "editor"],
+    &["letters", "to", "the", "editor"],
 ];
 
 const FOOTER_ANYWHERE: &[&[&str]] = &[
@@ -284,6 +341,24 @@ const FOOTER_ANYWHERE: &[&[&str]] = &[
     &["may", "not", "be", "published", "broadcast", "rewritten", "or", "redistributed"],
     &["contributed", "to", "this", "report"],
     &["republication", "or", "redistribution"],
+    // Affiliate and advertising disclosures.
+    &["affiliate", "links"],
+    &["affiliate", "link"],
+    &["may", "receive", "compensation"],
+    &["may", "receive", "a", "commission"],
+    &["may", "earn", "a", "commission"],
+    &["we", "earn", "a", "commission"],
+    &["provision", "vom", "händler"],
+    &["enthält", "werbung"],
+    // Licence lines and a blog's filing line.
+    &["under", "a", "creative", "commons"],
+    &["unter", "der", "lizenz"],
+    &["unter", "einer", "creative", "commons"],
+    &["this", "entry", "was", "posted", "in"],
+    &["bookmark", "the", "permalink"],
+    &["dieser", "eintrag", "wurde", "veröffentlicht"],
+    &["und", "verschlagwortet", "mit"],
+    &["und", "abgelegt", "unter"],
 ];
 /// Phrases of a press release's closing matter: legal notices and distributors' lines.
 /// Searched in paragraphs of up to [`RELEASE_WORDS`] words (legal paragraphs are long).
@@ -624,6 +699,9 @@ pub fn classify(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<Boilerp
     if n <= DATELINE_WORDS && is_dateline(&v) {
         return Some(Boilerplate::Byline);
     }
+    if n <= 6 && is_reading_time(&v) {
+        return Some(Boilerplate::Byline);
+    }
     if is_credit(raw, &v) {
         return Some(Boilerplate::Credit);
     }
@@ -884,6 +962,30 @@ const DATELINE_LABELS: &[&str] = &[
     "bst",
 ];
 
+/// Words of a reading-time line besides its number.
+const READING_TIME_UNITS: &[&str] =
+    &["min", "mins", "minute", "minutes", "minuten", "minuti", "minutos"];
+const READING_TIME_WORDS: &[&str] =
+    &["read", "reading", "time", "lesezeit", "lecture", "de", "lectura", "lettura", "di"];
+
+/// "4 min read", "Lesezeit: 3 Minuten", "5 min de lecture": a number, a unit of minutes and
+/// the words around them, nothing else.
+fn is_reading_time(v: &View<'_>) -> bool {
+    let (mut number, mut unit, mut label) = (false, false, false);
+    for t in v.iter() {
+        if t.bytes().all(|b| b.is_ascii_digit()) {
+            number = true;
+        } else if READING_TIME_UNITS.contains(&t) {
+            unit = true;
+        } else if READING_TIME_WORDS.contains(&t) {
+            label |= t != "de" && t != "di";
+        } else {
+            return false;
+        }
+    }
+    number && unit && label
+}
+
 /// A line that only dates the article: a day, month and year (or a year and digits), with
 /// at most times, weekdays and the labels of [`DATELINE_LABELS`] around them. A line
 /// with any other word ("Deadline: 3.11.2019", "Concert on 29 February 2020") says
@@ -934,6 +1036,13 @@ const CREDIT_PREFIXES: &[&str] = &[
     "Bild:",
     "Getty Images",
     "Media caption",
+    "Titelbild:",
+    "Beitragsbild:",
+    "Bildquelle:",
+    "Bildnachweis:",
+    "Fotos:",
+    "Crédit photo",
+    "Crédits photo",
 ];
 const CREDIT_MARKERS: &[&str] = &[
     "Getty Images",
@@ -955,6 +1064,13 @@ const CREDIT_MARKERS: &[&str] = &[
     "picture alliance",
     "Kremlin Pool",
     "File photo",
+    "(Foto:",
+    "(Fotos:",
+    "(Bild:",
+    "(Credit:",
+    "(Quelle: Foto",
+    ", photo:",
+    ", foto:",
 ];
 
 fn is_credit(raw: &str, v: &View<'_>) -> bool {
@@ -976,6 +1092,8 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
     // and, where it can matter, one search that stops at the first marker.
     if CREDIT_PREFIXES.iter().any(|p| t.starts_with(p))
         || (v.len() <= 40 && credit_markers().is_match(t))
+        || (v.len() <= SOURCE_WORDS && is_source_line(t))
+        || (v.len() <= 40 && (is_figure_caption(t) || ends_with_copyright(t)))
     {
         return true;
     }
@@ -987,6 +1105,47 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
     }
     // A caption with its credit glued to the last word: "… à PékinReuters".
     glued_credit(t)
+}
+
+/// Longest source line, in words ("Quelle: Deutscher Jagdverband (DJV), 02. Februar 2022").
+const SOURCE_WORDS: usize = 12;
+
+/// Labels of a line naming where the text or its figures came from.
+const SOURCE_LABELS: &[&str] =
+    &["Source", "Sources", "Quelle", "Quellen", "Fuente", "Źródło", "Fonte"];
+
+/// "Quelle: Landesregierung", "Źródło: ISBnews": a short line that is a source label and a name.
+fn is_source_line(t: &str) -> bool {
+    t.split_once(':').is_some_and(|(label, rest)| {
+        SOURCE_LABELS.contains(&label.trim()) && !rest.trim().is_empty()
+    })
+}
+
+/// Words that label a figure in its caption.
+const FIGURE_WORDS: &[&str] = &["Abbildung", "Abb.", "Figure", "Fig.", "Grafik", "Bild", "Foto"];
+
+/// "Abbildung 4: klassische Schwachschicht", "Figure 2: …": a figure label, an optional
+/// number and a colon open the paragraph.
+fn is_figure_caption(t: &str) -> bool {
+    FIGURE_WORDS.iter().any(|w| {
+        t.strip_prefix(w).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+            rest.starts_with(':')
+        })
+    })
+}
+
+/// "… auf DA42 und DA40 ausbilden. © CAE": a caption whose last words credit the picture.
+/// A year after the sign ("© 1997-2015") is a site's copyright line glued to the text, which
+/// does not make the text a caption.
+fn ends_with_copyright(t: &str) -> bool {
+    t.rfind('©').is_some_and(|at| {
+        let tail = t[at..].trim_start_matches('©').trim_start();
+        tail.split_whitespace().count() <= 3
+            && !tail.starts_with(|c: char| c.is_ascii_digit())
+            && !tail.contains(['!', '?'])
+    })
 }
 
 /// The credit markers in one automaton; its prefilter skips most of a paragraph.
@@ -1182,6 +1341,66 @@ mod tests {
             Some(Boilerplate::Newsletter),
         ),
         ("Thousands join the protest, union members said on Tuesday.", None),
+        ("You may also like", Some(Boilerplate::Navigation)),
+        ("Das könnte Sie auch interessieren", None),
+        ("Verwandte Artikel", Some(Boilerplate::Navigation)),
+        ("Lesen Sie auch:", Some(Boilerplate::Navigation)),
+        ("Vous aimerez aussi", Some(Boilerplate::Navigation)),
+        ("También te puede interesar", Some(Boilerplate::Navigation)),
+        ("Czytaj także:", Some(Boilerplate::Navigation)),
+        ("About the author", Some(Boilerplate::Navigation)),
+        ("Möchten Sie weiterlesen?", Some(Boilerplate::Continuation)),
+        (
+            "If you're seeing this message but you're already a subscriber, you can log in for immediate access to this story.",
+            Some(Boilerplate::Newsletter),
+        ),
+        (
+            "We want to hear what you think about this article. Submit a letter to the editor or write to letters@example.com.",
+            Some(Boilerplate::Newsletter),
+        ),
+        (
+            "This post contains references to products from one or more of our advertisers. We may receive compensation when you click on links to those products.",
+            Some(Boilerplate::Footer),
+        ),
+        ("Anzeige, enthält Affiliate-Links", Some(Boilerplate::Footer)),
+        (
+            "Für Links auf dieser Seite erhält die Redaktion ggf. eine Provision vom Händler.",
+            Some(Boilerplate::Footer),
+        ),
+        (
+            "Dieser Text wurde veröffentlicht unter der Lizenz CC-BY-NC-ND-4.0-DE.",
+            Some(Boilerplate::Footer),
+        ),
+        (
+            "This entry was posted in Politics and tagged election, senate. Bookmark the permalink.",
+            Some(Boilerplate::Footer),
+        ),
+        ("Quelle: Landesregierung", Some(Boilerplate::Credit)),
+        ("Source: Reuters", Some(Boilerplate::Credit)),
+        ("Abbildung 4: klassische Schwachschicht im Schneeprofil.", Some(Boilerplate::Credit)),
+        ("Titelbild: Geyres Christophe/ABACA/picture-alliance", Some(Boilerplate::Credit)),
+        (
+            "Rund um Wurzeln lagert sich Eisenoxid ab. (Foto: Andreas Voegelin)",
+            Some(Boilerplate::Credit),
+        ),
+        (
+            "Die Firma wird Piloten der Luftwaffe in Bremen auf DA42 ausbilden. © CAE",
+            Some(Boilerplate::Credit),
+        ),
+        (
+            "Investors were alarmed by the yuan's fall last month. Powered by • Content: © 1997-2015",
+            None,
+        ),
+        ("4 Min Read", Some(Boilerplate::Byline)),
+        ("Lesezeit: 3 Minuten", Some(Boilerplate::Byline)),
+        ("5 min de lecture", Some(Boilerplate::Byline)),
+        // Sentences that use the same words must survive.
+        ("The source: a senior official who asked not to be named, the paper said.", None),
+        ("The bank will charge a commission of 2 percent on each transfer.", None),
+        ("Figures released on Monday showed exports rose 3 percent.", None),
+        ("The vote took 20 minutes, officials said.", None),
+        ("Read more about the plan in the minister's letter to parliament.", None),
+        ("Supporters were asked to log in to the party's website to vote.", None),
         ("The minister announced the plan on Twitter on Monday.", None),
         ("23.10.2018", Some(Boilerplate::Byline)),
         ("Veröffentlichung: 2. Februar 2022", Some(Boilerplate::Byline)),
