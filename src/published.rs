@@ -154,6 +154,25 @@ impl Published {
     }
 }
 
+/// Why the dates of two matched articles cannot say which came first, in words for
+/// reports; `None` when one is surely earlier (see [`Published::surely_cmp`]).
+pub fn why_undirected(a: Option<Published>, b: Option<Published>) -> Option<&'static str> {
+    match (a, b) {
+        (None, None) => Some("neither article has a publication time"),
+        (None, Some(_)) | (Some(_), None) => {
+            Some("only one of the two articles has a publication time")
+        }
+        (Some(x), Some(y)) => match x.surely_cmp(y) {
+            Some(_) => None,
+            None if x == y => Some("both carry the same publication time"),
+            None => Some(
+                "their publication times overlap once their precision is allowed for (a date \
+                 alone is a whole day; a time without a zone may be UTC-12 to UTC+14)",
+            ),
+        },
+    }
+}
+
 fn parse_naive(s: &str) -> Option<i64> {
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     {
@@ -170,6 +189,24 @@ mod tests {
 
     fn p(s: &str) -> Published {
         Published::parse(s).unwrap()
+    }
+
+    #[test]
+    fn undirected_pairs_say_why() {
+        assert!(why_undirected(None, None).is_some_and(|w| w.starts_with("neither")));
+        assert!(why_undirected(Some(p("2020-01-01")), None).is_some_and(|w| w.contains("one of")));
+        assert!(
+            why_undirected(Some(p("2020-01-01")), Some(p("2020-01-01")))
+                .is_some_and(|w| w.contains("same"))
+        );
+        assert!(
+            why_undirected(Some(p("2020-01-01")), Some(p("2020-01-01T10:00:00Z")))
+                .is_some_and(|w| w.contains("overlap"))
+        );
+        assert_eq!(
+            why_undirected(Some(p("2020-01-01T09:00:00Z")), Some(p("2020-01-01T10:00:00Z"))),
+            None
+        );
     }
 
     #[test]

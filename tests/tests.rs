@@ -12,6 +12,7 @@ mod index;
 mod parquet;
 mod pipeline;
 mod real_news;
+mod report;
 mod translation;
 mod util;
 mod warc;

@@ -205,6 +205,9 @@ pub enum FormatArg {
     Jsonl,
     /// CSV with a header row.
     Csv,
+    /// One self-contained HTML page: overview, stories on a timeline, outlet × source heat
+    /// map, pairs side by side (opens on the view --report names).
+    Html,
 }
 
 /// Output format of `wirematch paragraphs`.

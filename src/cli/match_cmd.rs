@@ -12,7 +12,7 @@ use wirematch::report::{self, Format};
 use super::args::{FormatArg, MatchArgs, OutputArgs, ReportArg};
 
 /// The output format: `--format`, else the extension of `-o`'s file (`.jsonl`/`.json`/
-/// `.ndjson`, `.csv`, `.txt` for the table; JSONL into a device or FIFO), else a table on
+/// `.ndjson`, `.csv`, `.html`/`.htm`, `.txt` for the table; JSONL into a device or FIFO), else a table on
 /// a terminal and JSONL otherwise. A file named without one of those extensions and no `--format` is refused:
 /// its format would otherwise depend on where the command runs.
 pub fn format_for(args: &OutputArgs) -> Result<Format> {
@@ -21,6 +21,7 @@ pub fn format_for(args: &OutputArgs) -> Result<Format> {
             FormatArg::Table => Format::Table,
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Html => Format::Html,
         });
     }
     let Some(path) = args.output.as_deref() else {
@@ -37,14 +38,15 @@ pub fn format_for(args: &OutputArgs) -> Result<Format> {
         Some("jsonl" | "json" | "ndjson") => Ok(Format::Jsonl),
         Some("csv") => Ok(Format::Csv),
         Some("txt") => Ok(Format::Table),
+        Some("html" | "htm") => Ok(Format::Html),
         Some(other) => anyhow::bail!(
-            "{}: wirematch writes jsonl, csv or a text table, not .{other}; name the file \
-             .jsonl, .csv or .txt, or give --format",
+            "{}: wirematch writes jsonl, csv, html or a text table, not .{other}; name the \
+             file .jsonl, .csv, .html or .txt, or give --format",
             path.display()
         ),
         None => anyhow::bail!(
-            "{}: no extension to tell the format by; name the file .jsonl, .csv or .txt, or \
-             give --format",
+            "{}: no extension to tell the format by; name the file .jsonl, .csv, .html or \
+             .txt, or give --format",
             path.display()
         ),
     }
@@ -59,6 +61,14 @@ pub fn write_report(
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match (report, format) {
+        (_, Format::Html) => {
+            let open = match report {
+                ReportArg::Pairs => report::HtmlView::Pairs,
+                ReportArg::Stories => report::HtmlView::Stories,
+                ReportArg::Outlets => report::HtmlView::Outlets,
+            };
+            report::write_html(run, open, w).map(|_| ())
+        }
         (ReportArg::Pairs, Format::Jsonl) => report::write_pairs_jsonl(run, w),
         (ReportArg::Pairs, Format::Csv) => report::write_pairs_csv(run, w),
         (ReportArg::Pairs, Format::Table) => {

@@ -1,4 +1,5 @@
-//! Reports: article pairs, stories and outlets, as JSONL, CSV or a terminal table.
+//! Reports: article pairs, stories and outlets, as JSONL, CSV, a terminal table or an HTML
+//! page.
 //!
 //! The JSONL pair record is a contract (other tools and the evaluation scorer read it):
 //! `a`, `b` (document ids), `relation`, `source` (id or null), `similarity`, `coverage_a`,
@@ -6,6 +7,7 @@
 //! `{a, b, similarity}` paragraph indices), plus `shared`. Field names are stable; new
 //! fields may be added. Numbers are rounded to 4 decimals so that output is byte-stable.
 
+mod html;
 mod outlets;
 mod paragraphs;
 mod table;
@@ -19,6 +21,7 @@ use crate::cluster::Story;
 use crate::pipeline::MatchRun;
 use crate::store::Store;
 
+pub use html::{HtmlFigures, HtmlView, write_html};
 pub use outlets::{OutletReport, SourceShare, outlet_report};
 pub use paragraphs::{ParagraphItem, ParagraphRecord, paragraph_records};
 pub use table::{
@@ -34,6 +37,8 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header.
     Csv,
+    /// One self-contained HTML page (see [`write_html`]).
+    Html,
 }
 
 fn r4(x: f32) -> f64 {
