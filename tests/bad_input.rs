@@ -167,14 +167,16 @@ fn unreadable_and_empty_inputs() {
     }
 }
 
-/// The summary line's "N records skipped, M repaired" counts.
+/// The summary line's "N records skipped, M repaired" counts ("1 record skipped" in the
+/// singular).
 fn skipped_repaired(stderr: &str) -> (u64, u64) {
-    let line = stderr.lines().find(|l| l.contains(" records skipped, ")).unwrap_or_else(|| {
-        panic!("no summary line in\n{stderr}");
-    });
-    let before = line.split(" records skipped, ").next().unwrap();
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(" skipped, ") && l.contains(" repaired"))
+        .unwrap_or_else(|| panic!("no summary line in\n{stderr}"));
+    let (before, after) = line.split_once(" skipped, ").unwrap();
+    let before = before.trim_end_matches(" records").trim_end_matches(" record");
     let skipped = before.rsplit(' ').next().unwrap().replace(',', "").parse().unwrap();
-    let after = line.split(" records skipped, ").nth(1).unwrap();
     let repaired = after.split(' ').next().unwrap().replace(',', "").parse().unwrap();
     (skipped, repaired)
 }

@@ -82,12 +82,13 @@ impl Reporter {
         }
         let s = &run.stats;
         let t = |n: u64| wirematch::report::thousands(n);
+        let c = wirematch::report::counted;
         let secs = self.started.elapsed().as_secs_f64();
         let mb = s.corpus.text_bytes as f64 / 1e6;
         let mut lines = vec![format!(
-            "wirematch: {} documents ({mb:.1} MB of text) in {secs:.2} s; {} records skipped, {} repaired{}; peak memory {}",
-            t(s.corpus.documents),
-            t(s.records_skipped + self.inputs_skipped()),
+            "wirematch: {} ({mb:.1} MB of text) in {secs:.2} s; {} skipped, {} repaired{}; peak memory {}",
+            c(s.corpus.documents, "document", "documents"),
+            c(s.records_skipped + self.inputs_skipped(), "record", "records"),
             t(s.records_repaired),
             if self.problems.load(Ordering::Relaxed) > SHOWN_PROBLEMS {
                 format!(
@@ -138,18 +139,18 @@ impl Reporter {
         let rel: Vec<String> =
             s.relations.iter().map(|(r, n)| format!("{} {}", r.name(), t(*n))).collect();
         lines.push(format!(
-            "  matches: {} article pairs ({}) in {} stories, from {} candidates (+{} through shared neighbours, {} matched)",
-            t(s.article_pairs),
-            if rel.is_empty() { "none".into() } else { rel.join(", ") },
-            t(s.stories),
-            t(s.article_candidates),
+            "  matches: {}{} in {}, from {} (+{} through shared neighbours, {} matched)",
+            c(s.article_pairs, "article pair", "article pairs"),
+            if rel.is_empty() { String::new() } else { format!(" ({})", rel.join(", ")) },
+            c(s.stories, "story", "stories"),
+            c(s.article_candidates, "candidate", "candidates"),
             t(s.neighbour_candidates),
             t(s.neighbour_pairs)
         ));
         if s.uncorroborated > 0 {
             lines.push(format!(
-                "  {} article pairs resting on one reworded paragraph set aside: no common third article corroborates them",
-                t(s.uncorroborated)
+                "  {} resting on one reworded paragraph set aside: no common third article corroborates them",
+                c(s.uncorroborated, "article pair", "article pairs")
             ));
         }
         if s.recurring_shingles > 0 {
@@ -161,8 +162,8 @@ impl Reporter {
         }
         if s.listing_pairs > 0 {
             lines.push(format!(
-                "  {} pairs of a listing page with a story it lists (not reuse{})",
-                t(s.listing_pairs),
+                "  {} of a listing page with a story it lists (not reuse{})",
+                c(s.listing_pairs, "pair", "pairs"),
                 if s.relations.iter().any(|r| r.0 == wirematch::align::Relation::Listing) {
                     "; reported as listing"
                 } else {

@@ -35,15 +35,33 @@ impl Write for Printable<'_> {
     }
 }
 
-/// Cuts `s` to `width` characters (with an ellipsis) and pads it.
+/// Terminal columns `s` takes: CJK ideographs and most emoji take two, combining marks none.
+fn columns(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to `width` terminal columns (with an ellipsis) and pads it.
 fn cell(s: &str, width: usize) -> String {
-    let n = s.chars().count();
+    let n = columns(s);
     if n <= width {
-        format!("{s}{}", " ".repeat(width - n))
-    } else {
-        let cut: String = s.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
+        return format!("{s}{}", " ".repeat(width - n));
     }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width.saturating_sub(1) {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
+    format!("{cut}…{}", " ".repeat(width.saturating_sub(used + 1)))
+}
+
+/// `n` and the noun, singular or plural: "1 story", "2 stories", "1,204 articles".
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// `12345` → `12,345`.
@@ -78,10 +96,10 @@ pub fn write_pairs_table(
     let boiler: u64 = st.corpus.boilerplate.iter().map(|b| b.1).sum();
     writeln!(
         w,
-        "{} articles · {} outlets · {} paragraphs ({} boilerplate set aside)",
-        thousands(st.corpus.documents),
-        thousands(run.store.outlets.len() as u64),
-        thousands(st.corpus.paragraphs),
+        "{} · {} · {} ({} set aside as boilerplate)",
+        counted(st.corpus.documents, "article", "articles"),
+        counted(run.store.outlets.len() as u64, "outlet", "outlets"),
+        counted(st.corpus.paragraphs, "paragraph", "paragraphs"),
         thousands(boiler)
     )?;
     let rel: Vec<String> =
@@ -89,9 +107,9 @@ pub fn write_pairs_table(
     let directed = run.matches.iter().filter(|m| m.source.is_some()).count() as u64;
     writeln!(
         w,
-        "{} article pairs in {} stories — {}; source known for {}",
-        thousands(st.article_pairs),
-        thousands(st.stories),
+        "{} in {} — {}; source known for {}",
+        counted(st.article_pairs, "article pair", "article pairs"),
+        counted(st.stories, "story", "stories"),
         if rel.is_empty() { "none".to_string() } else { rel.join(" · ") },
         thousands(directed)
     )?;
@@ -126,9 +144,9 @@ pub fn write_pairs_table(
     writeln!(w)?;
     writeln!(
         w,
-        "Top {} of {} pairs, most shared text first",
+        "Top {} of {}, most shared text first",
         top.min(order.len()),
-        thousands(order.len() as u64)
+        counted(order.len() as u64, "pair", "pairs")
     )?;
     writeln!(
         w,
@@ -156,17 +174,70 @@ pub fn write_pairs_table(
             cell(&doc_label(run, m.b), 60).trim_end()
         )?;
     }
+    write_pairs_legend(run, w)?;
     writeln!(w)?;
     write_translations(run, 3, 3, w)?;
-    write_outlets_table(outlets, 15, w)
+    write_outlets_table(outlets, 15, w)?;
+    write_outlets_legend(w)
 }
+
+/// What the pair table's columns and arrows mean, and why the pairs without a direction
+/// have none.
+fn write_pairs_legend(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
+    note(
+        w,
+        "relation: copy = most of one article is nearly verbatim copy of the other · partial = \
+         some paragraphs are · rewrite = the copy is reworded · translation = the copy in \
+         another language. shared: 5-word shingles the two share in aligned paragraphs · sim: \
+         verbatim share of the copy (1.00 = word for word) · cov.a b: share of each article's \
+         text in aligned paragraphs. → a surely published first (a is the source) · ↔ the \
+         dates cannot tell who was first (a is then the larger original).",
+    )?;
+    let mut why: Vec<(&'static str, u64)> = Vec::new();
+    for m in run.matches.iter().filter(|m| m.source.is_none()) {
+        let (pa, pb) =
+            (run.store.docs[m.a as usize].published, run.store.docs[m.b as usize].published);
+        let reason = crate::published::why_undirected(pa, pb).unwrap_or("the dates cannot tell");
+        match why.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => why.push((reason, 1)),
+        }
+    }
+    why.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+    for (reason, n) in why {
+        note(w, &format!("↔ {}: {reason}.", counted(n, "pair", "pairs")))?;
+    }
+    Ok(())
+}
+
+/// What the outlet table's columns mean.
+fn write_outlets_legend(w: &mut dyn Write) -> io::Result<()> {
+    note(
+        w,
+        "reusing: articles carrying copy from a surely earlier article · paras reused: their \
+         aligned paragraphs / all body paragraphs · translated: articles translating an earlier \
+         one · undirected: articles matched only where the dates cannot tell who was first · \
+         first: stories whose certain origin is this outlet's article.",
+    )
+}
+
+/// Writes `text` indented and wrapped to [`NOTE_WIDTH`] columns.
+fn note(w: &mut dyn Write, text: &str) -> io::Result<()> {
+    for line in wrap(text, NOTE_WIDTH, usize::MAX) {
+        writeln!(w, "  {}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Width of the explanatory notes under the tables.
+const NOTE_WIDTH: usize = 96;
 
 /// Wraps `text` (whitespace collapsed) into lines of at most `width` characters.
 fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+        if !cur.is_empty() && columns(&cur) + 1 + columns(word) > width {
             lines.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
@@ -180,8 +251,7 @@ fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     if lines.len() > max_lines {
         lines.truncate(max_lines);
         if let Some(last) = lines.last_mut() {
-            let keep: String = last.chars().take(width.saturating_sub(1)).collect();
-            *last = format!("{keep}…");
+            *last = cell(&format!("{last}…"), width).trim_end().to_string();
         }
     }
     lines.iter().map(|l| cell(l, width)).collect()
@@ -303,7 +373,7 @@ pub fn write_outlets_table(
 /// Stories as a table (`top` largest).
 pub fn write_stories_table(run: &MatchRun, top: usize, w: &mut dyn Write) -> io::Result<()> {
     let w: &mut dyn Write = &mut Printable(w);
-    writeln!(w, "{} stories, largest first", thousands(run.stories.len() as u64))?;
+    writeln!(w, "{}, largest first", counted(run.stories.len() as u64, "story", "stories"))?;
     writeln!(
         w,
         "{}  {:>8}  {:>7}  {:>6}  origin: outlet · date · id",
@@ -346,6 +416,13 @@ mod tests {
         assert_eq!(cell("abc", 5), "abc  ");
         assert_eq!(cell("abcdef", 4), "abc…");
         assert_eq!(cell("élan", 4), "élan");
+        // CJK characters take two columns each: cut and padded by columns, not characters.
+        assert_eq!(cell("東京新聞", 8), "東京新聞");
+        assert_eq!(cell("東京新聞", 10), "東京新聞  ");
+        assert_eq!(cell("東京新聞社", 8), "東京新… ");
+        assert_eq!(columns(&cell("東京新聞社", 7)), 7);
+        assert_eq!(counted(1, "story", "stories"), "1 story");
+        assert_eq!(counted(1200, "story", "stories"), "1,200 stories");
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
