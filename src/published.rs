@@ -47,7 +47,7 @@ impl fmt::Display for ParsePublishedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:?} is not an ISO 8601 date or date-time of the years {} to {}",
+            "{:?} is not an ISO 8601 or RFC 2822 date or date-time of the years {} to {}",
             self.0,
             YEARS.start(),
             YEARS.end()
@@ -59,7 +59,8 @@ impl std::error::Error for ParsePublishedError {}
 
 impl Published {
     /// Parses the ISO 8601 forms news data uses: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.f]]`
-    /// with `T` or a space, with `Z`, `±HH:MM` or no zone.
+    /// with `T` or a space, with `Z`, `±HH:MM` or no zone; and the RFC 2822 form of RSS
+    /// feeds and mail headers (`Tue, 17 Mar 1987 10:00:00 GMT`, `17 Mar 1987 10:00 +0100`).
     pub fn parse(text: &str) -> Result<Published, ParsePublishedError> {
         let p = Self::parse_any(text)?;
         let nominal = match p {
@@ -88,6 +89,12 @@ impl Published {
         }
         if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
             return Ok(Published::Instant(dt.timestamp()));
+        }
+        // RFC 2822 (RSS, mail): a weekday or a day number first, never a four-digit year.
+        if !s.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+            if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+                return Ok(Published::Instant(dt.timestamp()));
+            }
         }
         // RFC 3339 demands seconds; news data often omits them, or writes the offset as +HHMM.
         for fmt in
@@ -189,6 +196,17 @@ mod tests {
 
     fn p(s: &str) -> Published {
         Published::parse(s).unwrap()
+    }
+
+    #[test]
+    fn rfc_2822_times_are_instants() {
+        let want = p("1987-03-17T10:00:00Z");
+        assert_eq!(p("Tue, 17 Mar 1987 10:00:00 GMT"), want);
+        assert_eq!(p("Tue, 17 Mar 1987 11:00:00 +0100"), want);
+        assert_eq!(p("17 Mar 1987 10:00:00 +0000"), want);
+        assert_eq!(p("Tue, 17 Mar 1987 05:00:00 EST"), want);
+        assert!(Published::parse("Tue, 17 Mar 1487 10:00:00 GMT").is_err());
+        assert!(Published::parse("Tuesday next week").is_err());
     }
 
     #[test]

@@ -585,3 +585,22 @@ fn explain_prints_the_s_curve_even_when_quiet() {
         .success()
         .stderr(predicate::str::contains("S-curve P(candidate | Jaccard s)"));
 }
+
+#[test]
+fn rfc_2822_dates_of_feeds_give_directions_without_warnings() {
+    let c = TestCorpus::new();
+    let corpus = c.jsonl(
+        "feed.jsonl",
+        &[
+            ("wire-1", "Wire", "Tue, 07 May 2024 09:00:00 GMT", &wire_text()),
+            ("gazette-7", "Harbour Gazette", "Tue, 07 May 2024 13:30:00 +0200", &copy_text()),
+        ],
+    );
+    let o = wm().args(["match", "--format", "jsonl"]).arg(&corpus).output().unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("warning"), "{err}");
+    let pairs = lines(&o.stdout);
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(pairs[0]["source"], "wire-1", "09:00 GMT is before 11:30 GMT");
+}
