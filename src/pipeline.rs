@@ -136,6 +136,9 @@ pub struct MatchRun {
     pub stories: Vec<Story>,
     /// Figures.
     pub stats: RunStats,
+    /// For an index query, the number of queried (new) articles: they are the store's
+    /// first documents, and every match pairs one of them with a stored one. 0 for a run.
+    pub queried: u32,
     /// Where the documents' texts can be read again (for quoting paragraphs).
     pub(crate) text_origin: TextOrigin,
     /// The matches that were evident when neighbours were expanded and weak pairs
@@ -895,6 +898,7 @@ impl Detector {
         stats.seconds = t.0;
         stats.resident = t.2;
         Ok(MatchRun {
+            queried: 0,
             config: self.config.clone(),
             store,
             matches,

@@ -444,3 +444,83 @@ fn a_template_completed_by_the_new_article_is_set_aside() {
     assert!(expected.is_empty(), "{expected:?}");
     assert_eq!(query(&idx, &q), expected);
 }
+
+#[test]
+fn a_query_table_keeps_stored_articles_in_column_a_and_says_when_nothing_matched() {
+    let t = TestCorpus::new();
+    let lines: Vec<String> = std::fs::read_to_string(crate::util::sample())
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let stored = t.write("stored.jsonl", lines[..100].join("\n"));
+    let queried = t.write("query.jsonl", lines[100..].join("\n"));
+    let new_ids: Vec<String> = lines[100..]
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let idx = t.path("idx");
+    build(&[&stored], &idx);
+    let out = wm()
+        .args(["index", "query", "--format", "table", "--top", "500", "-q"])
+        .arg(&idx)
+        .arg(&queried)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(!table.contains("— ;") && !table.contains("none;"), "{table}");
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| {
+            let first = l.split_whitespace().next().unwrap_or("");
+            ["copy", "partial", "rewrite", "translation"].contains(&first)
+                && (l.contains(" → ") || l.contains(" ← ") || l.contains(" ↔ "))
+        })
+        .collect();
+    assert!(rows.len() > 20, "{table}");
+    let mut arrows_left = 0;
+    for row in rows {
+        let (a, b) = row.split_once(['→', '←', '↔']).unwrap();
+        // The queried article is always b; the stored one a (its id may be cut).
+        assert!(new_ids.iter().any(|id| b.trim_end().ends_with(id.as_str())), "{row}");
+        assert!(!new_ids.iter().any(|id| a.contains(id.as_str())), "{row}");
+        arrows_left += usize::from(row.contains(" ← "));
+    }
+    assert!(arrows_left > 0, "some queried articles are the earlier side:\n{table}");
+    // Nothing in common: said in words, not as an empty breakdown.
+    let lone =
+        t.jsonl("lone.jsonl", &[("lone-1", "Solo", "2024-01-01", crate::util::unrelated_text())]);
+    wm().args(["index", "query", "--format", "table", "-q"])
+        .arg(&idx)
+        .arg(&lone)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "No article pairs: the queried article shares no copy with a stored one.",
+        ));
+}
+
+#[test]
+fn building_an_index_onto_a_file_is_refused_before_the_work() {
+    let t = TestCorpus::new();
+    let file = t.write("taken", "not an index");
+    let out = wm()
+        .args(["index", "build"])
+        .arg(crate::util::sample())
+        .arg("-o")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is a file, and an index is a folder"), "{err}");
+    assert_eq!(err.matches("taken").count(), 1, "the path is named once: {err}");
+    assert!(!err.contains("documents"), "refused before reading the corpus: {err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not an index");
+}

@@ -23,6 +23,7 @@ fn size_of(path: &Path) -> u64 {
 }
 
 fn build(args: &IndexBuildArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
+    index::WriteLock::check_destination(&args.output)?;
     let (detector, reporter, inputs) = super::prepare(&args.corpus, false, None, verbose, quiet)?;
     let detector = detector.with_kept_texts(true);
     let start = Instant::now();

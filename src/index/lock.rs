@@ -42,8 +42,24 @@ impl WriteLock {
         Self::locked(dir, false, waiting)
     }
 
+    /// Whether an index can be written at `dir`: a new name, or a folder (an existing index
+    /// gets a new generation). A file there is refused, so that a build is not run for
+    /// nothing.
+    pub fn check_destination(dir: &Path) -> Result<()> {
+        match std::fs::metadata(dir) {
+            Ok(m) if !m.is_dir() => Err(Error::Input {
+                path: dir.to_path_buf(),
+                problem: "is a file, and an index is a folder: name a new folder or an existing \
+                          index"
+                    .into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// [`WriteLock::acquire`] for a new index: creates the folder if needed.
     pub fn create(dir: &Path, waiting: impl FnOnce()) -> Result<WriteLock> {
+        Self::check_destination(dir)?;
         let created = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         Self::locked(dir, created, waiting)

@@ -898,6 +898,7 @@ impl Query<'_> {
         let qstats = self.stats.clone();
         Ok((
             MatchRun {
+                queried: nq,
                 config: cfg,
                 store: self.local,
                 matches,

@@ -102,20 +102,40 @@ pub fn write_pairs_table(
         counted(st.corpus.paragraphs, "paragraph", "paragraphs"),
         thousands(boiler)
     )?;
+    // Counted from the matches (a query's figures carry no breakdown), in relation order.
+    let mut by_relation: Vec<(crate::align::Relation, u64)> = Vec::new();
+    for m in &run.matches {
+        match by_relation.iter_mut().find(|(r, _)| *r == m.relation) {
+            Some((_, n)) => *n += 1,
+            None => by_relation.push((m.relation, 1)),
+        }
+    }
+    by_relation.sort_by_key(|&(r, _)| r as u8);
     let rel: Vec<String> =
-        st.relations.iter().map(|(r, n)| format!("{} {}", r.name(), thousands(*n))).collect();
+        by_relation.iter().map(|(r, n)| format!("{} {}", r.name(), thousands(*n))).collect();
     let directed = run.matches.iter().filter(|m| m.source.is_some()).count() as u64;
+    if run.matches.is_empty() {
+        return match run.queried {
+            0 => writeln!(w, "No article pairs: no two articles share copy."),
+            1 => writeln!(
+                w,
+                "No article pairs: the queried article shares no copy with a stored one."
+            ),
+            n => writeln!(
+                w,
+                "No article pairs: none of the {} queried articles shares copy with a stored one.",
+                thousands(u64::from(n))
+            ),
+        };
+    }
     writeln!(
         w,
         "{} in {} — {}; source known for {}",
         counted(st.article_pairs, "article pair", "article pairs"),
         counted(st.stories, "story", "stories"),
-        if rel.is_empty() { "none".to_string() } else { rel.join(" · ") },
+        rel.join(" · "),
         thousands(directed)
     )?;
-    if run.matches.is_empty() {
-        return Ok(());
-    }
     let mut order: Vec<usize> = (0..run.matches.len()).collect();
     order.sort_by(|&x, &y| {
         let (mx, my) = (&run.matches[x], &run.matches[y]);
@@ -148,30 +168,48 @@ pub fn write_pairs_table(
         top.min(order.len()),
         counted(order.len() as u64, "pair", "pairs")
     )?;
+    // A query's table keeps the stored article in column a and the queried one in b, the
+    // arrow pointing from whichever was surely first.
+    let query = run.queried > 0;
+    let (head_a, head_b) = if query {
+        ("a: stored article: outlet · date · id", "b: queried article")
+    } else {
+        ("a (source when known): outlet · date · id", "b: outlet · date · id")
+    };
     writeln!(
         w,
-        "{}  {:>6}  {:>4}  {:>4} {:>4}  {}  b: outlet · date · id",
+        "{}  {:>6}  {:>4}  {:>4} {:>4}  {}  {head_b}",
         cell("relation", 8),
         "shared",
         "sim",
         "cov.a",
         "b",
-        cell("a (source when known): outlet · date · id", 46),
+        cell(head_a, 46),
     )?;
     for &i in order.iter().take(top) {
         let m = &run.matches[i];
-        let arrow = if m.source.is_some() { "→" } else { "↔" };
+        let flip = query && m.a < run.queried;
+        let (a, b, cov_a, cov_b) = if flip {
+            (m.b, m.a, m.coverage_b, m.coverage_a)
+        } else {
+            (m.a, m.b, m.coverage_a, m.coverage_b)
+        };
+        let arrow = match (m.source.is_some(), flip) {
+            (false, _) => "↔",
+            (true, false) => "→",
+            (true, true) => "←",
+        };
         writeln!(
             w,
             "{}  {:>6}  {:>4.2}  {:>4.2} {:>4.2}  {} {} {}",
             cell(m.relation.name(), 8),
             m.shared,
             m.similarity,
-            m.coverage_a,
-            m.coverage_b,
-            cell(&doc_label(run, m.a), 44),
+            cov_a,
+            cov_b,
+            cell(&doc_label(run, a), 44),
             arrow,
-            cell(&doc_label(run, m.b), 60).trim_end()
+            cell(&doc_label(run, b), 60).trim_end()
         )?;
     }
     write_pairs_legend(run, w)?;
@@ -193,6 +231,12 @@ fn write_pairs_legend(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
          text in aligned paragraphs. → a surely published first (a is the source) · ↔ the \
          dates cannot tell who was first (a is then the larger original).",
     )?;
+    if run.queried > 0 {
+        note(
+            w,
+            "← the queried article b was surely published first: the stored one carries its copy.",
+        )?;
+    }
     let mut why: Vec<(&'static str, u64)> = Vec::new();
     for m in run.matches.iter().filter(|m| m.source.is_none()) {
         let (pa, pb) =
