@@ -490,6 +490,19 @@ impl Score {
         let _ = writeln!(s, "background docs: {} ({})", self.background.docs, self.background.rule);
         s
     }
+
+    /// What the table's counts mean, for people reading it.
+    pub fn legend() -> &'static str {
+        "How to read it: a predicted pair is a true positive (TP) when its two articles form a \
+         labelled pair, in either order and whatever relation was predicted; it counts in the \
+         row of its gold relation, so a gold rewrite predicted as copy is a TP of `rewrite` \
+         (the confusion line lists such mix-ups, relation accuracy is the share of TPs whose \
+         predicted relation is the gold one). A predicted pair with no label is a false \
+         positive (FP) in the row of its predicted relation, unless both articles are in no \
+         label and share text (unlabelled true reuse). A labelled pair not predicted is a \
+         false negative (FN). Direction accuracy: share of TPs whose predicted source is the \
+         gold one, where both name one."
+    }
 }
 
 #[cfg(test)]

@@ -313,6 +313,19 @@ fn sample_runs_and_eval_reports_scores() {
         .stdout
         .clone();
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&again).unwrap(), score);
+    // The text table says what counts as a true positive, and where relation mix-ups go.
+    let table =
+        wm().arg("eval").arg("--labels").arg(sample_labels()).arg(sample()).output().unwrap();
+    assert!(String::from_utf8_lossy(&table.stdout).contains("confusion gold->pred"));
+    let legend =
+        String::from_utf8_lossy(&table.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        legend.contains(
+            "a predicted pair is a true positive (TP) when its two articles form a labelled pair"
+        ),
+        "{legend}"
+    );
+    assert!(legend.contains("a gold rewrite predicted as copy is a TP of `rewrite`"), "{legend}");
 }
 
 #[test]

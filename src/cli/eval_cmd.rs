@@ -66,6 +66,9 @@ pub fn run(args: &EvalArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
         out!("{}", serde_json::to_string(&score)?);
     } else {
         print!("{}", score.table());
+        if !quiet {
+            wirematch::report::note(&mut std::io::stderr(), wirematch::eval::Score::legend())?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

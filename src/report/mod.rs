@@ -25,7 +25,8 @@ pub use html::{HtmlFigures, HtmlView, write_html};
 pub use outlets::{OutletReport, SourceShare, outlet_report};
 pub use paragraphs::{ParagraphItem, ParagraphRecord, paragraph_records};
 pub use table::{
-    counted, printable, thousands, write_outlets_table, write_pairs_table, write_stories_table,
+    counted, note, printable, thousands, write_outlets_table, write_pairs_table,
+    write_stories_table,
 };
 
 /// Output format.

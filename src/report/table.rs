@@ -266,7 +266,7 @@ fn write_outlets_legend(w: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Writes `text` indented and wrapped to [`NOTE_WIDTH`] columns.
-fn note(w: &mut dyn Write, text: &str) -> io::Result<()> {
+pub fn note(w: &mut dyn Write, text: &str) -> io::Result<()> {
     for line in wrap(text, NOTE_WIDTH, usize::MAX) {
         writeln!(w, "  {}", line.trim_end())?;
     }
