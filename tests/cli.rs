@@ -617,3 +617,65 @@ fn rfc_2822_dates_of_feeds_give_directions_without_warnings() {
     assert_eq!(pairs.len(), 1);
     assert_eq!(pairs[0]["source"], "wire-1", "09:00 GMT is before 11:30 GMT");
 }
+
+#[test]
+fn with_text_quotes_the_aligned_paragraphs_in_jsonl_and_csv() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    let out = wm()
+        .args(["match", "--with-text", "--format", "jsonl", "-q"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let pairs = lines(&out.stdout);
+    assert_eq!(pairs.len(), 3);
+    let paragraph = |id: &str, i: u64| -> String {
+        let o = wm()
+            .args(["paragraphs", "--format", "jsonl", "--id", id])
+            .arg(&corpus)
+            .output()
+            .unwrap();
+        let rec: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        rec["paragraphs"][i as usize]["text"].as_str().unwrap().to_string()
+    };
+    for p in &pairs {
+        for q in p["paragraphs"].as_array().unwrap() {
+            let (a, b) = (p["a"].as_str().unwrap(), p["b"].as_str().unwrap());
+            assert_eq!(q["text_a"].as_str().unwrap(), paragraph(a, q["a"].as_u64().unwrap()));
+            assert_eq!(q["text_b"].as_str().unwrap(), paragraph(b, q["b"].as_u64().unwrap()));
+        }
+    }
+    // Without the option the contract is unchanged: no text fields.
+    let plain = wm().args(["match", "--format", "jsonl", "-q"]).arg(&corpus).output().unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("text_a"));
+    // CSV: two more columns, the aligned paragraphs of each side.
+    let csv =
+        wm().args(["match", "--with-text", "--format", "csv", "-q"]).arg(&corpus).output().unwrap();
+    let mut r = csv::Reader::from_reader(&csv.stdout[..]);
+    let headers = r.headers().unwrap().clone();
+    assert_eq!(&headers[13], "texts_a");
+    assert_eq!(&headers[14], "texts_b");
+    let first = r.records().next().unwrap().unwrap();
+    let want = pairs[0]["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["text_a"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    assert_eq!(&first[13], want);
+    // Where texts have no place, the option is refused before the run.
+    for args in [
+        &["--format", "table"][..],
+        &["--format", "html"],
+        &["--report", "stories", "--format", "jsonl"],
+    ] {
+        wm().args(["match", "--with-text"])
+            .args(args)
+            .arg(&corpus)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--with-text"));
+    }
+}

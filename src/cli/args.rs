@@ -173,6 +173,10 @@ pub struct OutputArgs {
     /// Exit with code 1 when no article pair is found.
     #[arg(long)]
     pub fail_if_none: bool,
+    /// Put the aligned paragraphs' texts in the pairs: `text_a`/`text_b` in each JSONL
+    /// paragraph, `texts_a`/`texts_b` columns in CSV (read again from the inputs).
+    #[arg(long)]
+    pub with_text: bool,
 }
 
 #[derive(Debug, Subcommand)]

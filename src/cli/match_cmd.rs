@@ -55,11 +55,18 @@ pub fn format_for(args: &OutputArgs) -> Result<Format> {
 /// Writes the requested report in the requested format.
 pub fn write_report(
     run: &MatchRun,
-    report: ReportArg,
+    out: &OutputArgs,
     format: Format,
-    top: usize,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let (report, top) = (out.report, out.top);
+    if out.with_text {
+        let texts = report::PairTexts::of(run).map_err(std::io::Error::other)?;
+        return match format {
+            Format::Csv => report::write_pairs_csv_quoting(run, Some(&texts), w),
+            _ => report::write_pairs_jsonl_quoting(run, Some(&texts), w),
+        };
+    }
     match (report, format) {
         (_, Format::Html) => {
             let open = match report {
@@ -103,7 +110,19 @@ pub fn run(args: &MatchArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
 
 /// Fails before the work if the output cannot be created.
 pub fn check_output(out: &OutputArgs) -> Result<()> {
-    format_for(out)?;
+    let format = format_for(out)?;
+    if out.with_text {
+        anyhow::ensure!(
+            out.report == ReportArg::Pairs && matches!(format, Format::Jsonl | Format::Csv),
+            "--with-text puts paragraph texts in the pairs as JSONL or CSV; {} (the HTML \
+             report always quotes them)",
+            if out.report == ReportArg::Pairs {
+                "not in a table or an HTML page"
+            } else {
+                "stories and outlets have no paragraphs"
+            }
+        );
+    }
     if let Some(out) = &out.output {
         let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         anyhow::ensure!(
@@ -119,12 +138,12 @@ pub fn check_output(out: &OutputArgs) -> Result<()> {
 pub fn emit(run: &MatchRun, out: &OutputArgs) -> Result<()> {
     let format = format_for(out)?;
     match &out.output {
-        Some(path) => write_atomically(path, |w| write_report(run, out.report, format, out.top, w))
+        Some(path) => write_atomically(path, |w| write_report(run, out, format, w))
             .with_context(|| format!("writing {}", path.display()))?,
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-            let r = write_report(run, out.report, format, out.top, &mut w).and_then(|_| w.flush());
+            let r = write_report(run, out, format, &mut w).and_then(|_| w.flush());
             match r {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 other => other.context("writing to standard output")?,

@@ -48,13 +48,39 @@ fn r4(x: f32) -> f64 {
 
 /// One paragraph pair of a [`PairRow`].
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ParagraphRow {
+pub struct ParagraphRow<'a> {
     /// Paragraph index in a.
     pub a: u32,
     /// Paragraph index in b.
     pub b: u32,
     /// Jaccard similarity of the two paragraphs' shingle sets.
     pub similarity: f64,
+    /// The paragraph of a, with `--with-text` (empty when its input could not be read again).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_a: Option<&'a str>,
+    /// The paragraph of b, with `--with-text`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_b: Option<&'a str>,
+}
+
+/// The texts of matched articles, read again from the inputs, to quote their paragraphs.
+pub struct PairTexts(ahash::AHashMap<u32, String>);
+
+impl PairTexts {
+    /// The texts of every article in `run`'s pairs.
+    pub fn of(run: &MatchRun) -> crate::error::Result<PairTexts> {
+        let mut docs: Vec<u32> = run.matches.iter().flat_map(|m| [m.a, m.b]).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        Ok(PairTexts(run.texts(&docs)?))
+    }
+
+    /// Paragraph `i` of document `d` ("" when the text could not be read again).
+    fn paragraph<'a>(&'a self, store: &Store, d: u32, i: u32) -> &'a str {
+        let Some(text) = self.0.get(&d) else { return "" };
+        let Some(p) = store.doc_paragraphs(d).get(i as usize) else { return "" };
+        text.get(p.start as usize..(p.start + p.len) as usize).unwrap_or("")
+    }
 }
 
 /// One article pair as written to JSONL/CSV.
@@ -85,12 +111,17 @@ pub struct PairRow<'a> {
     /// Publication time of b, as given.
     pub published_b: Option<&'a str>,
     /// Aligned paragraphs.
-    pub paragraphs: Vec<ParagraphRow>,
+    pub paragraphs: Vec<ParagraphRow<'a>>,
 }
 
 impl<'a> PairRow<'a> {
     /// The row for match `m`.
     pub fn new(store: &'a Store, m: &ArticleMatch) -> Self {
+        Self::quoting(store, m, None)
+    }
+
+    /// The row for match `m`, each aligned paragraph with its texts when `texts` are given.
+    pub fn quoting(store: &'a Store, m: &ArticleMatch, texts: Option<&'a PairTexts>) -> Self {
         let (da, db) = (&store.docs[m.a as usize], &store.docs[m.b as usize]);
         PairRow {
             a: &da.id,
@@ -108,7 +139,13 @@ impl<'a> PairRow<'a> {
             paragraphs: m
                 .paragraphs
                 .iter()
-                .map(|p| ParagraphRow { a: p.a, b: p.b, similarity: r4(p.similarity) })
+                .map(|p| ParagraphRow {
+                    a: p.a,
+                    b: p.b,
+                    similarity: r4(p.similarity),
+                    text_a: texts.map(|t| t.paragraph(store, m.a, p.a)),
+                    text_b: texts.map(|t| t.paragraph(store, m.b, p.b)),
+                })
                 .collect(),
         }
     }
@@ -117,6 +154,16 @@ impl<'a> PairRow<'a> {
 /// Writes the pairs as JSONL. Rows are serialised in parallel, in chunks, and written in
 /// order.
 pub fn write_pairs_jsonl(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
+    write_pairs_jsonl_quoting(run, None, w)
+}
+
+/// [`write_pairs_jsonl`], each aligned paragraph with its texts (`text_a`, `text_b`) when
+/// `texts` are given.
+pub fn write_pairs_jsonl_quoting(
+    run: &MatchRun,
+    texts: Option<&PairTexts>,
+    w: &mut dyn Write,
+) -> io::Result<()> {
     use rayon::prelude::*;
     for chunk in run.matches.chunks(1 << 14) {
         let parts: Vec<io::Result<Vec<u8>>> = chunk
@@ -124,7 +171,7 @@ pub fn write_pairs_jsonl(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
             .map(|c| {
                 let mut buf = Vec::with_capacity(c.len() * 400);
                 for m in c {
-                    serde_json::to_writer(&mut buf, &PairRow::new(&run.store, m))?;
+                    serde_json::to_writer(&mut buf, &PairRow::quoting(&run.store, m, texts))?;
                     buf.push(b'\n');
                 }
                 Ok(buf)
@@ -143,8 +190,19 @@ fn csv_err(e: csv::Error) -> io::Error {
 
 /// Writes the pairs as CSV; `paragraphs` becomes `a-b:similarity` items joined by `;`.
 pub fn write_pairs_csv(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
+    write_pairs_csv_quoting(run, None, w)
+}
+
+/// [`write_pairs_csv`] with two more columns when `texts` are given, `texts_a` and
+/// `texts_b`: the aligned paragraphs of each side, in the order of `paragraphs`, separated
+/// by a blank line.
+pub fn write_pairs_csv_quoting(
+    run: &MatchRun,
+    texts: Option<&PairTexts>,
+    w: &mut dyn Write,
+) -> io::Result<()> {
     let mut c = csv::Writer::from_writer(w);
-    c.write_record([
+    let mut header = vec![
         "a",
         "b",
         "relation",
@@ -158,13 +216,16 @@ pub fn write_pairs_csv(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
         "published_a",
         "published_b",
         "paragraphs",
-    ])
-    .map_err(csv_err)?;
+    ];
+    if texts.is_some() {
+        header.extend(["texts_a", "texts_b"]);
+    }
+    c.write_record(&header).map_err(csv_err)?;
     for m in &run.matches {
-        let r = PairRow::new(&run.store, m);
+        let r = PairRow::quoting(&run.store, m, texts);
         let paras: Vec<String> =
             r.paragraphs.iter().map(|p| format!("{}-{}:{}", p.a, p.b, p.similarity)).collect();
-        c.write_record([
+        let mut record = vec![
             r.a,
             r.b,
             r.relation,
@@ -178,8 +239,23 @@ pub fn write_pairs_csv(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
             r.published_a.unwrap_or(""),
             r.published_b.unwrap_or(""),
             &paras.join(";"),
-        ])
-        .map_err(csv_err)?;
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<String>>();
+        if texts.is_some() {
+            let side = |a: bool| -> String {
+                let texts: Vec<&str> = r
+                    .paragraphs
+                    .iter()
+                    .map(|p| if a { p.text_a } else { p.text_b }.unwrap_or(""))
+                    .collect();
+                texts.join("\n\n")
+            };
+            record.push(side(true));
+            record.push(side(false));
+        }
+        c.write_record(&record).map_err(csv_err)?;
     }
     c.flush()
 }
