@@ -679,3 +679,39 @@ fn with_text_quotes_the_aligned_paragraphs_in_jsonl_and_csv() {
             .stderr(predicate::str::contains("--with-text"));
     }
 }
+
+#[test]
+fn completions_and_manual_pages_come_from_the_command_definitions() {
+    for (shell, marker) in
+        [("bash", "_wirematch()"), ("zsh", "#compdef wirematch"), ("fish", "complete -c wirematch")]
+    {
+        let o = wm().args(["completions", shell]).output().unwrap();
+        assert!(o.status.success(), "{shell}");
+        let script = String::from_utf8(o.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {}", &script[..script.len().min(200)]);
+        assert!(
+            script.contains("with-text") && script.contains("memory-budget"),
+            "{shell}: options missing"
+        );
+    }
+    wm().args(["completions", "tcsh"]).assert().code(2);
+    let c = TestCorpus::new();
+    let dir = c.path("man1");
+    std::fs::create_dir(&dir).unwrap();
+    wm().args(["man", "--dir"]).arg(&dir).assert().success();
+    for page in [
+        "wirematch",
+        "wirematch-match",
+        "wirematch-index-query",
+        "wirematch-model-fetch",
+        "wirematch-completions",
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{page}.1"))).unwrap();
+        assert!(text.starts_with(".ie") || text.contains(".TH"), "{page}");
+    }
+    let query = std::fs::read_to_string(dir.join("wirematch-index-query.1")).unwrap();
+    assert!(query.contains("wirematch index query") && query.contains("with\\-text"), "{query}");
+    let main = wm().arg("man").output().unwrap();
+    assert!(String::from_utf8_lossy(&main.stdout).contains(".TH wirematch 1"));
+    wm().args(["man", "--dir"]).arg(c.path("missing")).assert().code(2);
+}

@@ -53,6 +53,21 @@ pub enum Command {
     /// Print settings as the JSON `--config` reads: the defaults, or a settings file
     /// checked and completed with the defaults for what it leaves out.
     Config(ConfigArgs),
+    /// Print a shell completion script: `wirematch completions bash >
+    /// ~/.local/share/bash-completion/completions/wirematch` (zsh, fish, elvish, powershell
+    /// alike).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (roff): `wirematch man --dir ~/.local/share/man/man1`, one
+    /// page per command; without --dir, the main page on stdout.
+    Man {
+        /// Write wirematch.1 and a page per command (wirematch-match.1, …) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Options of `wirematch config`.

@@ -33,6 +33,7 @@ macro_rules! out {
 pub mod args;
 mod bench_cmd;
 mod config_cmd;
+mod docs_cmd;
 mod eval_cmd;
 mod index_cmd;
 mod match_cmd;
@@ -83,6 +84,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(a) => bench_cmd::run(&a, cli.quiet),
         Command::Index(c) => index_cmd::run(c, cli.verbose, cli.quiet),
         Command::Config(a) => config_cmd::run(&a),
+        Command::Completions { shell } => docs_cmd::completions(shell),
+        Command::Man { dir } => docs_cmd::man(dir.as_deref()),
     }
 }
 
