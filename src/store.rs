@@ -602,6 +602,22 @@ impl Store {
         self.id_index.find(str_hash(id), |&d| *self.docs[d as usize].id == *id).copied()
     }
 
+    /// The document whose id is `id`, else the only one whose id begins with it (tables cut
+    /// long ids). `Err` holds the documents whose ids begin with it, in order, when there
+    /// is not exactly one (none, or several to choose from).
+    pub fn doc_by_id_or_prefix(&self, id: &str) -> std::result::Result<u32, Vec<u32>> {
+        if let Some(d) = self.doc_index(id) {
+            return Ok(d);
+        }
+        let found: Vec<u32> = (0..self.docs.len() as u32)
+            .filter(|&d| !id.is_empty() && self.docs[d as usize].id.starts_with(id))
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(*one),
+            _ => Err(found),
+        }
+    }
+
     /// The paragraphs of document `d`.
     pub fn doc_paragraphs(&self, d: u32) -> &[ParaMeta] {
         let r = &self.docs[d as usize].paragraphs;

@@ -715,3 +715,44 @@ fn completions_and_manual_pages_come_from_the_command_definitions() {
     assert!(String::from_utf8_lossy(&main.stdout).contains(".TH wirematch 1"));
     wm().args(["man", "--dir"]).arg(c.path("missing")).assert().code(2);
 }
+
+#[test]
+fn an_id_is_taken_whole_or_by_a_unique_beginning() {
+    let c = TestCorpus::new();
+    let corpus = small_corpus(&c);
+    let first_line = |args: &[&str]| {
+        let o = wm()
+            .args(["paragraphs", "--format", "jsonl"])
+            .args(args)
+            .arg(&corpus)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    // "gaz" begins one id only: that document.
+    let (code, out, _) = first_line(&["--id", "gaz"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("\"id\":\"gazette-7\""), "{out}");
+    // The whole id still works, and wins over longer ids it begins.
+    let (_, out, _) = first_line(&["--id", "wire-1"]);
+    assert!(out.contains("\"id\":\"wire-1\""), "{out}");
+    // Ambiguous or unknown: exit 2 and a message saying which.
+    let two = c.jsonl(
+        "two.jsonl",
+        &[
+            ("story-10", "A", "2024-01-01", unrelated_text()),
+            ("story-11", "B", "2024-01-01", unrelated_text()),
+        ],
+    );
+    let o = wm().args(["paragraphs", "--id", "story-1"]).arg(&two).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("begins 2 document ids (story-10, story-11)"), "{err}");
+    let (code, _, err) = first_line(&["--id", "nope"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no document id is or begins with \"nope\""), "{err}");
+}

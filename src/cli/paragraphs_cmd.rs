@@ -24,9 +24,19 @@ pub fn run(args: &ParagraphsArgs, verbose: u8, quiet: bool) -> Result<ExitCode> 
     } else {
         let mut out = Vec::new();
         for id in &args.ids {
-            match store.doc_index(id) {
-                Some(d) => out.push(d),
-                None => anyhow::bail!("no document with id {id:?} in the inputs"),
+            match store.doc_by_id_or_prefix(id) {
+                Ok(d) => out.push(d),
+                Err(several) if several.len() > 1 => {
+                    let shown: Vec<&str> =
+                        several.iter().take(5).map(|&d| &*store.docs[d as usize].id).collect();
+                    anyhow::bail!(
+                        "{id:?} begins {} document ids ({}{}); give more of the id",
+                        several.len(),
+                        shown.join(", "),
+                        if several.len() > 5 { ", …" } else { "" }
+                    )
+                }
+                Err(_) => anyhow::bail!("no document id is or begins with {id:?} in the inputs"),
             }
         }
         out
