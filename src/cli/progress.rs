@@ -7,6 +7,30 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wirematch::error::RecordError;
 use wirematch::pipeline::{MatchRun, Observer};
 
+/// The pipeline's stages in order, as [`Observer::stage`] names them.
+const STAGES: &[&str] = &[
+    "read",
+    "templates",
+    "sign",
+    "candidates",
+    "verify",
+    "article pairs",
+    "align",
+    "neighbours",
+    "corroborate",
+    "translations",
+    "stories",
+];
+
+/// What the progress line says during stage `name`: "align (stage 7 of 11)".
+fn stage_message(name: &str) -> String {
+    match STAGES.iter().position(|s| *s == name) {
+        Some(0) => name.to_string(),
+        Some(i) => format!("{name} (stage {} of {})", i + 1, STAGES.len()),
+        None => name.to_string(),
+    }
+}
+
 /// Problems printed in full before they are only counted.
 const SHOWN_PROBLEMS: u64 = 100;
 
@@ -245,7 +269,15 @@ impl Observer for Reporter {
             *s = name;
         }
         if let Some(b) = &self.bar {
-            b.set_message(name);
+            // Bytes count only while reading; after that the bar follows the stages, so
+            // that alignment and translation do not look like a frozen byte counter.
+            if name != "read" {
+                b.set_style(
+                    ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+            }
+            b.set_message(stage_message(name));
         }
         log::debug!("stage {name}");
     }
@@ -253,6 +285,32 @@ impl Observer for Reporter {
     fn progress(&self, bytes: u64) {
         if let Some(b) = &self.bar {
             b.set_position(bytes);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_line_names_the_stage_and_how_far_the_run_is() {
+        assert_eq!(stage_message("read"), "read");
+        assert_eq!(stage_message("align"), "align (stage 7 of 11)");
+        assert_eq!(stage_message("stories"), "stories (stage 11 of 11)");
+    }
+
+    #[test]
+    fn every_stage_the_pipeline_announces_is_known() {
+        let pipeline = include_str!("../pipeline.rs");
+        let announced: Vec<&str> = pipeline
+            .split("obs.stage(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(announced.len() >= 8);
+        for (i, name) in announced.iter().enumerate() {
+            assert_eq!(STAGES.get(i), Some(name), "stage {i} of the pipeline");
         }
     }
 }
