@@ -288,7 +288,8 @@
       p.directed
         ? h("p", { class: "direction" }, "→ ", D.outletName(p.a), " surely published first (", dateOf(p.a), " before ", dateOf(p.b), ").")
         : h("p", { class: "direction none" }, "↔ No direction: ", p.why || "the dates cannot tell", ". Side a is the article less covered by the other (the larger original)."),
-      h("div", { class: "figures" }, figure(Math.round(p.similarity * 100), "% similarity (verbatim share of the copy)"),
+      h("div", { class: "figures" }, figure(Math.round(p.similarity * 100), p.relation === "translation"
+        ? "% similarity of the translated paragraphs" : "% similarity (verbatim share of the copy)"),
         figure(Math.round(p.coverage_a * 100), "% of a in aligned paragraphs"), figure(Math.round(p.coverage_b * 100), "% of b in aligned paragraphs"),
         figure(p.paragraphs.length, "aligned paragraph pairs")),
       h("p", { class: "note" }, RELATIONS[p.relation] ? p.relation + ": " + RELATIONS[p.relation] + "." : ""),
@@ -302,8 +303,8 @@
       const [ta, tb] = [para(da, pa), para(db, pb)];
       const [ma, mb] = diff && ta && tb ? wordDiff(ta.t, tb.t) : [null, null];
       return h("tr", {},
-        h("td", { class: "num" }, "¶" + (pa + 1)), h("td", { class: "text para-a", lang: da.lang !== "?" ? da.lang : null }, render(ta, ma)),
-        h("td", { class: "text para-b", lang: db.lang !== "?" ? db.lang : null }, render(tb, mb)), h("td", { class: "num" }, "¶" + (pb + 1)),
+        h("td", { class: "num" }, "¶" + pa), h("td", { class: "text para-a", lang: da.lang !== "?" ? da.lang : null }, render(ta, ma)),
+        h("td", { class: "text para-b", lang: db.lang !== "?" ? db.lang : null }, render(tb, mb)), h("td", { class: "num" }, "¶" + pb),
         h("td", { class: "num" }, pct(sim)));
     });
     append(main, h("h2", {}, "Aligned paragraphs"),
@@ -313,7 +314,7 @@
           h("th", { scope: "col" }, "Side b: " + D.outletName(p.b)), h("th", { scope: "col", class: "num" }, "b ¶"), h("th", { scope: "col", class: "num" }, "Jaccard"))),
         h("tbody", {}, rows)),
       h("h2", {}, "Whole articles"),
-      h("p", { class: "note" }, "Aligned paragraphs are marked at the left; set-aside paragraphs are grey with their reason."),
+      h("p", { class: "note" }, "Paragraphs are numbered from 0, as in `wirematch paragraphs` and the JSONL pairs. Aligned paragraphs are marked at the left; set-aside paragraphs are grey with their reason."),
       h("div", { class: "articles" }, wholeArticle(da, new Set(p.paragraphs.map((x) => x[0])), "a"), wholeArticle(db, new Set(p.paragraphs.map((x) => x[1])), "b")));
   }
   function sideCard(d, role) {
@@ -397,7 +398,7 @@
     const head = h("h3", {}, "Side " + side + ": " + (doc.title || doc.id));
     if (!doc.paragraphs) return h("section", {}, head, h("p", { class: "missing" }, "Text not available."));
     return h("section", { "aria-label": "Whole article, side " + side }, head,
-      h("ol", { start: 1 }, doc.paragraphs.map((p, i) => h("li", { class: aligned.has(i) ? "aligned" : p.k !== "body" ? "set" : null, lang: doc.lang !== "?" ? doc.lang : null },
+      h("ol", { start: 0 }, doc.paragraphs.map((p, i) => h("li", { class: aligned.has(i) ? "aligned" : p.k !== "body" ? "set" : null, lang: doc.lang !== "?" ? doc.lang : null },
         p.k !== "body" ? h("span", { class: "tag", title: SET_ASIDE[p.k] || "" }, p.k) : null, render(p, null)))));
   }
 
