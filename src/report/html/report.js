@@ -235,7 +235,8 @@
     D.pairs.forEach((p, i) => { if (pairMatches(p)) idx.push(i); });
     const key = pairState.sort;
     const val = (i) => (key === "paragraphs" ? D.pairs[i].paragraphs.length : D.pairs[i][key]);
-    idx.sort((x, y) => { const a = val(x), b = val(y); return (a < b ? -1 : a > b ? 1 : x - y) * (pairState.desc ? -1 : 1); });
+    const dir = pairState.desc ? -1 : 1;
+    idx.sort((x, y) => { const a = val(x), b = val(y); return a < b ? -dir : a > b ? dir : x - y; });
     const pages = Math.max(1, Math.ceil(idx.length / PAGE));
     pairState.page = Math.min(pairState.page, pages - 1);
     const shown = idx.slice(pairState.page * PAGE, (pairState.page + 1) * PAGE);
@@ -248,7 +249,7 @@
         renderPairs(out);
       } }, label)]);
     });
-    const side = (d) => [h("div", {}, D.outletName(d), " · ", dateOf(d)), h("div", { class: "id" }, docLabel(d))];
+    const side = (d) => [h("div", {}, D.outletName(d), " · ", dateOf(d)), h("div", { class: D.docs[d].title ? "title" : "id" }, docLabel(d))];
     const rows = shown.map((i) => {
       const p = D.pairs[i];
       return h("tr", {},
