@@ -62,6 +62,36 @@ impl Relation {
         }
     }
 
+    /// Every relation, in report order.
+    pub const ALL: [Relation; 6] = [
+        Relation::Copy,
+        Relation::Partial,
+        Relation::Rewrite,
+        Relation::Translation,
+        Relation::Quote,
+        Relation::Listing,
+    ];
+
+    /// What the relation means, in words for reports (the terminal legend, the HTML report).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Relation::Copy => "most of one article is nearly verbatim copy of the other",
+            Relation::Partial => {
+                "some paragraphs are nearly verbatim copy, clearly less than most of either article"
+            }
+            Relation::Rewrite => "the shared copy is reworded",
+            Relation::Translation => {
+                "one article translates the other, or both translate one original"
+            }
+            Relation::Quote => {
+                "the two share only quoted material (a statement both quote): not reuse"
+            }
+            Relation::Listing => {
+                "one is a listing page carrying the other's headline or teaser: not reuse"
+            }
+        }
+    }
+
     /// Whether the relation is reuse of copy (copy, partial, rewrite, translation), as
     /// opposed to the relations reported only on request (quote, listing).
     pub fn is_reuse(self) -> bool {

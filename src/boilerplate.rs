@@ -71,6 +71,23 @@ impl Boilerplate {
         Boilerplate::Release,
     ];
 
+    /// What the reason covers, in words for reports.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Boilerplate::Share => "share-button lines",
+            Boilerplate::Navigation => "advertising, navigation and related-reading labels",
+            Boilerplate::Credit => "photo credits, captions and source lines",
+            Boilerplate::Byline => "bylines, date and reading-time lines",
+            Boilerplate::Newsletter => "newsletter, subscription, app and membership prompts",
+            Boilerplate::Footer => "copyright lines, wire footers, licence and affiliate notices",
+            Boilerplate::Continuation => "\"To be continued\", \"À suivre\" and read-more lines",
+            Boilerplate::Loop => "machine-translation loops (one phrase repeated)",
+            Boilerplate::Template => "paragraphs an outlet prints in many different articles",
+            Boilerplate::Recurring => "text several outlets print whatever the story",
+            Boilerplate::Release => "press releases' closing sections",
+        }
+    }
+
     /// Short lower-case name used in reports.
     pub fn name(self) -> &'static str {
         match self {

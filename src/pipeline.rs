@@ -104,7 +104,7 @@ pub struct RunStats {
     pub uncorroborated: u64,
     /// Article pairs matched.
     pub article_pairs: u64,
-    /// Matched pairs per relation.
+    /// Matched pairs per relation, in relation order (see [`relation_counts`]).
     pub relations: Vec<(Relation, u64)>,
     /// Stories (connected groups of matched articles).
     pub stories: u64,
@@ -184,6 +184,16 @@ impl MatchRun {
         })?;
         Ok(out.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
+}
+
+/// The number of matches of each relation that has any, in relation order (a run's and an
+/// index query's figures alike).
+pub fn relation_counts(matches: &[ArticleMatch]) -> Vec<(Relation, u64)> {
+    let mut counts: std::collections::BTreeMap<Relation, u64> = Default::default();
+    for m in matches {
+        *counts.entry(m.relation).or_default() += 1;
+    }
+    counts.into_iter().collect()
 }
 
 /// One record after the parallel stage, owning its data so that it can be merged while
@@ -863,26 +873,12 @@ impl Detector {
             (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
         });
         stats.article_pairs = matches.len() as u64;
-        for r in [
-            Relation::Copy,
-            Relation::Partial,
-            Relation::Rewrite,
-            Relation::Quote,
-            Relation::Listing,
-        ] {
-            let n = matches.iter().filter(|m| m.relation == r).count() as u64;
-            if n > 0 {
-                stats.relations.push((r, n));
-            }
-        }
 
         obs.stage("translations");
         let (found, tstats) = translate::find(&store, &texts, cfg, &self.embedder)?;
-        if !found.is_empty() {
-            stats.relations.push((Relation::Translation, found.len() as u64));
-        }
         stats.article_pairs += found.len() as u64;
         matches.extend(found);
+        stats.relations = relation_counts(&matches);
         matches.par_sort_by(|m, n| {
             let id = |d: u32| &store.docs[d as usize].id;
             (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))

@@ -84,6 +84,19 @@ pub struct ParaMeta {
     pub lang: Lang,
 }
 
+impl ParaMeta {
+    /// The paragraph's byte span in its document's text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+
+    /// The paragraph's text within its document's `text` (as the run read it), or `None`
+    /// when `text` is not that document's text (too short, or cut inside a character).
+    pub fn text_in<'t>(&self, text: &'t str) -> Option<&'t str> {
+        text.get(self.span())
+    }
+}
+
 /// Hash of a content key (already an xxh3-128 digest: folding it is enough).
 fn key_hash(key: u128) -> u64 {
     (key as u64) ^ (key >> 64) as u64

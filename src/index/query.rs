@@ -891,6 +891,7 @@ impl Query<'_> {
         let stats = RunStats {
             corpus: self.local.stats(),
             article_pairs: matches.len() as u64,
+            relations: crate::pipeline::relation_counts(&matches),
             stories: stories.len() as u64,
             translation: tstats,
             ..Default::default()

@@ -50,7 +50,7 @@ pub(crate) fn doc_anchors(store: &Store, d: u32, text: &str) -> Vec<u32> {
         if store.uniques[p.unique as usize].is_template() {
             continue;
         }
-        if let Some(t) = text.get(p.start as usize..(p.start + p.len) as usize) {
+        if let Some(t) = p.text_in(text) {
             cross::anchor_keys(t, &mut out);
         }
     }

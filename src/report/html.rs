@@ -69,7 +69,8 @@ struct CorpusData<'a> {
     documents: u64,
     paragraphs: u64,
     body_paragraphs: u64,
-    set_aside: Vec<(&'static str, u64)>,
+    /// Reason, paragraphs, what the reason covers.
+    set_aside: Vec<(&'static str, u64, &'static str)>,
     records_skipped: u64,
     outlets: usize,
     generated_by: &'a str,
@@ -133,6 +134,8 @@ struct StoryData<'a> {
 #[derive(Serialize)]
 struct Data<'a> {
     open: &'static str,
+    /// Every relation's name and meaning, in report order.
+    relations: Vec<(&'static str, &'static str)>,
     corpus: CorpusData<'a>,
     outlets: Vec<&'a str>,
     docs: Vec<DocData<'a>>,
@@ -209,12 +212,13 @@ pub fn write_html(run: &MatchRun, open: HtmlView, w: &mut dyn Write) -> io::Resu
     let generated_by = concat!("wirematch ", env!("CARGO_PKG_VERSION"));
     let data = Data {
         open: open.name(),
+        relations: crate::align::Relation::ALL.iter().map(|r| (r.name(), r.meaning())).collect(),
         corpus: CorpusData {
             inputs: store.inputs.iter().map(|p| p.display().to_string()).collect(),
             documents: c.documents,
             paragraphs: c.paragraphs,
             body_paragraphs: c.body_paragraphs,
-            set_aside: c.boilerplate.iter().map(|&(b, n)| (b.name(), n)).collect(),
+            set_aside: c.boilerplate.iter().map(|&(b, n)| (b.name(), n, b.meaning())).collect(),
             records_skipped: run.stats.records_skipped,
             outlets: store.outlets.len(),
             generated_by,
@@ -261,13 +265,8 @@ fn file_name(p: &std::path::Path) -> String {
 /// The paragraphs of document `d` with their texts and quoted spans.
 fn paragraphs_of<'t>(run: &MatchRun, d: u32, text: &'t str) -> Vec<ParaData<'t>> {
     let paras = run.store.doc_paragraphs(d);
-    let spans: Vec<std::ops::Range<usize>> = paras
-        .iter()
-        .map(|p| {
-            let (s, e) = (p.start as usize, (p.start + p.len) as usize);
-            if text.get(s..e).is_some() { s..e } else { 0..0 }
-        })
-        .collect();
+    let spans: Vec<std::ops::Range<usize>> =
+        paras.iter().map(|p| if p.text_in(text).is_some() { p.span() } else { 0..0 }).collect();
     let quoted = crate::quotes::document(text, &spans);
     paras
         .iter()

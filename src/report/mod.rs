@@ -79,7 +79,7 @@ impl PairTexts {
     fn paragraph<'a>(&'a self, store: &Store, d: u32, i: u32) -> &'a str {
         let Some(text) = self.0.get(&d) else { return "" };
         let Some(p) = store.doc_paragraphs(d).get(i as usize) else { return "" };
-        text.get(p.start as usize..(p.start + p.len) as usize).unwrap_or("")
+        p.text_in(text).unwrap_or("")
     }
 }
 

@@ -49,15 +49,12 @@ pub fn paragraph_records<'a>(run: &'a MatchRun, d: u32, text: &'a str) -> Paragr
         .doc_paragraphs(d)
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let span = p.start as usize..(p.start + p.len) as usize;
-            ParagraphItem {
-                index: i as u32,
-                kind: p.kind.name(),
-                lang: p.lang.to_string(),
-                words: p.tokens,
-                text: text.get(span).unwrap_or(""),
-            }
+        .map(|(i, p)| ParagraphItem {
+            index: i as u32,
+            kind: p.kind.name(),
+            lang: p.lang.to_string(),
+            words: p.tokens,
+            text: p.text_in(text).unwrap_or(""),
         })
         .collect();
     ParagraphRecord {

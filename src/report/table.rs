@@ -102,17 +102,8 @@ pub fn write_pairs_table(
         counted(st.corpus.paragraphs, "paragraph", "paragraphs"),
         thousands(boiler)
     )?;
-    // Counted from the matches (a query's figures carry no breakdown), in relation order.
-    let mut by_relation: Vec<(crate::align::Relation, u64)> = Vec::new();
-    for m in &run.matches {
-        match by_relation.iter_mut().find(|(r, _)| *r == m.relation) {
-            Some((_, n)) => *n += 1,
-            None => by_relation.push((m.relation, 1)),
-        }
-    }
-    by_relation.sort_by_key(|&(r, _)| r as u8);
     let rel: Vec<String> =
-        by_relation.iter().map(|(r, n)| format!("{} {}", r.name(), thousands(*n))).collect();
+        st.relations.iter().map(|(r, n)| format!("{} {}", r.name(), thousands(*n))).collect();
     let directed = run.matches.iter().filter(|m| m.source.is_some()).count() as u64;
     if run.matches.is_empty() {
         return match run.queried {
@@ -222,14 +213,20 @@ pub fn write_pairs_table(
 /// What the pair table's columns and arrows mean, and why the pairs without a direction
 /// have none.
 fn write_pairs_legend(run: &MatchRun, w: &mut dyn Write) -> io::Result<()> {
+    let relations: Vec<String> = crate::align::Relation::ALL
+        .iter()
+        .filter(|r| r.is_reuse())
+        .map(|r| format!("{} = {}", r.name(), r.meaning()))
+        .collect();
     note(
         w,
-        "relation: copy = most of one article is nearly verbatim copy of the other · partial = \
-         some paragraphs are · rewrite = the copy is reworded · translation = the copy in \
-         another language. shared: 5-word shingles the two share in aligned paragraphs · sim: \
-         verbatim share of the copy (1.00 = word for word) · cov.a b: share of each article's \
-         text in aligned paragraphs. → a surely published first (a is the source) · ↔ the \
-         dates cannot tell who was first (a is then the larger original).",
+        &format!(
+            "relation: {}. shared: 5-word shingles the two share in aligned paragraphs · sim: \
+             verbatim share of the copy (1.00 = word for word) · cov.a b: share of each \
+             article's text in aligned paragraphs. → a surely published first (a is the \
+             source) · ↔ the dates cannot tell who was first (a is then the larger original).",
+            relations.join(" · ")
+        ),
     )?;
     if run.queried > 0 {
         note(
@@ -325,7 +322,7 @@ fn write_translations(
     let para = |d: u32, i: u32| -> String {
         let Some(t) = texts.get(&d) else { return "(text not available)".into() };
         let p = &run.store.doc_paragraphs(d)[i as usize];
-        t.get(p.start as usize..(p.start + p.len) as usize).unwrap_or("").to_string()
+        p.text_in(t).unwrap_or("").to_string()
     };
     let lang = |d: u32| run.store.docs[d as usize].language.to_string();
     writeln!(

@@ -124,8 +124,7 @@ pub fn aligned(
     let unread = source.for_each(store, &wanted, |d, text| {
         let mut local: Vec<(u32, Box<str>, Vec<u32>)> = Vec::new();
         for p in store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body) {
-            let span = p.start as usize..(p.start + p.len) as usize;
-            let Some(t) = text.get(span) else { continue };
+            let Some(t) = p.text_in(text) else { continue };
             let mut a = Vec::new();
             cross::anchor_keys(t, &mut a);
             local.push((p.unique, t.into(), a));

@@ -42,25 +42,9 @@
 
   // ---- data ----
   let D = null;
-  const RELATIONS = {
-    copy: "most of one article is nearly verbatim copy of the other",
-    partial: "some paragraphs are nearly verbatim copy, clearly less than most of either article",
-    rewrite: "the shared copy is reworded",
-    translation: "one article translates the other, or both translate one original",
-    quote: "the two share only quoted material (a statement both quote): not reuse",
-    listing: "one is a listing page carrying the other's headline or teaser: not reuse",
-  };
-  const SET_ASIDE = {
-    share: "share-button lines", navigation: "advertising, navigation and related-reading labels",
-    credit: "photo credits, captions and source lines", byline: "bylines, date and reading-time lines",
-    newsletter: "newsletter, subscription, app and membership prompts",
-    footer: "copyright lines, wire footers, licence and affiliate notices",
-    continuation: "\u201cTo be continued\u201d, \u201cÀ suivre\u201d and read-more lines",
-    loop: "machine-translation loops (one phrase repeated)",
-    template: "paragraphs an outlet prints in many different articles",
-    recurring: "text several outlets print whatever the story",
-    release: "press releases' closing sections",
-  };
+  // Meanings come with the data, from the same words the terminal's legend uses.
+  let RELATIONS = {};
+  let SET_ASIDE = {};
 
   async function unpack() {
     const b64 = document.getElementById("wm-data").textContent.trim();
@@ -77,6 +61,8 @@
 
   function prepare(data) {
     D = data;
+    RELATIONS = Object.fromEntries(D.relations);
+    SET_ASIDE = Object.fromEntries(D.corpus.set_aside.map(([r, , meaning]) => [r, meaning]));
     D.storyOf = new Int32Array(D.docs.length).fill(-1);
     D.stories.forEach((s, i) => s.members.forEach((m) => (D.storyOf[m] = i)));
     D.relCount = {};
