@@ -21,7 +21,7 @@ use ahash::AHashMap;
 use base64::Engine;
 use serde::Serialize;
 
-use super::{OutletReport, outlet_report};
+use super::{OutletReport, PairTexts, outlet_report};
 use crate::pipeline::MatchRun;
 use crate::published::why_undirected;
 
@@ -148,17 +148,15 @@ struct Data<'a> {
 pub fn write_html(run: &MatchRun, open: HtmlView, w: &mut dyn Write) -> io::Result<HtmlFigures> {
     let store = &run.store;
     // The matched articles, in store order, and their place in the page's list.
-    let mut wanted: Vec<u32> = run.matches.iter().flat_map(|m| [m.a, m.b]).collect();
-    wanted.sort_unstable();
-    wanted.dedup();
+    let wanted = PairTexts::documents(run);
     let slot: AHashMap<u32, u32> = wanted.iter().enumerate().map(|(i, &d)| (d, i as u32)).collect();
-    let texts = run.texts(&wanted).map_err(io::Error::other)?;
+    let texts = PairTexts::of(run).map_err(io::Error::other)?;
     let mut figures = HtmlFigures::default();
     let docs: Vec<DocData<'_>> = wanted
         .iter()
         .map(|&d| {
             let meta = &store.docs[d as usize];
-            let paragraphs = texts.get(&d).map(|text| paragraphs_of(run, d, text));
+            let paragraphs = texts.text(d).map(|text| paragraphs_of(run, d, text));
             figures.texts_missing += u64::from(paragraphs.is_none());
             DocData {
                 id: &meta.id,

@@ -69,15 +69,25 @@ pub struct PairTexts(ahash::AHashMap<u32, String>);
 impl PairTexts {
     /// The texts of every article in `run`'s pairs.
     pub fn of(run: &MatchRun) -> crate::error::Result<PairTexts> {
+        Ok(PairTexts(run.texts(&Self::documents(run))?))
+    }
+
+    /// The matched articles, in store order.
+    pub fn documents(run: &MatchRun) -> Vec<u32> {
         let mut docs: Vec<u32> = run.matches.iter().flat_map(|m| [m.a, m.b]).collect();
         docs.sort_unstable();
         docs.dedup();
-        Ok(PairTexts(run.texts(&docs)?))
+        docs
+    }
+
+    /// The text of document `d`, when it could be read again.
+    pub fn text(&self, d: u32) -> Option<&str> {
+        self.0.get(&d).map(String::as_str)
     }
 
     /// Paragraph `i` of document `d` ("" when the text could not be read again).
     fn paragraph<'a>(&'a self, store: &Store, d: u32, i: u32) -> &'a str {
-        let Some(text) = self.0.get(&d) else { return "" };
+        let Some(text) = self.text(d) else { return "" };
         let Some(p) = store.doc_paragraphs(d).get(i as usize) else { return "" };
         p.text_in(text).unwrap_or("")
     }
