@@ -243,31 +243,6 @@ fn facts_agree(store: &Store, u: u32, v: u32, min_share: f64) -> bool {
     agree(nu, nv) && agree(mu, mv)
 }
 
-/// Whether two headlines are about the same thing: at least half of the shorter one's
-/// words (of three letters or more) in the other. Without a headline, nothing says they
-/// differ.
-fn titles_agree(a: Option<&str>, b: Option<&str>) -> bool {
-    let words = |t: &str| -> Vec<String> {
-        let mut w: Vec<String> = t
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() >= 3)
-            .map(str::to_lowercase)
-            .collect();
-        w.sort_unstable();
-        w.dedup();
-        w
-    };
-    match (a, b) {
-        (Some(a), Some(b)) => {
-            let (wa, wb) = (words(a), words(b));
-            let common = wa.iter().filter(|w| wb.binary_search(w).is_ok()).count();
-            let smaller = wa.len().min(wb.len());
-            smaller == 0 || common * 2 >= smaller
-        }
-        _ => true,
-    }
-}
-
 /// Per-thread scratch for [`align`].
 #[derive(Debug, Default)]
 pub struct AlignScratch {
@@ -482,7 +457,11 @@ pub fn align(
         // The same article sent again — the same words under the same headline — is still
         // the same article; one page's text under many headlines is the site's.
         let identical = cov_a >= 1.0 && cov_b >= 1.0 && sa.sim >= 1.0 && sb.sim >= 1.0;
-        let resent = identical && titles_agree(da.title.as_deref(), db.title.as_deref());
+        let resent = identical
+            && match (da.title.as_deref(), db.title.as_deref()) {
+                (Some(x), Some(y)) => crate::headline::titles_agree(x, y),
+                _ => true,
+            };
         if da.outlet.is_some() && da.outlet == db.outlet && !resent {
             if let (Some(x), Some(y)) = (da.published, db.published) {
                 if x.surely_apart_by(y) > cfg.news_cycle_days * 86_400.0 {

@@ -137,6 +137,12 @@ fn stopword_table() -> &'static (Vec<Lang>, AHashMap<&'static str, u16>) {
     })
 }
 
+/// Whether `token` (lower-cased) is a function word of one of the languages listed here:
+/// words that say nothing of what a text is about.
+pub fn is_function_word(token: &str) -> bool {
+    stopword_table().1.contains_key(token)
+}
+
 /// The script of a letter, for languages that a script identifies.
 fn script_lang(c: char) -> Option<&'static str> {
     Some(match c as u32 {

@@ -43,6 +43,7 @@ pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod fingerprint;
+pub mod headline;
 pub mod index;
 pub mod lang;
 pub mod listing;

@@ -89,6 +89,9 @@ pub struct RunStats {
     /// Matches of listing pages with the stories they list (see [`crate::listing`]): not
     /// reuse, reported only with [`Config::listings`].
     pub listing_pairs: u64,
+    /// Matches of articles whose headlines tell different stories (see
+    /// [`crate::headline`]): what they share is furniture, not reuse.
+    pub different_stories: u64,
     /// Whether the corpus's boilerplate vocabulary was learned (see [`crate::vocabulary`]).
     pub vocabulary: bool,
     /// Matches aligned again because recurring text or furniture words took evidence
@@ -288,6 +291,61 @@ fn align_round(store: &Store, cfg: &Config, pairs: &[(u32, u32)], budget: u64) -
         }
     }
     round
+}
+
+/// Matches split into one story reused and the rest (see [`split_stories`]).
+pub(crate) struct StorySplit {
+    /// Matches of one story.
+    pub kept: Vec<ArticleMatch>,
+    /// Listing pages' matches as relation `listing`, when [`Config::listings`] asks.
+    pub listings: Vec<ArticleMatch>,
+    /// Matches of a listing page with a story it lists ([`crate::listing`]).
+    pub listing_pairs: u64,
+    /// Matches of articles whose headlines tell different stories ([`crate::headline`]).
+    pub different_stories: u64,
+}
+
+/// Sets aside the matches that are not one story reused, whatever they share: a listing
+/// page with the stories it lists (aggregators, roundups: their items match the stories
+/// they announce) and two articles whose headlines tell different stories (a form filled
+/// in for two companies, a site's furniture under two headlines). The full run and an
+/// index query both decide this here, over the matches they have.
+pub(crate) fn split_stories(
+    store: &Store,
+    matches: Vec<ArticleMatch>,
+    cfg: &Config,
+    told_elsewhere: impl Fn(u32, &[u32]) -> bool + Sync,
+) -> StorySplit {
+    let listed = listing::find(
+        &matches,
+        store.docs.len(),
+        |d| store.docs[d as usize].shape.is_listing(),
+        |d| store.lede(d),
+    );
+    let mut skip = vec![false; matches.len()];
+    for &i in &listed {
+        skip[i] = true;
+    }
+    let unrelated = crate::headline::unrelated(store, &matches, &skip, told_elsewhere);
+    let mut split = StorySplit {
+        kept: Vec::with_capacity(matches.len()),
+        listings: Vec::new(),
+        listing_pairs: listed.len() as u64,
+        different_stories: 0,
+    };
+    for ((mut m, listed), unrelated) in matches.into_iter().zip(skip).zip(unrelated) {
+        if listed {
+            if cfg.listings {
+                m.relation = Relation::Listing;
+                split.listings.push(m);
+            }
+        } else if unrelated {
+            split.different_stories += 1;
+        } else {
+            split.kept.push(m);
+        }
+    }
+    split
 }
 
 /// Finds reused copy in a corpus.
@@ -827,35 +885,20 @@ impl Detector {
             t.lap("neighbours");
         }
         drop(pairs);
-        // Listing pages (aggregators, roundups) carry teasers of many stories: their
-        // matches are not reuse, and must not corroborate pairs of the stories they list.
-        let listed = listing::find(
-            &matches,
-            store.docs.len(),
-            |d| store.docs[d as usize].shape.is_listing(),
-            |d| store.lede(d),
-        );
-        if !listed.is_empty() {
-            stats.listing_pairs = listed.len() as u64;
-            let mut keep = Vec::with_capacity(matches.len() - listed.len());
-            let mut next = listed.iter().peekable();
-            for (i, mut m) in matches.into_iter().enumerate() {
-                if next.peek() == Some(&&i) {
-                    next.next();
-                    if cfg.listings {
-                        m.relation = Relation::Listing;
-                        apart.push(m);
-                    }
-                } else {
-                    keep.push(m);
-                }
-            }
-            matches = keep;
+        // Matches that are not one story reused — a listing page with the stories it
+        // lists, articles whose headlines tell different stories — must not corroborate
+        // pairs either.
+        let split = split_stories(&store, matches, cfg, |_, _| false);
+        stats.listing_pairs = split.listing_pairs;
+        stats.different_stories = split.different_stories;
+        if split.listing_pairs + split.different_stories > 0 {
             let mut kept: Vec<(u32, u32)> =
-                matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b))).collect();
+                split.kept.iter().map(|m| (m.a.min(m.b), m.a.max(m.b))).collect();
             kept.par_sort_unstable();
             evident.retain(|e| kept.binary_search(&(e.0, e.1)).is_ok());
         }
+        matches = split.kept;
+        apart.extend(split.listings);
         weak.extend(deferred);
         if !weak.is_empty() {
             obs.stage("corroborate");

@@ -63,6 +63,8 @@ pub struct DocMeta {
     pub shape: crate::listing::PageShape,
     /// Checksum of the text ([`DocFingerprint::text_hash`]).
     pub text_hash: u64,
+    /// What its headline says (see [`crate::headline`]).
+    pub headline: crate::headline::Headline,
 }
 
 /// One paragraph occurrence.
@@ -428,6 +430,8 @@ impl Store {
             }
         }
         let boxed = |s: &Option<std::borrow::Cow<'_, str>>| s.as_deref().map(Box::from);
+        let headline =
+            crate::headline::Headline::of(doc.title.as_deref(), doc.outlet.as_deref(), &fp);
         self.docs.push(DocMeta {
             id: doc.id.as_ref().into(),
             outlet,
@@ -441,6 +445,7 @@ impl Store {
             paragraphs: first..self.paragraphs.len() as u32,
             shape: fp.shape,
             text_hash: fp.text_hash,
+            headline,
         });
         Ok(d)
     }
@@ -778,6 +783,7 @@ impl Store {
                         .iter()
                         .map(|s| s.as_ref().map_or(0, |s| s.len()))
                         .sum::<usize>()
+                    + d.headline.heap_bytes()
             })
             .sum();
         // Hash tables: about one and a seventh slot per entry, plus a control byte.

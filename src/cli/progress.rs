@@ -184,6 +184,12 @@ impl Reporter {
                 t(s.recurring_paragraphs)
             ));
         }
+        if s.different_stories > 0 {
+            lines.push(format!(
+                "  {} of articles whose headlines tell different stories set aside: what they share is no story's (a form, a notice, a site's furniture)",
+                c(s.different_stories, "pair", "pairs")
+            ));
+        }
         if s.listing_pairs > 0 {
             lines.push(format!(
                 "  {} of a listing page with a story it lists (not reuse{})",

@@ -818,30 +818,39 @@ impl Query<'_> {
         weak.extend(found_weak);
         weak.extend(deferred);
 
-        // Listing pages' matches are not reuse, as in a full run (a stored page's other
-        // stored matches are not looked at: see ARCHITECTURE.md).
-        let local = &self.local;
-        let listed = crate::listing::find(
-            &evident,
-            local.docs.len(),
-            |d| local.docs[d as usize].shape.is_listing(),
-            |d| local.lede(d),
-        );
-        let mut listings: Vec<ArticleMatch> = Vec::new();
-        if !listed.is_empty() {
-            let mut keep = Vec::with_capacity(evident.len());
-            for (i, mut m) in evident.into_iter().enumerate() {
-                if listed.binary_search(&i).is_ok() {
-                    if cfg.listings {
-                        m.relation = crate::align::Relation::Listing;
-                        listings.push(m);
+        // Listing pages' matches and articles telling different stories are not reuse,
+        // as in a full run (a stored page's other stored matches are not looked at: see
+        // ARCHITECTURE.md).
+        // A match between different stories stands when what it shares is a story's; the
+        // stored run's matches of its stored articles may say so (their other articles are
+        // loaded to tell whether they tell one story).
+        let mut vouching: Vec<u32> = Vec::new();
+        for m in &evident {
+            if crate::headline::different_stories(&self.local, m.a, m.b) {
+                for d in [m.a, m.b] {
+                    let g = self.global_of[d as usize];
+                    if g < ns {
+                        vouching
+                            .extend(index.stored_adjacency(g, &[1, 2]).into_iter().map(|e| e.0));
                     }
-                } else {
-                    keep.push(m);
                 }
             }
-            evident = keep;
         }
+        self.load(vouching)?;
+        let (local, global_of, local_of) = (&self.local, &self.global_of, &self.local_of);
+        let told_elsewhere = |d: u32, own: &[u32]| {
+            let g = global_of[d as usize];
+            g < ns
+                && index.stored_adjacency(g, &[1, 2]).into_iter().any(|(c, theirs)| {
+                    own.iter().any(|p| theirs.contains(p))
+                        && local_of
+                            .get(&c)
+                            .is_some_and(|&c| !crate::headline::different_stories(local, d, c))
+                })
+        };
+        let split = crate::pipeline::split_stories(local, evident, &cfg, told_elsewhere);
+        let listings = split.listings;
+        evident = split.kept;
 
         // Corroboration: weak pairs whose two articles evidently match a common third one.
         if !weak.is_empty() {

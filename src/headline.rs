@@ -1,0 +1,318 @@
+//! Headlines: what an article is about, to tell one story reused from two stories that
+//! share furniture.
+//!
+//! Reuse shares a story, and a story is what its headline says: a reprint of an AP story
+//! names the AP story's people and places, retitled or not. On a real crawl most text two
+//! articles share without sharing a story is text about neither of them — a regulator's
+//! form filled in for two companies ("Form 8.5 … Ball Corp" and "Form 8.5 … Alent Plc"),
+//! a rating agency's disclaimer under two ratings, a trading-halt notice for two tickers,
+//! a law firm's "announces investigation of X" release, a network's paywall page under
+//! two headlines. Two tests tell these apart, each needing both articles to say so:
+//!
+//! * **two subjects**: each headline has a subject — a capitalised word its own body
+//!   uses — that the other article never uses, neither in its body nor in its headline.
+//!   The subject of a reprint is in the reprinted text; the name that fills a form's blank
+//!   is not in the other filled-in form.
+//! * **neither headline told**: neither article's body uses any content word of its own
+//!   headline (three letters or more, not a function word: [`crate::lang::is_function_word`]),
+//!   so what was extracted is not the story the headline announces (a page of site
+//!   furniture, a "this feed has moved" notice, an error page).
+//!
+//! Such a match still stands when the text it shares is a story's: aligned, in the same
+//! article, in a match of two articles that tell one story. A local article that prints
+//! a few paragraphs of a wire story about something else shares them with the wire
+//! story's reprints too; a form, a notice or a site's furniture is nobody's story.
+//!
+//! Both tests need a title on both sides in one language (a translation's headline shares no
+//! words with its original's); the second also headlines that differ (the same page under
+//! the same headline is one article sent again). A headline's first word is capitalised
+//! whatever it is, so it is a subject only as an acronym or a name its body writes as one
+//! ([`crate::anchors::names`]); the outlet's own name is never one ("… | Daily Union").
+//! Words are compared as the word sets the store keeps for every body paragraph
+//! ([`crate::vocabulary::word_hash`]), so the test costs a few binary searches per match,
+//! and a headline a few dozen bytes per document.
+
+use rayon::prelude::*;
+
+use crate::align::ArticleMatch;
+use crate::fingerprint::{DocFingerprint, Kind};
+use crate::normalize::{Normalizer, is_word_char};
+use crate::store::Store;
+use crate::vocabulary::word_hash;
+
+/// What a document's headline says, as far as telling stories apart needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headline {
+    /// Word hashes ([`word_hash`]): first the subject's, then all the headline's; each
+    /// part sorted.
+    keys: Box<[u32]>,
+    /// How many of `keys` are the subject.
+    subject: u16,
+    /// The headline has content words and the body uses none of them.
+    untold: bool,
+    /// Hash of the headline's words (normalised): the same headline, the same key.
+    words: u64,
+}
+
+impl Headline {
+    /// The headline of a document titled `title`, published by `outlet`, fingerprinted as
+    /// `fp` (its body paragraphs' facts and words).
+    pub fn of(title: Option<&str>, outlet: Option<&str>, fp: &DocFingerprint) -> Headline {
+        let Some(title) = title.filter(|t| !t.trim().is_empty()) else {
+            return Headline::default();
+        };
+        let decoded;
+        let title = if title.contains('&') {
+            decoded = html_escape::decode_html_entities(title);
+            &*decoded
+        } else {
+            title
+        };
+        let mut normalizer = Normalizer::new();
+        let outlet: Vec<u32> = outlet
+            .map(|o| normalizer.tokenize(o).iter().map(word_hash).collect())
+            .unwrap_or_default();
+        let body: Vec<usize> =
+            (0..fp.paragraphs.len()).filter(|&i| fp.paragraphs[i].kind == Kind::Body).collect();
+        let in_body = |w: u32| body.iter().any(|&i| fp.words(i).binary_search(&w).is_ok());
+
+        // The subject: capitalised words of the headline that its body writes as names
+        // (capitalised where no sentence starts, or acronyms). A title-case headline
+        // capitalises every word; only names say what it is about.
+        let mut subject: Vec<u32> = Vec::new();
+        let mut tokens = crate::normalize::Tokens::new();
+        for part in title.split(|c: char| !is_word_char(c)).filter(|p| !p.is_empty()) {
+            let mut chars = part.chars();
+            let capital = chars.next().is_some_and(char::is_uppercase);
+            if !capital || chars.next().is_none() || part.chars().all(char::is_numeric) {
+                continue;
+            }
+            let key = crate::anchors::name_key(&part.to_lowercase());
+            if !body.iter().any(|&p| fp.numbers(p).binary_search(&key).is_ok()) {
+                continue;
+            }
+            tokens.clear();
+            normalizer.tokenize_into(part, &mut tokens);
+            for w in tokens.iter().filter(|w| !crate::lang::is_function_word(w)) {
+                let h = word_hash(w);
+                if !outlet.contains(&h) {
+                    subject.push(h);
+                }
+            }
+        }
+        subject.sort_unstable();
+        subject.dedup();
+        subject.truncate(MAX_WORDS);
+
+        // Every word of the headline (what another article's headline mentions), and the
+        // content words among them.
+        let all = normalizer.tokenize(title);
+        let mut words: Vec<u32> = all.iter().map(word_hash).collect();
+        words.sort_unstable();
+        words.dedup();
+        words.truncate(MAX_WORDS);
+        let content: Vec<u32> = all
+            .iter()
+            .filter(|w| w.chars().count() >= 3 && !w.chars().all(char::is_numeric))
+            .filter(|w| !crate::lang::is_function_word(w))
+            .map(word_hash)
+            .filter(|h| !outlet.contains(h))
+            .collect();
+        let told = content.iter().any(|&h| in_body(h));
+        let count = subject.len() as u16;
+        subject.extend(words);
+        Headline {
+            keys: subject.into_boxed_slice(),
+            subject: count,
+            untold: !content.is_empty() && !told,
+            words: xxhash_rust::xxh3::xxh3_64(all.as_str().as_bytes()),
+        }
+    }
+
+    /// Words of the headline's subject (hashes as [`crate::vocabulary::word_hash`]
+    /// makes them), sorted.
+    pub fn subject(&self) -> &[u32] {
+        &self.keys[..self.subject as usize]
+    }
+
+    /// Whether the headline has word `w` (hashed).
+    fn has_word(&self, w: u32) -> bool {
+        self.keys[self.subject as usize..].binary_search(&w).is_ok()
+    }
+
+    /// Whether the headline has content words its body never uses.
+    pub fn untold(&self) -> bool {
+        self.untold
+    }
+
+    /// Heap bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.keys.len() * 4
+    }
+}
+
+/// Words of a headline kept at most (a headline is a line, not a page).
+const MAX_WORDS: usize = 64;
+
+/// Whether document `d` uses word `w` (hashed): in its headline or in its body
+/// paragraphs (as fingerprinted: text set aside later as a template or recurring furniture
+/// still counts).
+fn mentions(store: &Store, d: u32, w: u32) -> bool {
+    store.docs[d as usize].headline.has_word(w)
+        || store
+            .doc_paragraphs(d)
+            .iter()
+            .any(|p| p.unique != u32::MAX && store.words_of(p.unique).binary_search(&w).is_ok())
+}
+
+/// Whether articles `a` and `b` tell different stories by their headlines (see the module
+/// documentation): whatever text they share is then no evidence that one reused the other.
+pub fn different_stories(store: &Store, a: u32, b: u32) -> bool {
+    let (da, db) = (&store.docs[a as usize], &store.docs[b as usize]);
+    if da.language != db.language {
+        return false;
+    }
+    let (ha, hb) = (&da.headline, &db.headline);
+    // One headline over two texts is one article sent again, whatever its text.
+    if ha.untold && hb.untold {
+        if let (Some(ta), Some(tb)) = (da.title.as_deref(), db.title.as_deref()) {
+            if !titles_agree(ta, tb) {
+                return true;
+            }
+        }
+    }
+    let own_subject =
+        |h: &Headline, other: u32| h.subject().iter().any(|&k| !mentions(store, other, k));
+    own_subject(ha, b) && own_subject(hb, a)
+}
+
+/// Which of `matches` are between articles telling different stories, sharing text that
+/// is not a story's (see the module documentation): one flag per match. Matches flagged
+/// in `skip` (a listing page's) neither count nor vouch for others. `told_elsewhere(d,
+/// paragraphs)` says whether paragraphs of document `d` are aligned in a match of one
+/// story that `matches` does not hold (an index query asks the stored run's matches).
+pub fn unrelated(
+    store: &Store,
+    matches: &[ArticleMatch],
+    skip: &[bool],
+    told_elsewhere: impl Fn(u32, &[u32]) -> bool + Sync,
+) -> Vec<bool> {
+    let different: Vec<bool> = matches
+        .par_iter()
+        .zip(skip)
+        .map(|(m, &skip)| !skip && different_stories(store, m.a, m.b))
+        .collect();
+    if !different.contains(&true) {
+        return different;
+    }
+    // (document, match) of every match of one story, by document.
+    let mut story: Vec<(u32, usize)> = Vec::new();
+    for (i, m) in matches.iter().enumerate() {
+        if !skip[i] && !different[i] {
+            story.push((m.a, i));
+            story.push((m.b, i));
+        }
+    }
+    story.sort_unstable();
+    matches
+        .par_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            if !different[i] {
+                return false;
+            }
+            let told = [m.a, m.b].into_iter().any(|d| {
+                let own = own_paragraphs(m, d);
+                let from = story.partition_point(|e| e.0 < d);
+                story[from..].iter().take_while(|e| e.0 == d).any(|&(_, j)| {
+                    let theirs = own_paragraphs(&matches[j], d);
+                    own.iter().any(|p| theirs.binary_search(p).is_ok())
+                }) || told_elsewhere(d, &own)
+            });
+            !told
+        })
+        .collect()
+}
+
+/// Document `d`'s aligned paragraphs in match `m` (one of its two sides), sorted.
+pub fn own_paragraphs(m: &ArticleMatch, d: u32) -> Vec<u32> {
+    let mut own: Vec<u32> = m.paragraphs.iter().map(|p| if d == m.a { p.a } else { p.b }).collect();
+    own.sort_unstable();
+    own.dedup();
+    own
+}
+
+/// Whether two titles are one headline: at least half the words (of three letters or more)
+/// of the shorter one are in the other. An empty title agrees with anything.
+pub fn titles_agree(a: &str, b: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        let mut w: Vec<String> = t
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect();
+        w.sort_unstable();
+        w.dedup();
+        w
+    };
+    let (wa, wb) = (words(a), words(b));
+    let common = wa.iter().filter(|w| wb.binary_search(w).is_ok()).count();
+    let smaller = wa.len().min(wb.len());
+    smaller == 0 || common * 2 >= smaller
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::Fingerprinter;
+    use crate::shingle::Shingler;
+
+    fn headline(title: &str, outlet: Option<&str>, text: &str) -> Headline {
+        let fp = Fingerprinter::new(Shingler::new(5, 1)).fingerprint(text);
+        Headline::of(Some(title), outlet, &fp)
+    }
+
+    const BODY: &str = "Police in Harlow searched the moor on Tuesday for a missing walker, officers said.\n\n\
+        The search around Calder Ridge was called off at dusk and will resume in the morning.";
+
+    #[test]
+    fn the_subject_is_the_capitalised_words_its_body_uses() {
+        let h = headline("Search for walker resumes near Calder Ridge", None, BODY);
+        let subject: Vec<u32> = {
+            let mut v: Vec<u32> = ["calder", "ridge"].iter().map(|w| word_hash(w)).collect();
+            v.sort_unstable();
+            v
+        };
+        // "Search" opens the headline and is no name in the body; "resumes" is lower case.
+        assert_eq!(h.subject(), &subject[..]);
+        assert!(!h.untold());
+        // A first word the body writes as a name counts.
+        let h = headline("Harlow police search moor", None, BODY);
+        assert!(h.subject().contains(&word_hash("harlow")));
+    }
+
+    #[test]
+    fn an_outlet_name_is_no_subject_and_no_content() {
+        let h = headline("Walker missing | Harlow Gazette", Some("Harlow Gazette"), BODY);
+        assert!(h.subject().is_empty());
+        let h = headline("Harlow Gazette", Some("Harlow Gazette"), BODY);
+        assert!(!h.untold(), "a headline of only the outlet's name says nothing");
+    }
+
+    #[test]
+    fn a_body_that_never_uses_its_headline_leaves_it_untold() {
+        let notice = "We've moved! Update your reader now. This feed has moved to a new address.";
+        assert!(headline("How to draw Hamail", None, notice).untold());
+        assert!(!headline("Feed moved", None, notice).untold());
+        // Function words and numbers are not content.
+        assert!(!headline("The 2015 of", None, notice).untold());
+        assert!(!Headline::of(None, None, &DocFingerprint::default()).untold());
+    }
+
+    #[test]
+    fn titles_agree_by_half_their_words() {
+        assert!(titles_agree("Alvarez vows committee will act", "Senator Alvarez vows action"));
+        assert!(!titles_agree("Alvarez vows committee will act", "Festival draws crowds"));
+        assert!(titles_agree("", "Anything at all"));
+    }
+}
