@@ -13,19 +13,20 @@
 //!   uses — that the other article never uses, neither in its body nor in its headline.
 //!   The subject of a reprint is in the reprinted text; the name that fills a form's blank
 //!   is not in the other filled-in form.
-//! * **neither headline told**: neither article's body uses any content word of its own
-//!   headline (three letters or more, not a function word: [`crate::lang::is_function_word`]),
-//!   so what was extracted is not the story the headline announces (a page of site
-//!   furniture, a "this feed has moved" notice, an error page).
+//! * **a headline untold**: one article's body uses no content word of its own headline
+//!   (three letters or more, not a function word: [`crate::lang::is_function_word`]), so
+//!   what was extracted is not the story the headline announces (a page of site
+//!   furniture, a "this feed has moved" notice, an error page), and whatever it shares
+//!   is not that story either. One headline over both (titles that agree) is one article
+//!   sent again, whatever its text.
 //!
 //! Such a match still stands when the text it shares is a story's: aligned, in the same
 //! article, in a match of two articles that tell one story. A local article that prints
 //! a few paragraphs of a wire story about something else shares them with the wire
 //! story's reprints too; a form, a notice or a site's furniture is nobody's story.
 //!
-//! Both tests need a title on both sides in one language (a translation's headline shares no
-//! words with its original's); the second also headlines that differ (the same page under
-//! the same headline is one article sent again). A headline's first word is capitalised
+//! Both tests need a title on both sides in one language (a translation's headline shares
+//! no words with its original's). A headline's first word is capitalised
 //! whatever it is, so it is a subject only as an acronym or a name its body writes as one
 //! ([`crate::anchors::names`]); the outlet's own name is never one ("… | Daily Union").
 //! Words are compared as the word sets the store keeps for every body paragraph
@@ -50,8 +51,6 @@ pub struct Headline {
     subject: u16,
     /// The headline has content words and the body uses none of them.
     untold: bool,
-    /// Hash of the headline's words (normalised): the same headline, the same key.
-    words: u64,
 }
 
 impl Headline {
@@ -125,7 +124,6 @@ impl Headline {
             keys: subject.into_boxed_slice(),
             subject: count,
             untold: !content.is_empty() && !told,
-            words: xxhash_rust::xxh3::xxh3_64(all.as_str().as_bytes()),
         }
     }
 
@@ -173,8 +171,9 @@ pub fn different_stories(store: &Store, a: u32, b: u32) -> bool {
         return false;
     }
     let (ha, hb) = (&da.headline, &db.headline);
-    // One headline over two texts is one article sent again, whatever its text.
-    if ha.untold && hb.untold {
+    // A text that does not tell its own headline is not that story; but one headline
+    // over two texts is one article sent again, whatever its text.
+    if ha.untold || hb.untold {
         if let (Some(ta), Some(tb)) = (da.title.as_deref(), db.title.as_deref()) {
             if !titles_agree(ta, tb) {
                 return true;
@@ -276,14 +275,14 @@ mod tests {
         The search around Calder Ridge was called off at dusk and will resume in the morning.";
 
     #[test]
-    fn the_subject_is_the_capitalised_words_its_body_uses() {
+    fn the_subject_is_the_headline_words_its_body_writes_as_names() {
         let h = headline("Search for walker resumes near Calder Ridge", None, BODY);
         let subject: Vec<u32> = {
             let mut v: Vec<u32> = ["calder", "ridge"].iter().map(|w| word_hash(w)).collect();
             v.sort_unstable();
             v
         };
-        // "Search" opens the headline and is no name in the body; "resumes" is lower case.
+        // "Search" and "walker" are no names in the body; "resumes" is lower case.
         assert_eq!(h.subject(), &subject[..]);
         assert!(!h.untold());
         // A first word the body writes as a name counts.
