@@ -60,13 +60,8 @@ impl Headline {
         let Some(title) = title.filter(|t| !t.trim().is_empty()) else {
             return Headline::default();
         };
-        let decoded;
-        let title = if title.contains('&') {
-            decoded = html_escape::decode_html_entities(title);
-            &*decoded
-        } else {
-            title
-        };
+        let title = html_escape::decode_html_entities(title);
+        let title = &*title;
         let mut normalizer = Normalizer::new();
         let outlet: Vec<u32> = outlet
             .map(|o| normalizer.tokenize(o).iter().map(word_hash).collect())
