@@ -819,11 +819,11 @@ impl Query<'_> {
         weak.extend(deferred);
 
         // Listing pages' matches and articles telling different stories are not reuse,
-        // as in a full run (a stored page's other stored matches are not looked at: see
-        // ARCHITECTURE.md).
-        // A match between different stories stands when what it shares is a story's; the
-        // stored run's matches of its stored articles may say so (their other articles are
-        // loaded to tell whether they tell one story).
+        // decided by the full run's rule (`split_stories`). A listing page's other stored
+        // matches are not looked at (see ARCHITECTURE.md); a match between different
+        // stories, though, stands when what it shares is a story's, and the stored run's
+        // matches of its stored articles may say so: their other articles are loaded here
+        // (`split_stories` cannot load) to tell whether those matches are of one story.
         let mut vouching: Vec<u32> = Vec::new();
         for m in &evident {
             if crate::headline::different_stories(&self.local, m.a, m.b) {
