@@ -8,7 +8,7 @@
 //! Devanagari). This costs one hash lookup per short token; a general detector (whatlang)
 //! runs at ~5 MB/s here and is kept for the document-level fallback only.
 
-use ahash::AHashMap;
+use ahash::{AHashMap, AHashSet};
 use std::sync::OnceLock;
 
 use crate::normalize::Tokens;
@@ -137,10 +137,28 @@ fn stopword_table() -> &'static (Vec<Lang>, AHashMap<&'static str, u16>) {
     })
 }
 
+/// Function words the detection table leaves out: frequent in every text of their
+/// language, so they tell no language apart from its neighbours, but they say no more of
+/// what a text is about than "the" does (a headline "… Crashes Into Wooded Area" is not
+/// told by a page that only says "plug your news into the daily cycle").
+const MORE_FUNCTION_WORDS: &str = "into onto over under out up down off upon within without \
+    through across against among between before during since until while if when where what \
+    how why so no yes can could may might must shall should do does did being our your her \
+    she him them these those other such some any each every both only just very too here now \
+    then my me us its \
+    vers sous chez sans entre depuis pendant avant après contre ou où si comme tout tous \
+    toute nous vous ils elles leurs ces mes tes nos vos y ne \
+    unter zwischen gegen ohne durch seit während vor hinter bis wenn als ob wir ihr ihnen \
+    diese dieser dieses jeder alle kein keine nur schon \
+    hacia hasta desde durante contra según tras cuando donde si ya muy todo todos nos les \
+    estos estas ese esa";
+
 /// Whether `token` (lower-cased) is a function word of one of the languages listed here:
 /// words that say nothing of what a text is about.
 pub fn is_function_word(token: &str) -> bool {
+    static MORE: OnceLock<AHashSet<&'static str>> = OnceLock::new();
     stopword_table().1.contains_key(token)
+        || MORE.get_or_init(|| MORE_FUNCTION_WORDS.split_whitespace().collect()).contains(token)
 }
 
 /// The script of a letter, for languages that a script identifies.
@@ -182,6 +200,10 @@ pub fn detect_scored(toks: &Tokens, range: std::ops::Range<usize>) -> Option<Det
     let mut score = [0f32; 16];
     let mut scripts: AHashMap<&'static str, u32> = AHashMap::new();
     let mut latin = 0u32;
+    // Distinct function words per language: one word repeated is no language ("com" in
+    // every "Briefing.com" of a table of figures is not Portuguese).
+    let mut seen: Vec<&str> = Vec::with_capacity(40);
+    let mut distinct = [0u32; 16];
     // Forty words are evidence enough; long paragraphs stop there.
     for i in range.clone().take(40) {
         let t = toks.get(i);
@@ -197,9 +219,14 @@ pub fn detect_scored(toks: &Tokens, range: std::ops::Range<usize>) -> Option<Det
         if t.len() <= 8 {
             if let Some(&mask) = table.get(t) {
                 let w = 1.0 / mask.count_ones() as f32;
+                let new = !seen.contains(&t);
+                if new {
+                    seen.push(t);
+                }
                 for (b, s) in score.iter_mut().enumerate().take(langs.len()) {
                     if mask & (1 << b) != 0 {
                         *s += w;
+                        distinct[b] += u32::from(new);
                     }
                 }
             }
@@ -220,7 +247,7 @@ pub fn detect_scored(toks: &Tokens, range: std::ops::Range<usize>) -> Option<Det
     let mut order: Vec<(f32, usize)> = score[..langs.len()].iter().copied().zip(0..).collect();
     order.sort_by(|a, b| b.0.total_cmp(&a.0));
     let (best, second) = (order[0], order[1]);
-    (best.0 >= 2.5 && best.0 >= 1.5 * second.0).then(|| Detection {
+    (best.0 >= 2.5 && best.0 >= 1.5 * second.0 && distinct[best.1] >= 2).then(|| Detection {
         lang: langs[best.1],
         strong: best.0 >= 3.0 && best.0 >= 2.0 * second.0,
     })
@@ -252,8 +279,26 @@ pub fn detect_text(text: &str) -> Option<Lang> {
         whatlang::Lang::Tha => "th",
         other => return Some(Lang::from_tag(other.code())),
     };
+    // Letter trigrams of a few repeated labels ("Actual", "Prior", "consensus" in a table of
+    // figures) can look like any language; a language whose function words are listed
+    // here is believed only if the text uses some of them, as any sentence of it does.
+    let (langs, table) = stopword_table();
+    if let Some(bit) = langs.iter().position(|l| l.as_str() == code) {
+        let used = sample
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .filter(|w| table.get(w.to_lowercase().as_str()).is_some_and(|m| m & (1 << bit) != 0))
+            .count();
+        if used < MIN_FUNCTION_WORDS {
+            return None;
+        }
+    }
     Some(Lang::from_tag(code))
 }
+
+/// Function words of its language a text uses at least for the document-level fallback to
+/// name that language.
+const MIN_FUNCTION_WORDS: usize = 2;
 
 #[cfg(test)]
 mod tests {
@@ -311,5 +356,13 @@ mod tests {
     fn whole_text_fallback() {
         assert_eq!(detect_text("Dies ist ein längerer deutscher Text über die Wirtschaft und die Politik des Landes, der eindeutig erkannt werden sollte.").map(|l| l.to_string()).as_deref(), Some("de"));
         assert_eq!(detect_text("12 34"), None);
+        // A table of figures under English labels names no language, whatever its
+        // letter trigrams look like.
+        let table = "August Producer Price Index: Actual 0.0%, Briefing.com consensus -0.1%, \
+            Prior +0.2% August Core Producer Price Index: Actual 0.3%, Briefing.com consensus \
+            0.1%, Prior +0.3% September Michigan Sentiment: Actual 85.7, Briefing.com \
+            consensus 91.5, Prior 9.19 August Treasury Budget: Actual -$64.4 bln, Briefing.com \
+            consensus -$62.0 bln, Prior -$128.7 bln";
+        assert_eq!(detect_text(table), None);
     }
 }

@@ -282,6 +282,63 @@ fn one_form_filled_in_for_three_companies_by_three_outlets_makes_no_pair() {
 }
 
 #[test]
+fn one_traders_forms_for_three_companies_titled_by_company_make_no_pair() {
+    // One trader files for every company it deals in, and the crawl titles each filing
+    // by the company alone, abbreviated: the filled-in name on its own line is all that
+    // tells the filings apart.
+    const FILED: &[(&str, &str)] = &[
+        ("Ball Corporation", "Form 8.5 (EPT/NON-RI) Ball Corp"),
+        ("Alent Plc", "Form 8.5 (EPT/RI) - Alent"),
+        ("Rexam Plc", "Form 8.5 (EPT/RI) Rexam"),
+    ];
+    let docs: Vec<Document<'static>> = FILED
+        .iter()
+        .enumerate()
+        .map(|(i, (company, title))| {
+            Document::new(format!("f{i}"), form(company, "Credit Suisse Securities", 3 + i as u64))
+                .with_outlet(["MoneyAM", "TrustNet", "Investegate"][i])
+                .with_title(*title)
+                .with_published(format!("2015-09-{:02}T10:00:00Z", 10 + i))
+        })
+        .collect();
+    let r = run(Config::default(), docs);
+    assert!(r.matches.is_empty(), "{:?}", pairs(&r));
+    assert_eq!(r.stats.different_stories, 3);
+}
+
+#[test]
+fn one_sites_widget_under_headlines_of_one_pattern_makes_no_pair() {
+    // A market-research site whose pages all extract to its newsletter box: the titles
+    // follow one pattern, the text tells none of them.
+    let widget = "MED TECH THAT TRANSFORMS THE WORLD\n\nExclusive news in your mailbox! Your \
+                  information will never be shared with any third party.\n\nPlease check \
+                  your inbox (or spam folder) to confirm your email address and start \
+                  receiving the weekly digest.";
+    const TITLES: &[&str] = &[
+        "Cardiac Defibrillators Industry Europe Market Research Report 2015",
+        "Insulin Industry China Market Research Report 2015",
+        "Dialysis Equipment Industry Japan Market Research Report 2015",
+    ];
+    let page = |id: &str, title: &str, day: u32| {
+        Document::new(id.to_string(), widget)
+            .with_outlet("Medgadget")
+            .with_title(title.to_string())
+            .with_published(format!("2015-09-0{day}T10:00:00Z"))
+    };
+    let docs: Vec<Document<'static>> =
+        TITLES.iter().zip(1..).map(|(t, day)| page(&format!("w{day}"), t, day)).collect();
+    let r = run(Config::default(), docs);
+    assert!(r.matches.is_empty(), "{:?}", pairs(&r));
+    assert_eq!(r.stats.different_stories, 3);
+    // One page crawled twice, under one headline (the outlet's suffix aside), is still one
+    // article sent again.
+    let again =
+        vec![page("w1", TITLES[0], 1), page("w1-again", &format!("{} | Medgadget", TITLES[0]), 1)];
+    let found = pairs(&run(Config::default(), again));
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+#[test]
 fn a_local_article_printing_paragraphs_of_a_reprinted_wire_story_is_partial_reuse() {
     // A local story with two paragraphs of a wire story about something else, which three
     // outlets reprint: different headlines, different subjects, but the text it shares is
@@ -374,6 +431,16 @@ fn a_one_language_corpus_without_lang_never_starts_the_translation_stage() {
     docs.push(Document::new(
         "links",
         "au-jour-le-jour-ready-to-wear-spring-summer-2016-milan-16223-looks-20150927-811506 de la le les des du en",
+    ));
+    // A market data page: English labels around figures, and "com" (Portuguese "with")
+    // in every "Briefing.com".
+    docs.push(Document::new(
+        "figures",
+        "August\n\nProducer Price Index: Actual 0.0%, Briefing.com consensus -0.1%, Prior +0.2% \
+         August Core Producer Price Index: Actual 0.3%, Briefing.com consensus 0.1%, Prior +0.3% \
+         September Michigan Sentiment: Actual 85.7, Briefing.com consensus 91.5, Prior 9.19 \
+         August Treasury\n\nBudget: Actual -$64.4 bln, Briefing.com consensus -$62.0 bln, \
+         Prior -$128.7 bln",
     ));
     let r = run(Config::default(), docs);
     assert_eq!(r.stats.translation.skipped.as_deref(), Some("one language in the corpus"));

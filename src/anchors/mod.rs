@@ -267,7 +267,52 @@ pub fn fact_keys(text: &str, out: &mut Vec<u32>) {
             out.push(name_key(&n));
         }
     }
+    if let Some(first) = name_line_opening(text) {
+        out.push(name_key(&first));
+    }
     sort_tail(out, start);
+}
+
+/// Words a line of only capitalised words has at most to be read as a name.
+const NAME_LINE_WORDS: usize = 6;
+
+/// The first word of `text` when `text` is a name standing on its own line — a few
+/// capitalised words with no sentence around them ("Ball Corporation", "Credit Suisse
+/// Capital LLC"), as forms, signatures and lists print the names they are about. A
+/// sentence's first capital says nothing ([`names`] skips it); a name line's says which
+/// company a form was filled in for. Lower-cased; `None` for anything else (a sentence, a
+/// question, an acronym [`names`] already keeps, a function word).
+fn name_line_opening(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.ends_with(['?', '!', ':']) || text.contains(['\n', ',', ';']) {
+        return None;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() < 2 || words.len() > NAME_LINE_WORDS {
+        return None;
+    }
+    let capitalised = |w: &str| {
+        let core = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+        core.chars().next().is_some_and(char::is_uppercase)
+    };
+    let lower_function_word = |w: &str| {
+        w.chars().all(char::is_lowercase) && crate::lang::is_function_word(w)
+            || w.chars().all(|c| !c.is_alphabetic())
+    };
+    if !words.iter().all(|w| capitalised(w) || lower_function_word(w)) {
+        return None;
+    }
+    let first = words[0]
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_alphanumeric())
+        .next()?;
+    let acronym = first.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let name = first.to_lowercase();
+    (first.chars().count() >= 2
+        && !acronym
+        && !first.chars().all(char::is_numeric)
+        && !crate::lang::is_function_word(&name))
+    .then_some(name)
 }
 
 /// [`names`] for ASCII text, hashing each name as it is found (no allocation): the hot
@@ -390,6 +435,24 @@ mod tests {
         assert_eq!(v("in 1987, up 3."), vec![1987.0, 3.0]);
         assert_eq!(v("in 2019 150 people"), vec![2019.0, 150.0]);
         assert_eq!(v("300-307 head"), vec![300.0, 307.0]);
+    }
+
+    #[test]
+    fn a_name_on_its_own_line_keeps_its_first_word() {
+        let keys = |t: &str| {
+            let mut v = Vec::new();
+            fact_keys(t, &mut v);
+            v
+        };
+        assert!(keys("Ball Corporation").contains(&name_key("ball")));
+        assert!(keys("Bank of America").contains(&name_key("bank")));
+        // A sentence's first word, a question, a long line and a function word are not.
+        assert!(!keys("Ball games resumed on Tuesday.").contains(&name_key("ball")));
+        assert!(!keys("Ball Corporation?").contains(&name_key("ball")));
+        assert!(
+            !keys("Ball Corporation Buys Rexam In Big Packaging Deal").contains(&name_key("ball"))
+        );
+        assert!(!keys("The Times").contains(&name_key("the")));
     }
 
     #[test]
