@@ -307,38 +307,6 @@ fn one_traders_forms_for_three_companies_titled_by_company_make_no_pair() {
 }
 
 #[test]
-fn one_sites_widget_under_headlines_of_one_pattern_makes_no_pair() {
-    // A market-research site whose pages all extract to its newsletter box: the titles
-    // follow one pattern, the text tells none of them.
-    let widget = "MED TECH THAT TRANSFORMS THE WORLD\n\nExclusive news in your mailbox! Your \
-                  information will never be shared with any third party.\n\nPlease check \
-                  your inbox (or spam folder) to confirm your email address and start \
-                  receiving the weekly digest.";
-    const TITLES: &[&str] = &[
-        "Cardiac Defibrillators Industry Europe Market Research Report 2015",
-        "Insulin Industry China Market Research Report 2015",
-        "Dialysis Equipment Industry Japan Market Research Report 2015",
-    ];
-    let page = |id: &str, title: &str, day: u32| {
-        Document::new(id.to_string(), widget)
-            .with_outlet("Medgadget")
-            .with_title(title.to_string())
-            .with_published(format!("2015-09-0{day}T10:00:00Z"))
-    };
-    let docs: Vec<Document<'static>> =
-        TITLES.iter().zip(1..).map(|(t, day)| page(&format!("w{day}"), t, day)).collect();
-    let r = run(Config::default(), docs);
-    assert!(r.matches.is_empty(), "{:?}", pairs(&r));
-    assert_eq!(r.stats.different_stories, 3);
-    // One page crawled twice, under one headline (the outlet's suffix aside), is still one
-    // article sent again.
-    let again =
-        vec![page("w1", TITLES[0], 1), page("w1-again", &format!("{} | Medgadget", TITLES[0]), 1)];
-    let found = pairs(&run(Config::default(), again));
-    assert_eq!(found.len(), 1, "{found:?}");
-}
-
-#[test]
 fn a_local_article_printing_paragraphs_of_a_reprinted_wire_story_is_partial_reuse() {
     // A local story with two paragraphs of a wire story about something else, which three
     // outlets reprint: different headlines, different subjects, but the text it shares is
