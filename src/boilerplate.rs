@@ -53,11 +53,15 @@ pub enum Boilerplate {
     /// A press release's closing sections: "About <company>", forward-looking statements,
     /// media contacts.
     Release,
+    /// The standing header of a running series of updates, printed on every installment
+    /// ("The latest developments after … All times local:"). Worded like news, so it does
+    /// not teach the corpus what its furniture reads like ([`crate::vocabulary`]).
+    Series,
 }
 
 impl Boilerplate {
     /// All reasons, in report order.
-    pub const ALL: [Boilerplate; 11] = [
+    pub const ALL: [Boilerplate; 12] = [
         Boilerplate::Share,
         Boilerplate::Navigation,
         Boilerplate::Credit,
@@ -69,6 +73,7 @@ impl Boilerplate {
         Boilerplate::Template,
         Boilerplate::Recurring,
         Boilerplate::Release,
+        Boilerplate::Series,
     ];
 
     /// What the reason covers, in words for reports.
@@ -85,6 +90,9 @@ impl Boilerplate {
             Boilerplate::Template => "paragraphs an outlet prints in many different articles",
             Boilerplate::Recurring => "text several outlets print whatever the story",
             Boilerplate::Release => "press releases' closing sections",
+            Boilerplate::Series => {
+                "a running series' standing header (\"The Latest … All times local\")"
+            }
         }
     }
 
@@ -102,6 +110,7 @@ impl Boilerplate {
             Boilerplate::Template => "template",
             Boilerplate::Recurring => "recurring",
             Boilerplate::Release => "release",
+            Boilerplate::Series => "series",
         }
     }
 }
@@ -695,6 +704,9 @@ pub fn classify(raw: &str, toks: &Tokens, range: Range<usize>) -> Option<Boilerp
     if n <= 14 && has(f.at_start, Group::Continuation) {
         return Some(Boilerplate::Continuation);
     }
+    if n <= 60 && is_series_header(&v) {
+        return Some(Boilerplate::Series);
+    }
     if n <= 40
         && has(f.anywhere, Group::NewsletterAction)
         && has(f.anywhere, Group::NewsletterObject)
@@ -746,6 +758,27 @@ fn is_copyright_line(v: &View<'_>) -> bool {
                 .take(2)
                 .any(|t| t == "c" || (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))))
 }
+
+/// The standing header of a running series of updates, printed on every installment
+/// whatever it adds: AP's "The Latest" pages open with "The latest developments after …
+/// All times local:" (after a dateline at most). Two installments sharing only it are two
+/// different updates, not one reused.
+fn is_series_header(v: &View<'_>) -> bool {
+    let opens = (0..=SERIES_DATELINE_WORDS)
+        .any(|i| v.len() > i + 1 && v.get(i) == "the" && v.get(i + 1) == "latest");
+    // "All times local", "All times are local", "All times EDT".
+    let local = |i: usize| {
+        (i..(i + 2).min(v.len())).any(|j| v.get(j) == "local") || TIME_ZONES.contains(&v.get(i))
+    };
+    opens && (1..v.len()).any(|i| v.get(i - 1) == "all" && v.get(i) == "times" && local(i + 1))
+}
+
+/// Time zones a series header gives its times in.
+const TIME_ZONES: &[&str] =
+    &["et", "edt", "est", "ct", "cdt", "pt", "pdt", "gmt", "utc", "bst", "cet", "cest"];
+
+/// Words of a dateline ("CAIRO", "NEW YORK") a series header may follow.
+const SERIES_DATELINE_WORDS: usize = 3;
 
 fn is_footer_raw(raw: &str) -> bool {
     let t = raw.trim_start();
@@ -1304,6 +1337,16 @@ mod tests {
         ("RELATED COVERAGE", Some(Boilerplate::Navigation)),
         ("Continue reading the main story", Some(Boilerplate::Navigation)),
         ("À suivre", Some(Boilerplate::Continuation)),
+        (
+            "CAIRO — The latest developments after Egyptian troops mistakenly opened fire on a group of Mexican tourists. All times are local, Cairo time:",
+            Some(Boilerplate::Series),
+        ),
+        (
+            "The latest developments as European governments rush to cope with the huge number of people moving across Europe. All times local (CET):",
+            Some(Boilerplate::Series),
+        ),
+        // A story's sentence about the latest figures is no header.
+        ("The latest figures show that all times of day saw more traffic than last year.", None),
         ("To be continued...", Some(Boilerplate::Continuation)),
         ("More to follow.", Some(Boilerplate::Continuation)),
         ("Read the full story on our website.", Some(Boilerplate::Continuation)),

@@ -540,7 +540,8 @@ impl Fingerprinter {
 /// Records the words of a paragraph set aside by rule `b` as furniture (a machine-
 /// translation loop is not furniture: its words are the story's).
 fn furniture(b: Boilerplate, tokens: &Tokens, toks: Range<usize>, out: &mut DocFingerprint) {
-    if b == Boilerplate::Loop {
+    // A loop is one phrase, not a site's wording; a series header is worded like news.
+    if matches!(b, Boilerplate::Loop | Boilerplate::Series) {
         return;
     }
     let start = out.furniture_words.len();

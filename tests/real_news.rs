@@ -307,6 +307,35 @@ fn one_traders_forms_for_three_companies_titled_by_company_make_no_pair() {
 }
 
 #[test]
+fn installments_of_a_live_series_sharing_only_their_header_make_no_pair() {
+    // AP's "The Latest": every installment opens with the series' standing header, then
+    // its own timed entries. Two installments share the header and nothing else; two
+    // printings of one installment are a copy.
+    let header = "CAIRO — The latest developments after Egyptian troops mistakenly opened fire on \
+                  a group of Mexican tourists in the western desert. All times local:";
+    let installment = |seed: u64| {
+        format!(
+            "{header}\n\n2:30 p.m.\n\n{}\n\n1:00 p.m.\n\n{}",
+            prose(seed, 3),
+            prose(seed + 1, 3)
+        )
+    };
+    let docs: Vec<Document<'static>> = [(0u64, 500u64), (1, 510), (2, 520), (3, 520)]
+        .iter()
+        .map(|&(i, seed)| {
+            Document::new(format!("latest{i}"), installment(seed))
+                .with_outlet(format!("Station {i}"))
+                .with_title(format!("The Latest: update {seed}"))
+                .with_published(format!("2015-09-1{}T12:00:00Z", 4 + i))
+        })
+        .collect();
+    let found = pairs(&run(Config::default(), docs));
+    let ids: Vec<(&str, &str)> = found.iter().map(|p| (p.0.as_str(), p.1.as_str())).collect();
+    assert_eq!(ids, vec![("latest2", "latest3")], "{found:?}");
+    assert!(found.iter().all(|p| p.2 == Relation::Copy), "{found:?}");
+}
+
+#[test]
 fn a_local_article_printing_paragraphs_of_a_reprinted_wire_story_is_partial_reuse() {
     // A local story with two paragraphs of a wire story about something else, which three
     // outlets reprint: different headlines, different subjects, but the text it shares is
