@@ -23,7 +23,12 @@
 //! Such a match still stands when the text it shares is a story's: aligned, in the same
 //! article, in a match of two articles that tell one story. A local article that prints
 //! a few paragraphs of a wire story about something else shares them with the wire
-//! story's reprints too; a form, a notice or a site's furniture is nobody's story.
+//! story's reprints too; a form, a notice or a site's furniture is nobody's story. Each
+//! side must say so: either its shared paragraphs are aligned in a match of one story
+//! too, or they are a minor part of it (half its text at most: a story printed inside a
+//! host article). A trading-halt notice for one ticker is mostly the regulator's standard
+//! paragraph, which a re-sent notice for another ticker vouches for; the notice itself
+//! tells that story with nobody.
 //!
 //! Both tests need a title on both sides in one language (a translation's headline shares
 //! no words with its original's). A headline's first word is capitalised
@@ -144,6 +149,10 @@ impl Headline {
     }
 }
 
+/// Share of an article that a story printed inside it covers at most: beyond, what it
+/// shares is most of its text, and not a story inserted into its own.
+const INSERT_COVERAGE: f32 = 0.5;
+
 /// Words of a headline kept at most (a headline is a line, not a page).
 const MAX_WORDS: usize = 64;
 
@@ -215,15 +224,23 @@ pub fn unrelated(
             if !different[i] {
                 return false;
             }
-            let told = [m.a, m.b].into_iter().any(|d| {
+            let told = |d: u32| {
                 let own = own_paragraphs(m, d);
                 let from = story.partition_point(|e| e.0 < d);
                 story[from..].iter().take_while(|e| e.0 == d).any(|&(_, j)| {
                     let theirs = own_paragraphs(&matches[j], d);
                     own.iter().any(|p| theirs.binary_search(p).is_ok())
                 }) || told_elsewhere(d, &own)
-            });
-            !told
+            };
+            let (told_a, told_b) = (told(m.a), told(m.b));
+            // Each side either tells the story too, or prints it as a part of its own text:
+            // a trading notice or a filled-in form that is mostly what it shares, and tells
+            // no story with anyone, is the form, whoever else prints the same form.
+            let inserted = |told: bool, coverage: f32| told || coverage <= INSERT_COVERAGE;
+            let story_text = (told_a || told_b)
+                && inserted(told_a, m.coverage_a)
+                && inserted(told_b, m.coverage_b);
+            !story_text
         })
         .collect()
 }

@@ -336,6 +336,43 @@ fn installments_of_a_live_series_sharing_only_their_header_make_no_pair() {
 }
 
 #[test]
+fn trading_notices_for_other_tickers_are_not_vouched_for_by_a_resent_one() {
+    // A regulator's halt and resumption notices: a few filled-in lines, then its standard
+    // paragraph. The notice for one ticker is printed by two outlets (one story, a copy);
+    // the others share the standard paragraph with it, and that is no story of theirs.
+    let notice = |what: &str, company: &str, ticker: &str, time: &str| {
+        format!(
+            "SOURCE Investment Industry Regulatory Organization of Canada\n\nVANCOUVER\n\n\
+             Company: {company}\n\nTSX-Venture Symbol: {ticker}\n\n{what} (ET): {time}\n\n\
+             IIROC can make a decision to impose a temporary suspension (halt) of trading in a \
+             security of a publicly-listed company. Trading halts are implemented to ensure a \
+             fair and orderly market. IIROC is the national self-regulatory organization which \
+             oversees all investment dealers and trading activity on debt and equity \
+             marketplaces in Canada."
+        )
+    };
+    let filed = [
+        ("ll-a", "Resumption", "Canada Rare Earth Corp.", "LL", "2:45 PM", "CNN Money"),
+        ("ll-b", "Resumption", "Canada Rare Earth Corp.", "LL", "2:45 PM", "WSFA"),
+        ("cne", "Halt Time", "Canacol Energy Ltd.", "CNE", "1:37 PM", "WMCTV"),
+        ("gpy", "Resumption", "Golden Predator Mining Corp.", "GPY", "8:00 AM", "KTUL"),
+    ];
+    let docs: Vec<Document<'static>> = filed
+        .iter()
+        .map(|&(id, what, company, ticker, time, outlet)| {
+            let kind = if what == "Resumption" { "Resumption" } else { "Halt" };
+            Document::new(id, notice(what, company, ticker, time))
+                .with_outlet(outlet)
+                .with_title(format!("IIROC Trading {kind} - {ticker}"))
+                .with_published("2015-09-02T18:15:00Z")
+        })
+        .collect();
+    let found = pairs(&run(Config::default(), docs));
+    let ids: Vec<(&str, &str)> = found.iter().map(|p| (p.0.as_str(), p.1.as_str())).collect();
+    assert_eq!(ids, vec![("ll-a", "ll-b")], "{found:?}");
+}
+
+#[test]
 fn a_local_article_printing_paragraphs_of_a_reprinted_wire_story_is_partial_reuse() {
     // A local story with two paragraphs of a wire story about something else, which three
     // outlets reprint: different headlines, different subjects, but the text it shares is
