@@ -276,6 +276,9 @@ pub fn fact_keys(text: &str, out: &mut Vec<u32>) {
 /// Words a line of only capitalised words has at most to be read as a name.
 const NAME_LINE_WORDS: usize = 6;
 
+/// Bytes such a line has at most (six long words).
+const NAME_LINE_BYTES: usize = 96;
+
 /// The first word of `text` when `text` is a name standing on its own line — a few
 /// capitalised words with no sentence around them ("Ball Corporation", "Credit Suisse
 /// Capital LLC"), as forms, signatures and lists print the names they are about. A
@@ -284,25 +287,31 @@ const NAME_LINE_WORDS: usize = 6;
 /// question, an acronym [`names`] already keeps, a function word).
 fn name_line_opening(text: &str) -> Option<String> {
     let text = text.trim();
-    if text.ends_with(['?', '!', ':']) || text.contains(['\n', ',', ';']) {
+    // Cheap tests first: this runs on every paragraph, and nearly all are sentences.
+    if text.len() > NAME_LINE_BYTES
+        || text.ends_with(['?', '!', ':'])
+        || text.contains(['\n', ',', ';'])
+    {
         return None;
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() < 2 || words.len() > NAME_LINE_WORDS {
+    let count = text.split_whitespace().take(NAME_LINE_WORDS + 1).count();
+    if !(2..=NAME_LINE_WORDS).contains(&count) {
         return None;
     }
+    let mut words = text.split_whitespace();
     let capitalised = |w: &str| {
         let core = w.trim_start_matches(|c: char| !c.is_alphanumeric());
         core.chars().next().is_some_and(char::is_uppercase)
     };
     let lower_function_word = |w: &str| {
-        w.chars().all(char::is_lowercase) && crate::lang::is_function_word(w)
+        (w.chars().all(char::is_lowercase) && crate::lang::is_function_word(w))
             || w.chars().all(|c| !c.is_alphabetic())
     };
-    if !words.iter().all(|w| capitalised(w) || lower_function_word(w)) {
+    if !words.clone().all(|w| capitalised(w) || lower_function_word(w)) {
         return None;
     }
-    let first = words[0]
+    let first = words
+        .next()?
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .split(|c: char| !c.is_alphanumeric())
         .next()?;
