@@ -768,7 +768,8 @@ fn is_series_header(v: &View<'_>) -> bool {
         .any(|i| v.len() > i + 1 && v.get(i) == "the" && v.get(i + 1) == "latest");
     // "All times local", "All times are local", "All times EDT".
     let local = |i: usize| {
-        (i..(i + 2).min(v.len())).any(|j| v.get(j) == "local") || TIME_ZONES.contains(&v.get(i))
+        (i..(i + 2).min(v.len())).any(|j| v.get(j) == "local")
+            || (i < v.len() && TIME_ZONES.contains(&v.get(i)))
     };
     opens && (1..v.len()).any(|i| v.get(i - 1) == "all" && v.get(i) == "times" && local(i + 1))
 }
@@ -1345,8 +1346,10 @@ mod tests {
             "The latest developments as European governments rush to cope with the huge number of people moving across Europe. All times local (CET):",
             Some(Boilerplate::Series),
         ),
-        // A story's sentence about the latest figures is no header.
+        // A story's sentence about the latest figures is no header, nor one ending on
+        // "all times".
         ("The latest figures show that all times of day saw more traffic than last year.", None),
+        ("The latest guidance says staff must wear masks at all times", None),
         ("To be continued...", Some(Boilerplate::Continuation)),
         ("More to follow.", Some(Boilerplate::Continuation)),
         ("Read the full story on our website.", Some(Boilerplate::Continuation)),

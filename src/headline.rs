@@ -33,7 +33,9 @@
 //! Both tests need a title on both sides in one language (a translation's headline shares
 //! no words with its original's). A headline's first word is capitalised
 //! whatever it is, so it is a subject only as an acronym or a name its body writes as one
-//! ([`crate::anchors::names`]); the outlet's own name is never one ("… | Daily Union").
+//! ([`crate::anchors::names`], or the first word of a name standing on its own line, as
+//! forms print the company they are filled in for: [`crate::anchors::fact_keys`]); the
+//! outlet's own name is never one ("… | Daily Union").
 //! Words are compared as the word sets the store keeps for every body paragraph
 //! ([`crate::vocabulary::word_hash`]), so the test costs a few binary searches per match,
 //! and a headline a few dozen bytes per document.

@@ -137,9 +137,8 @@ fn stopword_table() -> &'static (Vec<Lang>, AHashMap<&'static str, u16>) {
     })
 }
 
-/// Function words the detection table leaves out: frequent in every text of their
-/// language, so they tell no language apart from its neighbours, but they say no more of
-/// what a text is about than "the" does (a headline "… Crashes Into Wooded Area" is not
+/// Function words beyond the detection table's (which keeps the most frequent and most
+/// distinctive): they say no more of what a text is about than "the" does (a headline "… Crashes Into Wooded Area" is not
 /// told by a page that only says "plug your news into the daily cycle").
 const MORE_FUNCTION_WORDS: &str = "into onto over under out up down off upon within without \
     through across against among between before during since until while if when where what \
@@ -281,14 +280,19 @@ pub fn detect_text(text: &str) -> Option<Lang> {
     };
     // Letter trigrams of a few repeated labels ("Actual", "Prior", "consensus" in a table of
     // figures) can look like any language; a language whose function words are listed
-    // here is believed only if the text uses some of them, as any sentence of it does.
+    // here is believed only if the text uses two different ones, as any sentence of it
+    // does.
     let (langs, table) = stopword_table();
     if let Some(bit) = langs.iter().position(|l| l.as_str() == code) {
-        let used = sample
+        let mut used: Vec<String> = sample
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .filter(|w| table.get(w.to_lowercase().as_str()).is_some_and(|m| m & (1 << bit) != 0))
-            .count();
+            .map(str::to_lowercase)
+            .filter(|w| table.get(w.as_str()).is_some_and(|m| m & (1 << bit) != 0))
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let used = used.len();
         if used < MIN_FUNCTION_WORDS {
             return None;
         }
@@ -296,8 +300,8 @@ pub fn detect_text(text: &str) -> Option<Lang> {
     Some(Lang::from_tag(code))
 }
 
-/// Function words of its language a text uses at least for the document-level fallback to
-/// name that language.
+/// Different function words of its language a text uses at least for the document-level
+/// fallback to name that language.
 const MIN_FUNCTION_WORDS: usize = 2;
 
 #[cfg(test)]

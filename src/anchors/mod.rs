@@ -276,6 +276,18 @@ pub fn fact_keys(text: &str, out: &mut Vec<u32>) {
 /// Words a line of only capitalised words has at most to be read as a name.
 const NAME_LINE_WORDS: usize = 6;
 
+/// Lower-case words a name may hold ("Bank of America", "Banco de España"): any other
+/// lower-case word makes the line a phrase ("Plane Crashes into Trees").
+const NAME_CONNECTORS: &[&str] = &[
+    "of", "and", "the", "for", "de", "del", "la", "le", "les", "du", "des", "di", "da", "do",
+    "von", "van", "der", "den", "y", "e", "et", "und",
+];
+
+/// Capitalised first words that open a title or a heading rather than a name ("The
+/// Times", "A New Hope"); the words after them still count as names.
+const NAME_OPENERS: &[&str] =
+    &["the", "a", "an", "le", "la", "les", "el", "los", "las", "der", "die", "das", "il"];
+
 /// Bytes such a line has at most (six long words).
 const NAME_LINE_BYTES: usize = 96;
 
@@ -303,11 +315,8 @@ fn name_line_opening(text: &str) -> Option<String> {
         let core = w.trim_start_matches(|c: char| !c.is_alphanumeric());
         core.chars().next().is_some_and(char::is_uppercase)
     };
-    let lower_function_word = |w: &str| {
-        (w.chars().all(char::is_lowercase) && crate::lang::is_function_word(w))
-            || w.chars().all(|c| !c.is_alphabetic())
-    };
-    if !words.clone().all(|w| capitalised(w) || lower_function_word(w)) {
+    let connector = |w: &str| NAME_CONNECTORS.contains(&w) || w.chars().all(|c| !c.is_alphabetic());
+    if !words.clone().all(|w| capitalised(w) || connector(w)) {
         return None;
     }
     let first = words
@@ -320,7 +329,7 @@ fn name_line_opening(text: &str) -> Option<String> {
     (first.chars().count() >= 2
         && !acronym
         && !first.chars().all(char::is_numeric)
-        && !crate::lang::is_function_word(&name))
+        && !NAME_OPENERS.contains(&name.as_str()))
     .then_some(name)
 }
 
@@ -462,6 +471,8 @@ mod tests {
             !keys("Ball Corporation Buys Rexam In Big Packaging Deal").contains(&name_key("ball"))
         );
         assert!(!keys("The Times").contains(&name_key("the")));
+        assert!(keys("Under Armour Inc").contains(&name_key("under")));
+        assert!(!keys("Plane Crashes into Trees").contains(&name_key("plane")));
     }
 
     #[test]
