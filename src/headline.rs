@@ -255,22 +255,20 @@ pub fn own_paragraphs(m: &ArticleMatch, d: u32) -> Vec<u32> {
     own
 }
 
-/// A title's distinct words of three letters or more, lower-cased and sorted.
-fn title_words(t: &str) -> Vec<String> {
-    let mut w: Vec<String> = t
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
-        .map(str::to_lowercase)
-        .collect();
-    w.sort_unstable();
-    w.dedup();
-    w
-}
-
-/// Whether two titles tell one story: at least half the words (of three letters or more)
+/// Whether two titles are one headline: at least half the words (of three letters or more)
 /// of the shorter one are in the other. An empty title agrees with anything.
 pub fn titles_agree(a: &str, b: &str) -> bool {
-    let (wa, wb) = (title_words(a), title_words(b));
+    let words = |t: &str| -> Vec<String> {
+        let mut w: Vec<String> = t
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect();
+        w.sort_unstable();
+        w.dedup();
+        w
+    };
+    let (wa, wb) = (words(a), words(b));
     let common = wa.iter().filter(|w| wb.binary_search(w).is_ok()).count();
     let smaller = wa.len().min(wb.len());
     smaller == 0 || common * 2 >= smaller

@@ -138,8 +138,9 @@ fn stopword_table() -> &'static (Vec<Lang>, AHashMap<&'static str, u16>) {
 }
 
 /// Function words beyond the detection table's (which keeps the most frequent and most
-/// distinctive): they say no more of what a text is about than "the" does (a headline "… Crashes Into Wooded Area" is not
-/// told by a page that only says "plug your news into the daily cycle").
+/// distinctive): they say no more of what a text is about than "the" does (a headline
+/// "… Crashes Into Wooded Area" is not told by a page that only says "plug your news into
+/// the daily cycle").
 const MORE_FUNCTION_WORDS: &str = "into onto over under out up down off upon within without \
     through across against among between before during since until while if when where what \
     how why so no yes can could may might must shall should do does did being our your her \
@@ -199,8 +200,8 @@ pub fn detect_scored(toks: &Tokens, range: std::ops::Range<usize>) -> Option<Det
     let mut score = [0f32; 16];
     let mut scripts: AHashMap<&'static str, u32> = AHashMap::new();
     let mut latin = 0u32;
-    // Distinct function words per language: one word repeated is no language ("com" in
-    // every "Briefing.com" of a table of figures is not Portuguese).
+    // Distinct function words per language ([`MIN_FUNCTION_WORDS`]: "com" in every
+    // "Briefing.com" of a table of figures is not Portuguese).
     let mut seen: Vec<&str> = Vec::with_capacity(40);
     let mut distinct = [0u32; 16];
     // Forty words are evidence enough; long paragraphs stop there.
@@ -246,7 +247,8 @@ pub fn detect_scored(toks: &Tokens, range: std::ops::Range<usize>) -> Option<Det
     let mut order: Vec<(f32, usize)> = score[..langs.len()].iter().copied().zip(0..).collect();
     order.sort_by(|a, b| b.0.total_cmp(&a.0));
     let (best, second) = (order[0], order[1]);
-    (best.0 >= 2.5 && best.0 >= 1.5 * second.0 && distinct[best.1] >= 2).then(|| Detection {
+    let enough = distinct[best.1] as usize >= MIN_FUNCTION_WORDS;
+    (best.0 >= 2.5 && best.0 >= 1.5 * second.0 && enough).then(|| Detection {
         lang: langs[best.1],
         strong: best.0 >= 3.0 && best.0 >= 2.0 * second.0,
     })
@@ -300,8 +302,9 @@ pub fn detect_text(text: &str) -> Option<Lang> {
     Some(Lang::from_tag(code))
 }
 
-/// Different function words of its language a text uses at least for the document-level
-/// fallback to name that language.
+/// Different function words of its language a text uses at least to be named that
+/// language, by a paragraph's detection or by the document-level fallback: one word
+/// repeated is no language.
 const MIN_FUNCTION_WORDS: usize = 2;
 
 #[cfg(test)]
