@@ -64,6 +64,7 @@ pub mod store;
 pub mod synth;
 pub mod texts;
 pub mod translate;
+pub mod transliterate;
 pub mod verify;
 pub mod vocabulary;
 

@@ -155,3 +155,90 @@ fn index_query_of_half_the_wmt_set_equals_the_full_run() {
         only(&expected, &got)
     );
 }
+
+#[test]
+#[ignore = "needs ../shared"]
+fn the_model_free_threshold_separates_translated_from_unrelated_paragraphs() {
+    // Calibration of the character-trigram embedder on the WMT documents of wmt-multi-dev
+    // (8 languages, Latin and Cyrillic): fitted to every paragraph, as a run fits it to the
+    // paragraphs it compares. Unrelated: paragraphs of two documents in different
+    // languages that are not translations of each other (a fixed pseudo-random sample).
+    // Translated: paragraph i of two labelled documents with as many paragraphs.
+    use wirematch::translate::embed::{Embedder, TrigramEmbedder, cosine};
+    let dir = shared().join("corpora/wmt-multi-dev");
+    let mut docs: Vec<(String, String, Vec<String>)> = Vec::new();
+    for line in std::fs::read_to_string(dir.join("docs.jsonl")).unwrap().lines() {
+        let d: serde_json::Value = serde_json::from_str(line).unwrap();
+        let paras: Vec<String> = d["text"]
+            .as_str()
+            .unwrap()
+            .split('\n')
+            .filter(|p| !p.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+        docs.push((d["id"].as_str().unwrap().into(), d["lang"].as_str().unwrap().into(), paras));
+    }
+    let at: std::collections::HashMap<&str, usize> =
+        docs.iter().enumerate().map(|(i, d)| (d.0.as_str(), i)).collect();
+    let mut labelled = std::collections::HashSet::new();
+    for line in std::fs::read_to_string(dir.join("labels.jsonl")).unwrap().lines() {
+        let l: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (a, b) = (at[l["a"].as_str().unwrap()], at[l["b"].as_str().unwrap()]);
+        labelled.insert((a.min(b), a.max(b)));
+    }
+    let texts: Vec<&str> = docs.iter().flat_map(|d| d.2.iter().map(String::as_str)).collect();
+    let e = TrigramEmbedder::fitted(&texts);
+    let vecs: Vec<Vec<_>> = docs
+        .iter()
+        .map(|d| e.embed(&d.2.iter().map(String::as_str).collect::<Vec<_>>()))
+        .collect();
+    let cyrillic = |l: &str| l == "ru";
+    let class = |a: usize, b: usize| cyrillic(&docs[a].1) != cyrillic(&docs[b].1);
+    let (mut pos, mut neg): ([Vec<f32>; 2], [Vec<f32>; 2]) = Default::default();
+    for &(a, b) in &labelled {
+        if docs[a].2.len() == docs[b].2.len() {
+            for i in 0..docs[a].2.len() {
+                pos[class(a, b) as usize].push(cosine(&vecs[a][i], &vecs[b][i]));
+            }
+        }
+    }
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    while neg[0].len() + neg[1].len() < 400_000 {
+        let (a, b) = (next(docs.len()), next(docs.len()));
+        if docs[a].1 == docs[b].1 || labelled.contains(&(a.min(b), a.max(b))) {
+            continue;
+        }
+        let (i, j) = (next(docs[a].2.len()), next(docs[b].2.len()));
+        neg[class(a, b) as usize].push(cosine(&vecs[a][i], &vecs[b][j]));
+    }
+    let q = |v: &mut Vec<f32>, f: f64| {
+        v.sort_by(f32::total_cmp);
+        v[((v.len() as f64 * f) as usize).min(v.len() - 1)]
+    };
+    let t = e.paragraph_threshold();
+    for (c, name) in [(0, "same script"), (1, "Latin / Cyrillic")] {
+        let above = |v: &[f32]| v.iter().filter(|&&c| c >= t).count() as f64 / v.len() as f64;
+        eprintln!(
+            "{name}: translated n={} p25 {:.3} p50 {:.3} above {:.3}; unrelated n={} p99 {:.3} p99.9 {:.3} p99.99 {:.3} above {:.4}",
+            pos[c].len(),
+            q(&mut pos[c], 0.25),
+            q(&mut pos[c], 0.5),
+            above(&pos[c]),
+            neg[c].len(),
+            q(&mut neg[c], 0.99),
+            q(&mut neg[c], 0.999),
+            q(&mut neg[c], 0.9999),
+            above(&neg[c]),
+        );
+        // Few unrelated paragraphs reach the threshold; many translated ones do, across
+        // scripts too.
+        assert!(above(&neg[c]) < 0.05, "{name}: unrelated paragraphs above {t}");
+        assert!(above(&pos[c]) > [0.6, 0.3][c], "{name}: translated paragraphs above {t}");
+    }
+}

@@ -13,7 +13,7 @@
 //!   in running text do not;
 //! * **acronyms** (KCNA) verbatim;
 //! * **names**: capitalised words that do not start a sentence, folded to a consonant
-//!   skeleton — accents stripped, Cyrillic and Greek transliterated, `ph→f`, `c/q→k`,
+//!   skeleton — transliterated into Latin letters ([`crate::transliterate`]), `ph→f`, `c/q→k`,
 //!   `w→v`, `z→s`, vowels, `h` and `j/y` dropped, repeats collapsed — so that
 //!   Poutine/Putin → `ptn`, Koursk/Kursk → `krsk`, Selenskyj/Zelensky → `slnsk`.
 //!
@@ -152,80 +152,13 @@ fn fold_word(w: &str) -> String {
         .collect()
 }
 
-/// Latin transliteration of one Cyrillic or Greek letter (lower case), if any.
-fn translit(c: char) -> Option<&'static str> {
-    Some(match c {
-        'а' => "a",
-        'б' => "b",
-        'в' => "v",
-        'г' => "g",
-        'д' => "d",
-        'е' | 'ё' | 'э' => "e",
-        'ж' => "zh",
-        'з' => "z",
-        'и' | 'й' | 'ы' => "i",
-        'к' => "k",
-        'л' => "l",
-        'м' => "m",
-        'н' => "n",
-        'о' => "o",
-        'п' => "p",
-        'р' => "r",
-        'с' => "s",
-        'т' => "t",
-        'у' => "u",
-        'ф' => "f",
-        'х' => "kh",
-        'ц' => "ts",
-        'ч' => "ch",
-        'ш' => "sh",
-        'щ' => "shch",
-        'ъ' | 'ь' => "",
-        'ю' => "yu",
-        'я' => "ya",
-        'і' => "i",
-        'ї' => "yi",
-        'є' => "ye",
-        'ґ' => "g",
-        'α' => "a",
-        'β' => "v",
-        'γ' => "g",
-        'δ' => "d",
-        'ε' => "e",
-        'ζ' => "z",
-        'η' => "i",
-        'θ' => "th",
-        'ι' => "i",
-        'κ' => "k",
-        'λ' => "l",
-        'μ' => "m",
-        'ν' => "n",
-        'ξ' => "x",
-        'ο' => "o",
-        'π' => "p",
-        'ρ' => "r",
-        'σ' | 'ς' => "s",
-        'τ' => "t",
-        'υ' => "y",
-        'φ' => "f",
-        'χ' => "ch",
-        'ψ' => "ps",
-        'ω' => "o",
-        _ => return None,
-    })
-}
-
 /// The consonant skeleton of a (folded) name: `poutine` → `ptn`.
 pub fn skeleton(folded: &str) -> String {
-    let mut latin = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        match translit(c) {
-            Some(t) => latin.push_str(t),
-            None if c.is_ascii_alphabetic() => latin.push(c),
-            None if c.is_alphabetic() => latin.push(c), // other scripts kept as they are
-            None => {}
-        }
-    }
+    let latin: String = crate::transliterate::to_latin(folded)
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     let latin =
         latin.replace("tsch", "tch").replace("dsch", "j").replace("sch", "sh").replace("ph", "f");
     let mut out = String::with_capacity(latin.len());

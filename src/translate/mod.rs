@@ -230,12 +230,13 @@ pub fn aligned(
     // The model is loaded only now, and only if there is something to embed.
     let (embedder, note) = if order.is_empty() {
         (
-            std::sync::Arc::new(embed::TrigramEmbedder)
+            std::sync::Arc::new(embed::TrigramEmbedder::default())
                 as std::sync::Arc<dyn Embedder + Send + Sync>,
             None,
         )
     } else {
-        choice.get()
+        let t: Vec<&str> = order.iter().map(|&u| texts[u as usize].as_deref().unwrap_or("")).collect();
+        choice.get(&t)
     };
     let embedder = embedder.as_ref();
     stats.embedder = embedder.name().to_string();
