@@ -19,11 +19,7 @@ use std::borrow::Cow;
 /// Korean, Japanese kana; Latin letters lose their accents, ß → ss). ASCII text is
 /// returned as it is, without copying.
 pub fn to_latin(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(deunicode::deunicode(text))
-    }
+    if text.is_ascii() { Cow::Borrowed(text) } else { Cow::Owned(deunicode::deunicode(text)) }
 }
 
 #[cfg(test)]
@@ -43,7 +39,8 @@ mod tests {
         }
         assert!(matches!(to_latin("plain ASCII"), Cow::Borrowed(_)));
         // Scripts without a case still give letters (vowels may be implicit).
-        for written in ["नरेंद्र मोदी", "محمد عباس", "בנימין נתניהו", "서울"] {
+        for written in ["नरेंद्र मोदी", "محمد عباس", "בנימין נתניהו", "서울"]
+        {
             let l = to_latin(written);
             assert!(l.chars().filter(char::is_ascii_alphabetic).count() >= 4, "{written} → {l}");
         }

@@ -57,26 +57,32 @@ use progress::Reporter;
 /// Starts the worker threads: `threads`, or one per core. Where the system refuses that
 /// many (a process limit, a tight memory limit) fewer are started, down to one, and the
 /// run goes on (results do not depend on the count); only when not even one can start is
-/// it an error. Left to itself the pool would panic on its first use.
-fn start_workers(threads: Option<usize>) -> Result<()> {
+/// it an error. Left to itself the pool would panic on its first use. The pool is our own,
+/// not rayon's global one, which can be set up only once, even when setting it up failed.
+fn start_workers(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     let mut n =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     loop {
-        match rayon::ThreadPoolBuilder::new().num_threads(n).build_global() {
-            Ok(()) => return Ok(()),
+        match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => return Ok(pool),
             Err(e) if n > 1 => {
                 log::warn!("could not start {n} worker threads ({e}); trying {}", n / 2);
                 n /= 2;
             }
-            Err(e) => return Err(anyhow::anyhow!("cannot start a worker thread: {e}")),
+            Err(e) => {
+                return Err(anyhow::anyhow!(
+                    "cannot start a worker thread: {e} (out of memory, or at the limit of \
+                     processes this user may run)"
+                ));
+            }
         }
     }
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    start_workers(cli.threads.map(usize::from))?;
-    match cli.command {
+    let workers = start_workers(cli.threads.map(usize::from))?;
+    workers.install(|| match cli.command {
         Command::Match(a) => match_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Eval(a) => eval_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Model(m) => model_cmd::run(m, cli.quiet),
@@ -86,7 +92,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Config(a) => config_cmd::run(&a),
         Command::Completions { shell } => docs_cmd::completions(shell),
         Command::Man { dir } => docs_cmd::man(dir.as_deref()),
-    }
+    })
 }
 
 /// Resolves inputs. A path that does not exist is an error (most likely a typo), as is one

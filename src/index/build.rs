@@ -20,6 +20,7 @@ use crate::fingerprint::Kind;
 use crate::lsh::KeyWidth;
 use crate::pipeline::{Detector, MatchRun};
 use crate::store::Store;
+use crate::translate::embed::TrigramEmbedder;
 
 /// Unique paragraphs a run signs and indexes: body text (not a template) with at least one
 /// full shingle. The same rule as the pipeline's.
@@ -224,6 +225,7 @@ pub fn write(lock: WriteLock, detector: &Detector, run: &MatchRun) -> Result<Pat
         w.push(&u64_bytes(
             vocabulary.into_iter().map(|(w, l)| (w as u64) << 32 | l.to_bits() as u64),
         ))?;
+        w.push(&u64_bytes(trigram_frequencies(run)?.to_rows()))?;
         Ok(header)
     })
 }
@@ -264,6 +266,33 @@ fn anchor_docs(run: &MatchRun) -> Result<(Vec<u64>, Vec<AnchorBlock>)> {
         }
     }
     Ok((rows.into_iter().map(|r| r.1).collect(), blocks))
+}
+
+/// Trigram frequencies over the distinct body paragraphs of every stored document in a
+/// known language: what a full run's model-free embedder is fitted to when it compares
+/// them all (a multilingual corpus), so that a query — these plus its own new paragraphs
+/// — weighs trigrams as a full run over the stored and the new articles does. Costs about
+/// as much as the anchors above (one pass over the texts).
+fn trigram_frequencies(run: &MatchRun) -> Result<TrigramEmbedder> {
+    let store = &run.store;
+    let mut first: Vec<Option<(u32, u32)>> = vec![None; store.uniques.len()];
+    for d in (0..store.docs.len() as u32).filter(|&d| store.docs[d as usize].language.is_known()) {
+        for (i, p) in store.doc_paragraphs(d).iter().enumerate() {
+            if p.kind == Kind::Body && first[p.unique as usize].is_none() {
+                first[p.unique as usize] = Some((d, i as u32));
+            }
+        }
+    }
+    let mut texts: Vec<&str> = Vec::new();
+    for &(d, i) in first.iter().flatten() {
+        let text = run
+            .kept_text(d)
+            .ok_or_else(|| Error::Config("the run did not keep the documents' texts".into()))?;
+        if let Some(t) = store.doc_paragraphs(d).get(i as usize).and_then(|p| p.text_in(text)) {
+            texts.push(t);
+        }
+    }
+    Ok(TrigramEmbedder::fitted(&texts))
 }
 
 /// Each document's best translation partner per language among the run's translated

@@ -31,7 +31,7 @@ use crate::error::{Error, IndexProblem, Result};
 /// First bytes of every data file.
 pub const MAGIC: [u8; 8] = *b"WMINDEX\x1a";
 /// Version of this layout; bumped on any change to it.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Name of the manifest in an index directory.
 pub const MANIFEST: &str = "manifest.json";
 
@@ -124,11 +124,15 @@ pub enum Section {
     /// words (`f32` bits), then `word << 32 | log-odds bits` (`u64`) sorted; empty when
     /// none was learned.
     Vocabulary,
+    /// The trigram frequencies the model-free translation embedder was fitted to
+    /// ([`crate::translate::embed::TrigramEmbedder::to_rows`]); empty when the run did not
+    /// use it. A query weighs trigrams with them, plus its own new paragraphs'.
+    TrigramFrequencies,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 34] = [
+    pub const ALL: [Section; 35] = [
         Section::Config,
         Section::Inputs,
         Section::Outlets,
@@ -163,6 +167,7 @@ impl Section {
         Section::FurnitureCounts,
         Section::FurnitureKeys,
         Section::Vocabulary,
+        Section::TrigramFrequencies,
     ];
 
     /// Name used in error messages.
@@ -202,6 +207,7 @@ impl Section {
             "furniture counts",
             "furniture keys",
             "vocabulary",
+            "trigram frequencies",
         ][self as usize]
     }
 }

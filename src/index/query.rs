@@ -41,6 +41,7 @@ use crate::lsh::KeyWidth;
 use crate::pipeline::{Detector, MatchRun, Observer, RunStats, TextOrigin};
 use crate::store::{SourceRef, Store};
 use crate::texts::TextSource;
+use crate::translate::embed::TrigramEmbedder;
 use crate::translate::{self, TranslationStats};
 use crate::verify::{Overlap, intersection};
 
@@ -215,6 +216,18 @@ impl Index {
     pub(crate) fn recurring_shingles(&self) -> Vec<u32> {
         let r = self.data.u32s(Section::Recurring);
         r.range(0, r.len())
+    }
+
+    /// The trigram frequencies the stored run's model-free translation embedder was
+    /// fitted to, if it used it.
+    pub(crate) fn trigram_frequencies(&self) -> Result<Option<TrigramEmbedder>> {
+        let rows = self.data.u64s(Section::TrigramFrequencies);
+        if rows.len() == 0 {
+            return Ok(None);
+        }
+        TrigramEmbedder::from_rows((0..rows.len()).map(|i| rows.get(i).unwrap_or(0)))
+            .map(Some)
+            .ok_or_else(|| self.data.malformed(Section::TrigramFrequencies, "odd row count"))
     }
 
     /// The stored run's boilerplate vocabulary, if it learned one.
@@ -498,11 +511,20 @@ impl Query<'_> {
         store.set_templates(&self.templates_in(&store));
         store.set_recurring(self.index.recurring_shingles());
         store.set_vocabulary(self.index.vocabulary());
+        // Trigram weights as in a full run over the stored and the new articles: the
+        // stored frequencies, plus the paragraphs the index does not hold.
+        let frequencies = self.index.trigram_frequencies()?;
+        let counted: Vec<bool> =
+            store.uniques.iter().map(|u| self.index.find_key(u.key).is_some()).collect();
+        let prior = frequencies
+            .as_ref()
+            .map(|frequencies| translate::Prior { frequencies, counted: &counted });
         let (found, mut stats) = translate::aligned(
             &store,
             &TextSource::Memory(&texts),
             &cfg,
             self.detector.embedder(),
+            prior,
         )?;
         // The best-partner rule, with what the stored articles already have: a stored
         // article keeps its pair with a new one only if the new one beats its best partner

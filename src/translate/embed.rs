@@ -30,8 +30,9 @@ pub trait Embedder: Sync {
 /// than the encoder; the run summary says when it is in use.
 #[derive(Debug, Clone, Default)]
 pub struct TrigramEmbedder {
-    /// Document frequency of each trigram (by hash) over the fitted paragraphs.
-    df: AHashMap<u64, u32>,
+    /// Document frequency of each trigram (by hash) over the fitted paragraphs (shared:
+    /// a run's figures keep the table for an index without copying it).
+    df: std::sync::Arc<AHashMap<u64, u32>>,
     /// Paragraphs fitted.
     n: u32,
 }
@@ -68,11 +69,18 @@ fn trigrams(text: &str) -> Vec<(u64, u32)> {
 }
 
 impl TrigramEmbedder {
-    /// An embedder whose trigram weights are fitted to `texts` (the paragraphs a run
-    /// compares): a trigram in `df` of `n` paragraphs weighs ln((n + 1) / (df + 1)).
+    /// An embedder whose trigram weights are fitted to `texts` (the distinct paragraphs a
+    /// run compares): a trigram in `df` of `n` paragraphs weighs ln((n + 1) / (df + 1)).
     pub fn fitted(texts: &[&str]) -> Self {
+        Self::default().and(texts)
+    }
+
+    /// This embedder's frequencies with those of `texts` added: an index query adds the
+    /// paragraphs it compares that the stored ones do not include, so that its weights
+    /// are those of a full run over both.
+    pub fn and(&self, texts: &[&str]) -> Self {
         use rayon::prelude::*;
-        let df = texts
+        let counted = texts
             .par_iter()
             .fold(AHashMap::new, |mut m: AHashMap<u64, u32>, t| {
                 for (h, _) in trigrams(t) {
@@ -80,14 +88,44 @@ impl TrigramEmbedder {
                 }
                 m
             })
-            .reduce(AHashMap::new, |mut a, b| {
-                let (mut a, b) = if a.len() < b.len() { (b, a) } else { (std::mem::take(&mut a), b) };
-                for (h, c) in b {
-                    *a.entry(h).or_default() += c;
+            .reduce(AHashMap::new, |a, b| {
+                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                for (h, c) in small {
+                    *big.entry(h).or_default() += c;
                 }
-                a
+                big
             });
-        TrigramEmbedder { df, n: texts.len().min(u32::MAX as usize) as u32 }
+        let mut df = AHashMap::clone(&self.df);
+        for (h, c) in counted {
+            let e = df.entry(h).or_default();
+            *e = e.saturating_add(c);
+        }
+        let n = (self.n as usize).saturating_add(texts.len()).min(u32::MAX as usize) as u32;
+        TrigramEmbedder { df: std::sync::Arc::new(df), n }
+    }
+
+    /// The frequencies as `u64`s: the number of paragraphs, then `hash, count` per trigram
+    /// sorted by hash (what an index stores).
+    pub fn to_rows(&self) -> Vec<u64> {
+        let mut pairs: Vec<(u64, u32)> = self.df.iter().map(|(&h, &c)| (h, c)).collect();
+        pairs.sort_unstable();
+        std::iter::once(self.n as u64)
+            .chain(pairs.into_iter().flat_map(|(h, c)| [h, c as u64]))
+            .collect()
+    }
+
+    /// Frequencies written by [`Self::to_rows`]; `None` for empty or malformed rows.
+    pub fn from_rows(rows: impl ExactSizeIterator<Item = u64>) -> Option<Self> {
+        let mut rows = rows;
+        if rows.len() % 2 != 1 {
+            return None;
+        }
+        let n = u32::try_from(rows.next()?).ok()?;
+        let mut df = AHashMap::with_capacity(rows.len() / 2);
+        while let (Some(h), Some(c)) = (rows.next(), rows.next()) {
+            df.insert(h, u32::try_from(c).ok()?);
+        }
+        Some(TrigramEmbedder { df: std::sync::Arc::new(df), n })
     }
 
     fn vector(&self, text: &str) -> [f32; DIM] {
@@ -230,9 +268,19 @@ impl EmbedderChoice {
     }
 
     /// The embedder to use for comparing `texts`, and a note when the model could not be
-    /// used. The fallback is fitted to `texts` ([`TrigramEmbedder::fitted`]).
-    pub fn get(&self, texts: &[&str]) -> (std::sync::Arc<dyn Embedder + Send + Sync>, Option<String>) {
-        let fallback = || std::sync::Arc::new(TrigramEmbedder::fitted(texts));
+    /// used. The fallback is fitted to `texts` ([`TrigramEmbedder::fitted`]), on top of
+    /// `prior` frequencies when given ([`TrigramEmbedder::and`]).
+    pub fn get(
+        &self,
+        texts: &[&str],
+        prior: Option<&TrigramEmbedder>,
+    ) -> (std::sync::Arc<dyn Embedder + Send + Sync>, Option<String>) {
+        let fallback = || {
+            std::sync::Arc::new(match prior {
+                Some(p) => p.and(texts),
+                None => TrigramEmbedder::fitted(texts),
+            })
+        };
         match self {
             EmbedderChoice::Fallback => (fallback(), None),
             EmbedderChoice::Given(e) => (e.clone(), None),

@@ -34,7 +34,7 @@ use crate::lang::Lang;
 use crate::store::Store;
 use crate::texts::TextSource;
 use candidates::{IndexStats, Span};
-use embed::{DIM, Embedder, EmbedderChoice, cosine};
+use embed::{DIM, Embedder, EmbedderChoice, TrigramEmbedder, cosine};
 
 /// Figures of the translation stage.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -67,6 +67,17 @@ pub struct TranslationStats {
     pub matches: u64,
 }
 
+/// Trigram frequencies counted outside the store being matched — a stored index's — for
+/// the fallback embedder to start from, and which of the store's unique paragraphs they
+/// already count (those are not counted again).
+#[derive(Debug, Clone, Copy)]
+pub struct Prior<'a> {
+    /// The stored frequencies.
+    pub frequencies: &'a TrigramEmbedder,
+    /// Per unique paragraph of the store: already counted in `frequencies`.
+    pub counted: &'a [bool],
+}
+
 /// Finds translated article pairs: every aligned pair ([`aligned`]) that is, for at least
 /// one of its two articles, the best partner in the other's language ([`best_partners`]).
 pub fn find(
@@ -75,7 +86,7 @@ pub fn find(
     cfg: &Config,
     choice: &EmbedderChoice,
 ) -> Result<(Vec<ArticleMatch>, TranslationStats)> {
-    let (matches, mut stats) = aligned(store, source, cfg, choice)?;
+    let (matches, mut stats) = aligned(store, source, cfg, choice, None)?;
     let matches = best_partners(store, matches, |_, _| None);
     stats.matches = matches.len() as u64;
     Ok((matches, stats))
@@ -88,6 +99,7 @@ pub fn aligned(
     source: &TextSource<'_>,
     cfg: &Config,
     choice: &EmbedderChoice,
+    prior: Option<Prior<'_>>,
 ) -> Result<(Vec<ArticleMatch>, TranslationStats)> {
     let mut stats = TranslationStats::default();
     // Languages of body paragraphs; per unique paragraph, the language of its first use.
@@ -230,13 +242,21 @@ pub fn aligned(
     // The model is loaded only now, and only if there is something to embed.
     let (embedder, note) = if order.is_empty() {
         (
-            std::sync::Arc::new(embed::TrigramEmbedder::default())
+            std::sync::Arc::new(TrigramEmbedder::default())
                 as std::sync::Arc<dyn Embedder + Send + Sync>,
             None,
         )
     } else {
-        let t: Vec<&str> = order.iter().map(|&u| texts[u as usize].as_deref().unwrap_or("")).collect();
-        choice.get(&t)
+        // The fallback's trigram weights come from the distinct paragraphs compared (those
+        // a prior has not counted already).
+        let fit: Vec<&str> = order
+            .iter()
+            .filter(|&&u| {
+                prior.is_none_or(|p| !p.counted.get(u as usize).copied().unwrap_or(false))
+            })
+            .map(|&u| texts[u as usize].as_deref().unwrap_or(""))
+            .collect();
+        choice.get(&fit, prior.map(|p| p.frequencies))
     };
     let embedder = embedder.as_ref();
     stats.embedder = embedder.name().to_string();
