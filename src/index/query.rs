@@ -222,7 +222,7 @@ impl Index {
     /// fitted to, if it used it.
     pub(crate) fn trigram_frequencies(&self) -> Result<Option<TrigramEmbedder>> {
         let rows = self.data.u64s(Section::TrigramFrequencies);
-        if rows.len() == 0 {
+        if rows.is_empty() {
             return Ok(None);
         }
         TrigramEmbedder::from_rows((0..rows.len()).map(|i| rows.get(i).unwrap_or(0)))
