@@ -195,8 +195,8 @@ fn the_model_free_threshold_separates_translated_from_unrelated_paragraphs() {
     let (mut pos, mut neg): ([Vec<f32>; 2], [Vec<f32>; 2]) = Default::default();
     for &(a, b) in &labelled {
         if docs[a].2.len() == docs[b].2.len() {
-            for i in 0..docs[a].2.len() {
-                pos[class(a, b) as usize].push(cosine(&vecs[a][i], &vecs[b][i]));
+            for (x, y) in vecs[a].iter().zip(&vecs[b]) {
+                pos[class(a, b) as usize].push(cosine(x, y));
             }
         }
     }
