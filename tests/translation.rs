@@ -196,3 +196,41 @@ fn the_seed_french_article_matches_its_english_original_paragraph_by_paragraph()
     let fr: Vec<u64> = paras.iter().map(|p| p[fr_side].as_u64().unwrap()).collect();
     assert!(fr.iter().all(|&i| (3..15).contains(&i)), "{fr:?}");
 }
+
+#[test]
+fn a_russian_translation_is_found_without_the_model_and_an_unrelated_russian_article_is_not() {
+    // tests/data/cyrillic.jsonl: an English wire story, its Russian translation and a
+    // Russian article of the same day on something else, without language fields. In
+    // Latin letters the translation shares its names and international words with the
+    // wire (Патрушев / Patrushev, консалтинговой / consultancy); weighted by how rare they
+    // are in the corpus, enough paragraphs align. A query of the translation against an
+    // index of the other two finds the same pair.
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cyrillic.jsonl");
+    let out = wm()
+        .args(["match", "--no-model", "--format", "jsonl"])
+        .arg(&corpus)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let pairs = pairs_of(&out.stdout);
+    assert_eq!(
+        pairs,
+        [(
+            "wire-wheat-en".to_string(),
+            "vedomosti-wheat-ru".to_string(),
+            "translation".to_string(),
+            Some("wire-wheat-en".to_string())
+        )]
+    );
+    let t = TestCorpus::new();
+    let (q, s) = (t.path("q.jsonl"), t.path("s.jsonl"));
+    let new = split_jsonl(&corpus, &q, &s, |i| i == 1);
+    let idx = t.path("idx");
+    let no_model = std::ffi::OsStr::new("--no-model");
+    build(&[no_model, s.as_os_str()], &idx);
+    let got = canonical(&query_output(&idx, &q, &["--no-model"]));
+    let expected = cross(&run_match(&[no_model, s.as_os_str(), q.as_os_str()]), &new);
+    assert_eq!(got, expected);
+    assert_eq!(got.len(), 1, "{got:?}");
+}

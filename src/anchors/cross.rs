@@ -256,6 +256,12 @@ mod tests {
         }
         assert_eq!(skeleton("putin"), "ptn");
         assert_eq!(skeleton(&fold_word("Путин")), "ptn");
+        // Every script is written in Latin letters first.
+        for (written, latin) in
+            [("Τσίπρας", "Tsipras"), ("मोदी", "Modi"), ("عباس", "Abbas"), ("Патрушев", "Patrushev")]
+        {
+            assert_eq!(skeleton(&fold_word(written)), skeleton(&fold_word(latin)), "{written}");
+        }
         assert_ne!(skeleton("iran"), skeleton("iraq"));
     }
 

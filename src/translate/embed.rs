@@ -195,6 +195,26 @@ mod tests {
         assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]) + 0.05);
         assert_eq!(v[3], [0.0; DIM]);
     }
+
+    #[test]
+    fn trigram_weights_come_from_the_fitted_paragraphs_and_survive_storage() {
+        let a = ["The minister said the harvest reached 104 million tonnes.", "The port said so."];
+        let b = ["Министр заявил, что урожай достиг 104 миллионов тонн (the end).", "The end."];
+        let all: Vec<&str> = a.iter().chain(&b).copied().collect();
+        let whole = TrigramEmbedder::fitted(&all);
+        // Fitting in two steps (an index, then a query's new paragraphs) is fitting once.
+        let stepwise = TrigramEmbedder::fitted(&a).and(&b);
+        assert_eq!(whole.embed(&all), stepwise.embed(&all));
+        // And the stored form gives the same embedder back.
+        let rows = whole.to_rows();
+        let back = TrigramEmbedder::from_rows(rows.iter().copied()).expect("rows");
+        assert_eq!(whole.embed(&all), back.embed(&all));
+        assert!(TrigramEmbedder::from_rows(rows[..rows.len() - 1].iter().copied()).is_none());
+        // Trigrams of every paragraph ("the" here) weigh nothing; the number and the
+        // words that transliterate alike (ministr, million) are what a translation shares.
+        assert_eq!(whole.embed(&["the the the"])[0], [0.0; DIM]);
+        assert!(cosine(&whole.embed(&[a[0]])[0], &whole.embed(&[b[0]])[0]) > 0.15);
+    }
 }
 
 impl Embedder for crate::encoder::Encoder {
