@@ -221,7 +221,15 @@ impl Reporter {
                 t(tr.embedded),
                 tr.embedder,
                 tr.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
-            )),
+            ) + &if tr.trigram_languages.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; pairs with {} (not known to it) verified with character trigrams ({} paragraphs)",
+                    tr.trigram_languages.join(", "),
+                    t(tr.trigram_embedded)
+                )
+            }),
         }
         if !tr.unread.is_empty() {
             let some: Vec<&str> = tr.unread.iter().take(5).map(String::as_str).collect();

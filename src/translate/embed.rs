@@ -15,6 +15,11 @@ pub trait Embedder: Sync {
     fn embed(&self, texts: &[&str]) -> Vec<[f32; DIM]>;
     /// The cosine from which two paragraphs count as translations of each other.
     fn paragraph_threshold(&self) -> f32;
+    /// Whether the embedder was trained on `lang` (unknown languages: no). Pairs with a
+    /// language it does not know are verified by the fitted trigram embedder instead.
+    fn knows(&self, lang: crate::lang::Lang) -> bool {
+        lang.is_known()
+    }
 }
 
 /// Character-trigram vectors: the fallback when the multilingual model is not installed.
@@ -73,6 +78,14 @@ impl TrigramEmbedder {
     /// run compares): a trigram in `df` of `n` paragraphs weighs ln((n + 1) / (df + 1)).
     pub fn fitted(texts: &[&str]) -> Self {
         Self::default().and(texts)
+    }
+
+    /// Fitted to `texts` on top of `prior` frequencies, if any.
+    pub fn fitted_after(prior: Option<&TrigramEmbedder>, texts: &[&str]) -> Self {
+        match prior {
+            Some(p) => p.and(texts),
+            None => Self::fitted(texts),
+        }
     }
 
     /// This embedder's frequencies with those of `texts` added: an index query adds the
@@ -226,6 +239,27 @@ impl Embedder for crate::encoder::Encoder {
         crate::encoder::Encoder::embed(self, texts)
     }
 
+    fn knows(&self, lang: crate::lang::Lang) -> bool {
+        // The 16 languages of multilingual USE v3 (its model card).
+        matches!(
+            lang.as_str(),
+            "ar" | "zh"
+                | "nl"
+                | "en"
+                | "de"
+                | "fr"
+                | "it"
+                | "pt"
+                | "es"
+                | "ja"
+                | "ko"
+                | "ru"
+                | "pl"
+                | "th"
+                | "tr"
+        )
+    }
+
     fn paragraph_threshold(&self) -> f32 {
         // WMT en-fr (200 document pairs): parallel paragraphs have median cosine 0.80 and
         // 99 % above 0.53; 99.9 % of same-day paragraphs that are not translations stay
@@ -295,12 +329,7 @@ impl EmbedderChoice {
         texts: &[&str],
         prior: Option<&TrigramEmbedder>,
     ) -> (std::sync::Arc<dyn Embedder + Send + Sync>, Option<String>) {
-        let fallback = || {
-            std::sync::Arc::new(match prior {
-                Some(p) => p.and(texts),
-                None => TrigramEmbedder::fitted(texts),
-            })
-        };
+        let fallback = || std::sync::Arc::new(TrigramEmbedder::fitted_after(prior, texts));
         match self {
             EmbedderChoice::Fallback => (fallback(), None),
             EmbedderChoice::Given(e) => (e.clone(), None),

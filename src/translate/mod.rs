@@ -57,6 +57,11 @@ pub struct TranslationStats {
     pub vector_candidates: u64,
     /// Unique paragraphs embedded.
     pub embedded: u64,
+    /// Languages in the corpus that the embedder does not know: pairs with them are
+    /// verified with character trigrams fitted to the paragraphs compared.
+    pub trigram_languages: Vec<String>,
+    /// Unique paragraphs embedded with those trigrams (besides the embedder).
+    pub trigram_embedded: u64,
     /// Documents read a second time.
     pub documents_read: u64,
     /// Ids of the documents that could not be read again as the first pass read them
@@ -239,6 +244,14 @@ pub fn aligned(
     let order: Vec<u32> = (0..n_uniques as u32)
         .filter(|&u| need[u as usize] && texts[u as usize].is_some())
         .collect();
+    let text_of = |u: &u32| texts[*u as usize].as_deref().unwrap_or("");
+    // The fallback's trigram weights come from the distinct paragraphs compared (those a
+    // prior has not counted already).
+    let fit: Vec<&str> = order
+        .iter()
+        .filter(|&&u| prior.is_none_or(|p| !p.counted.get(u as usize).copied().unwrap_or(false)))
+        .map(text_of)
+        .collect();
     // The model is loaded only now, and only if there is something to embed.
     let (embedder, note) = if order.is_empty() {
         (
@@ -247,42 +260,48 @@ pub fn aligned(
             None,
         )
     } else {
-        // The fallback's trigram weights come from the distinct paragraphs compared (those
-        // a prior has not counted already).
-        let fit: Vec<&str> = order
-            .iter()
-            .filter(|&&u| {
-                prior.is_none_or(|p| !p.counted.get(u as usize).copied().unwrap_or(false))
-            })
-            .map(|&u| texts[u as usize].as_deref().unwrap_or(""))
-            .collect();
         choice.get(&fit, prior.map(|p| p.frequencies))
     };
     let embedder = embedder.as_ref();
     stats.embedder = embedder.name().to_string();
     stats.note = note;
-    let mut vectors: Vec<Option<Box<[f32; DIM]>>> = vec![None; n_uniques];
-    let chunks: Vec<Vec<[f32; DIM]>> = order
-        .par_chunks(64)
-        .map(|c| {
-            let t: Vec<&str> =
-                c.iter().map(|&u| texts[u as usize].as_deref().unwrap_or("")).collect();
-            embedder.embed(&t)
-        })
-        .collect();
-    for (u, v) in order.iter().zip(chunks.into_iter().flatten()) {
-        vectors[*u as usize] = Some(Box::new(v));
-    }
-    stats.embedded = order.len() as u64;
+    // Pairs with a language the embedder does not know (the model's 16) are verified with
+    // the fitted trigrams: across scripts and unknown languages they find far more than a
+    // model comparing text it was not trained on, and pair nothing that shares no words.
+    let unknown: Vec<Lang> =
+        langs.iter().map(|&(l, _)| l).filter(|&l| l.is_known() && !embedder.knows(l)).collect();
+    stats.trigram_languages = unknown.iter().map(Lang::to_string).collect();
+    let trigrams = (!unknown.is_empty())
+        .then(|| TrigramEmbedder::fitted_after(prior.map(|p| p.frequencies), &fit));
+    let known_order: Vec<u32> = if trigrams.is_some() {
+        order.iter().copied().filter(|&u| embedder.knows(unique_lang[u as usize])).collect()
+    } else {
+        order.clone()
+    };
+    let vectors = embed_uniques(embedder, &known_order, &texts);
+    let trigram_vectors = trigrams.as_ref().map(|t| embed_uniques(t, &order, &texts));
+    stats.embedded = known_order.len() as u64;
+    stats.trigram_embedded = if trigrams.is_some() { order.len() as u64 } else { 0 };
+    // The vectors and threshold that verify a pair of languages.
+    let route = |la: Lang, lb: Lang| -> (&[Option<Box<[f32; DIM]>>], f32) {
+        match (&trigram_vectors, &trigrams) {
+            (Some(v), Some(t)) if !(embedder.knows(la) && embedder.knows(lb)) => {
+                (v, t.paragraph_threshold())
+            }
+            _ => (&vectors, embedder.paragraph_threshold()),
+        }
+    };
 
     // Confirmed paragraph links imply article candidates.
-    let threshold = embedder.paragraph_threshold();
     let links: Vec<(u32, u32)> = para_cands
         .par_iter()
         .copied()
-        .filter(|&(u, v)| match (&vectors[u as usize], &vectors[v as usize]) {
-            (Some(a), Some(b)) => cosine(a, b) >= threshold && numbers_agree(store, u, v),
-            _ => false,
+        .filter(|&(u, v)| {
+            let (vs, threshold) = route(usable[u as usize], usable[v as usize]);
+            match (&vs[u as usize], &vs[v as usize]) {
+                (Some(a), Some(b)) => cosine(a, b) >= threshold && numbers_agree(store, u, v),
+                _ => false,
+            }
         })
         .collect();
     stats.paragraph_links = links.len() as u64;
@@ -304,10 +323,11 @@ pub fn aligned(
     pairs.dedup();
     stats.article_candidates = pairs.len() as u64;
 
-    let mut matches: Vec<ArticleMatch> = pairs
-        .par_iter()
-        .filter_map(|&(a, b)| align_pair(store, cfg, &vectors, &anchor_of, threshold, a, b))
-        .collect();
+    let align = |&(a, b): &(u32, u32)| {
+        let (vs, threshold) = route(doc_langs[a as usize], doc_langs[b as usize]);
+        align_pair(store, cfg, vs, &anchor_of, threshold, a, b)
+    };
+    let mut matches: Vec<ArticleMatch> = pairs.par_iter().filter_map(align).collect();
 
     // Recall backstop: an embedded article still without a translation looks for its
     // nearest articles in other languages (mean paragraph vectors) within the window.
@@ -319,12 +339,29 @@ pub fn aligned(
     }
     let extra = nearest_articles(store, &doc_vecs, &matched, &doc_span, window, &pairs);
     stats.vector_candidates = extra.len() as u64;
-    matches.par_extend(
-        extra
-            .par_iter()
-            .filter_map(|&(a, b)| align_pair(store, cfg, &vectors, &anchor_of, threshold, a, b)),
-    );
+    matches.par_extend(extra.par_iter().filter_map(align));
     Ok((matches, stats))
+}
+
+/// Vectors of the unique paragraphs `order` (by unique id; `None` for the others).
+fn embed_uniques(
+    embedder: &dyn Embedder,
+    order: &[u32],
+    texts: &[Option<Box<str>>],
+) -> Vec<Option<Box<[f32; DIM]>>> {
+    let mut vectors: Vec<Option<Box<[f32; DIM]>>> = vec![None; texts.len()];
+    let chunks: Vec<Vec<[f32; DIM]>> = order
+        .par_chunks(64)
+        .map(|c| {
+            let t: Vec<&str> =
+                c.iter().map(|&u| texts[u as usize].as_deref().unwrap_or("")).collect();
+            embedder.embed(&t)
+        })
+        .collect();
+    for (u, v) in order.iter().zip(chunks.into_iter().flatten()) {
+        vectors[*u as usize] = Some(Box::new(v));
+    }
+    vectors
 }
 
 /// The score by which an article ranks its translation partners: the summed cosine of its
