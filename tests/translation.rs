@@ -234,3 +234,56 @@ fn a_russian_translation_is_found_without_the_model_and_an_unrelated_russian_art
     assert_eq!(got, expected);
     assert_eq!(got.len(), 1, "{got:?}");
 }
+
+/// A stand-in for a model that knows only `langs` and never vouches for anything.
+struct Blind(&'static [&'static str]);
+
+impl wirematch::translate::embed::Embedder for Blind {
+    fn name(&self) -> &'static str {
+        "blind"
+    }
+    fn embed(&self, texts: &[&str]) -> Vec<[f32; wirematch::translate::embed::DIM]> {
+        vec![[0.0; wirematch::translate::embed::DIM]; texts.len()]
+    }
+    fn paragraph_threshold(&self) -> f32 {
+        0.5
+    }
+    fn knows(&self, lang: wirematch::lang::Lang) -> bool {
+        self.0.contains(&lang.as_str())
+    }
+}
+
+#[test]
+fn pairs_in_a_language_the_model_does_not_know_are_verified_with_trigrams() {
+    // The same corpus under a "model" that finds nothing: when it knows English and
+    // Russian it decides (no pair); when it knows neither, the fitted trigrams do, and
+    // find the translation.
+    use wirematch::corpus::Input;
+    use wirematch::translate::embed::EmbedderChoice;
+    use wirematch::{Detector, Quiet};
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cyrillic.jsonl");
+    let input = Input::detect(&corpus).expect("input");
+    let run = |knows: &'static [&'static str]| {
+        let d = Detector::new(Default::default())
+            .expect("config")
+            .with_embedder(EmbedderChoice::Given(std::sync::Arc::new(Blind(knows))));
+        let run = d.run(std::slice::from_ref(&input), &Quiet).expect("run");
+        let t = &run.stats.translation;
+        let pairs: Vec<(String, String)> = run
+            .matches
+            .iter()
+            .map(|m| {
+                (
+                    run.store.docs[m.a as usize].id.to_string(),
+                    run.store.docs[m.b as usize].id.to_string(),
+                )
+            })
+            .collect();
+        (pairs, t.trigram_languages.clone())
+    };
+    let (pairs, trigram) = run(&["en", "ru"]);
+    assert!(pairs.is_empty() && trigram.is_empty(), "{pairs:?} {trigram:?}");
+    let (pairs, trigram) = run(&["fr"]);
+    assert_eq!(trigram, ["ru", "en"]);
+    assert_eq!(pairs, [("wire-wheat-en".to_string(), "vedomosti-wheat-ru".to_string())]);
+}
