@@ -48,6 +48,8 @@ pub struct Index {
     inputs: Vec<PathBuf>,
     /// Outlet names → their index in the stored corpus.
     outlets: ahash::AHashMap<String, u32>,
+    /// The stored trigram frequencies, once a query has needed them.
+    trigrams: std::sync::OnceLock<Option<std::sync::Arc<crate::translate::embed::TrigramEmbedder>>>,
 }
 
 impl Index {
@@ -63,7 +65,7 @@ impl Index {
             .map_err(|e| data.malformed(Section::Outlets, e.to_string()))?;
         let outlets = outlets.into_iter().enumerate().map(|(i, o)| (o, i as u32)).collect();
         let inputs = inputs.into_iter().map(PathBuf::from).collect();
-        let index = Index { config, inputs, outlets, data };
+        let index = Index { config, inputs, outlets, data, trigrams: std::sync::OnceLock::new() };
         index.check_config(&index.config.clone())?;
         Ok(index)
     }

@@ -220,14 +220,23 @@ impl Index {
 
     /// The trigram frequencies the stored run's model-free translation embedder was
     /// fitted to, if it used it.
-    pub(crate) fn trigram_frequencies(&self) -> Result<Option<TrigramEmbedder>> {
-        let rows = self.data.u64s(Section::TrigramFrequencies);
-        if rows.is_empty() {
-            return Ok(None);
+    /// Read once per opened index (a table of up to a few million rows) and shared by its
+    /// queries.
+    pub(crate) fn trigram_frequencies(&self) -> Result<Option<std::sync::Arc<TrigramEmbedder>>> {
+        if let Some(loaded) = self.trigrams.get() {
+            return Ok(loaded.clone());
         }
-        TrigramEmbedder::from_rows((0..rows.len()).map(|i| rows.get(i).unwrap_or(0)))
-            .map(Some)
-            .ok_or_else(|| self.data.malformed(Section::TrigramFrequencies, "odd row count"))
+        let rows = self.data.u64s(Section::TrigramFrequencies);
+        let loaded = if rows.is_empty() {
+            None
+        } else {
+            let f = TrigramEmbedder::from_rows((0..rows.len()).map(|i| rows.get(i).unwrap_or(0)))
+                .ok_or_else(|| {
+                self.data.malformed(Section::TrigramFrequencies, "odd row count")
+            })?;
+            Some(std::sync::Arc::new(f))
+        };
+        Ok(self.trigrams.get_or_init(|| loaded).clone())
     }
 
     /// The stored run's boilerplate vocabulary, if it learned one.

@@ -35,11 +35,33 @@ pub trait Embedder: Sync {
 /// than the encoder; the run summary says when it is in use.
 #[derive(Debug, Clone, Default)]
 pub struct TrigramEmbedder {
-    /// Document frequency of each trigram (by hash) over the fitted paragraphs (shared:
-    /// a run's figures keep the table for an index without copying it).
-    df: std::sync::Arc<AHashMap<u64, u32>>,
-    /// Paragraphs fitted.
+    /// Document frequency of each trigram (by hash) over the paragraphs fitted here.
+    df: AHashMap<u64, u32>,
+    /// Frequencies fitted before (an index's), counted on top of `df` without copying.
+    base: Option<std::sync::Arc<TrigramEmbedder>>,
+    /// Paragraphs fitted, `base`'s included.
     n: u32,
+}
+
+/// How many of `texts` have each trigram.
+fn document_frequencies(texts: &[&str]) -> AHashMap<u64, u32> {
+    use rayon::prelude::*;
+    texts
+        .par_iter()
+        .fold(AHashMap::new, |mut m: AHashMap<u64, u32>, t| {
+            for (h, _) in trigrams(t) {
+                *m.entry(h).or_default() += 1;
+            }
+            m
+        })
+        .reduce(AHashMap::new, |a, b| {
+            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (h, c) in small {
+                let e = big.entry(h).or_default();
+                *e = e.saturating_add(c);
+            }
+            big
+        })
 }
 
 /// The distinct trigram hashes of `text` with their counts, sorted by hash.
@@ -77,50 +99,45 @@ impl TrigramEmbedder {
     /// An embedder whose trigram weights are fitted to `texts` (the distinct paragraphs a
     /// run compares): a trigram in `df` of `n` paragraphs weighs ln((n + 1) / (df + 1)).
     pub fn fitted(texts: &[&str]) -> Self {
-        Self::default().and(texts)
+        let n = texts.len().min(u32::MAX as usize) as u32;
+        TrigramEmbedder { df: document_frequencies(texts), base: None, n }
     }
 
     /// Fitted to `texts` on top of `prior` frequencies, if any.
-    pub fn fitted_after(prior: Option<&TrigramEmbedder>, texts: &[&str]) -> Self {
+    pub fn fitted_after(prior: Option<&std::sync::Arc<TrigramEmbedder>>, texts: &[&str]) -> Self {
         match prior {
-            Some(p) => p.and(texts),
+            Some(p) => Self::and(p, texts),
             None => Self::fitted(texts),
         }
     }
 
-    /// This embedder's frequencies with those of `texts` added: an index query adds the
+    /// `base`'s frequencies with those of `texts` added: an index query adds the
     /// paragraphs it compares that the stored ones do not include, so that its weights
-    /// are those of a full run over both.
-    pub fn and(&self, texts: &[&str]) -> Self {
-        use rayon::prelude::*;
-        let counted = texts
-            .par_iter()
-            .fold(AHashMap::new, |mut m: AHashMap<u64, u32>, t| {
-                for (h, _) in trigrams(t) {
-                    *m.entry(h).or_default() += 1;
-                }
-                m
-            })
-            .reduce(AHashMap::new, |a, b| {
-                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-                for (h, c) in small {
-                    *big.entry(h).or_default() += c;
-                }
-                big
-            });
-        let mut df = AHashMap::clone(&self.df);
-        for (h, c) in counted {
-            let e = df.entry(h).or_default();
-            *e = e.saturating_add(c);
-        }
-        let n = (self.n as usize).saturating_add(texts.len()).min(u32::MAX as usize) as u32;
-        TrigramEmbedder { df: std::sync::Arc::new(df), n }
+    /// are those of a full run over both. `base` is shared, not copied.
+    pub fn and(base: &std::sync::Arc<TrigramEmbedder>, texts: &[&str]) -> Self {
+        let n = (base.n as usize).saturating_add(texts.len()).min(u32::MAX as usize) as u32;
+        TrigramEmbedder { df: document_frequencies(texts), base: Some(base.clone()), n }
+    }
+
+    /// The number of fitted paragraphs with trigram `h`.
+    fn count(&self, h: u64) -> u32 {
+        let own = self.df.get(&h).copied().unwrap_or(0);
+        own.saturating_add(self.base.as_ref().map_or(0, |b| b.count(h)))
     }
 
     /// The frequencies as `u64`s: the number of paragraphs, then `hash, count` per trigram
     /// sorted by hash (what an index stores).
     pub fn to_rows(&self) -> Vec<u64> {
-        let mut pairs: Vec<(u64, u32)> = self.df.iter().map(|(&h, &c)| (h, c)).collect();
+        let mut all: AHashMap<u64, u32> = AHashMap::new();
+        let mut layer = Some(self);
+        while let Some(l) = layer {
+            for (&h, &c) in &l.df {
+                let e = all.entry(h).or_default();
+                *e = e.saturating_add(c);
+            }
+            layer = l.base.as_deref();
+        }
+        let mut pairs: Vec<(u64, u32)> = all.into_iter().collect();
         pairs.sort_unstable();
         std::iter::once(self.n as u64)
             .chain(pairs.into_iter().flat_map(|(h, c)| [h, c as u64]))
@@ -138,14 +155,14 @@ impl TrigramEmbedder {
         while let (Some(h), Some(c)) = (rows.next(), rows.next()) {
             df.insert(h, u32::try_from(c).ok()?);
         }
-        Some(TrigramEmbedder { df: std::sync::Arc::new(df), n })
+        Some(TrigramEmbedder { df, base: None, n })
     }
 
     fn vector(&self, text: &str) -> [f32; DIM] {
         let mut v = [0f32; DIM];
         let top = (self.n as f32 + 1.0).ln();
         for (h, count) in trigrams(text) {
-            let df = self.df.get(&h).copied().unwrap_or(0) as f32;
+            let df = self.count(h) as f32;
             let weight = if self.n == 0 { 1.0 } else { (top - (df + 1.0).ln()).max(0.0) };
             let sign = if h >> 63 == 0 { 1.0 } else { -1.0 };
             v[(h % DIM as u64) as usize] += sign * count as f32 * weight;
@@ -216,7 +233,7 @@ mod tests {
         let all: Vec<&str> = a.iter().chain(&b).copied().collect();
         let whole = TrigramEmbedder::fitted(&all);
         // Fitting in two steps (an index, then a query's new paragraphs) is fitting once.
-        let stepwise = TrigramEmbedder::fitted(&a).and(&b);
+        let stepwise = TrigramEmbedder::and(&std::sync::Arc::new(TrigramEmbedder::fitted(&a)), &b);
         assert_eq!(whole.embed(&all), stepwise.embed(&all));
         // And the stored form gives the same embedder back.
         let rows = whole.to_rows();
@@ -327,7 +344,7 @@ impl EmbedderChoice {
     pub fn get(
         &self,
         texts: &[&str],
-        prior: Option<&TrigramEmbedder>,
+        prior: Option<&std::sync::Arc<TrigramEmbedder>>,
     ) -> (std::sync::Arc<dyn Embedder + Send + Sync>, Option<String>) {
         let fallback = || std::sync::Arc::new(TrigramEmbedder::fitted_after(prior, texts));
         match self {
