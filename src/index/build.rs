@@ -271,8 +271,8 @@ fn anchor_docs(run: &MatchRun) -> Result<(Vec<u64>, Vec<AnchorBlock>)> {
 /// Trigram frequencies over the distinct body paragraphs of every stored document in a
 /// known language: what a full run's model-free embedder is fitted to when it compares
 /// them all (a multilingual corpus), so that a query — these plus its own new paragraphs
-/// — weighs trigrams as a full run over the stored and the new articles does. Costs about
-/// as much as the anchors above (one pass over the texts).
+/// — weighs trigrams as a full run over the stored and the new articles does. One pass
+/// over the texts into a dense table: within the noise of building an index of 100 MB.
 fn trigram_frequencies(run: &MatchRun) -> Result<TrigramEmbedder> {
     let store = &run.store;
     let mut first: Vec<Option<(u32, u32)>> = vec![None; store.uniques.len()];

@@ -220,7 +220,7 @@ impl Index {
 
     /// The trigram frequencies the stored run's model-free translation embedder was
     /// fitted to, if it used it.
-    /// Read once per opened index (a table of up to a few million rows) and shared by its
+    /// Read once per opened index (a table of 50,653 counts) and shared by its
     /// queries.
     pub(crate) fn trigram_frequencies(&self) -> Result<Option<std::sync::Arc<TrigramEmbedder>>> {
         if let Some(loaded) = self.trigrams.get() {
@@ -232,7 +232,10 @@ impl Index {
         } else {
             let f = TrigramEmbedder::from_rows((0..rows.len()).map(|i| rows.get(i).unwrap_or(0)))
                 .ok_or_else(|| {
-                self.data.malformed(Section::TrigramFrequencies, "odd row count")
+                self.data.malformed(
+                    Section::TrigramFrequencies,
+                    "a trigram out of range or out of order",
+                )
             })?;
             Some(std::sync::Arc::new(f))
         };

@@ -1,6 +1,5 @@
 //! Paragraph embedders: the multilingual encoder, or a resource-free fallback.
 
-use ahash::AHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Dimension of every embedding.
@@ -22,7 +21,8 @@ pub trait Embedder: Sync {
     }
 }
 
-/// Character-trigram vectors: the fallback when the multilingual model is not installed.
+/// Character-trigram vectors: the fallback when the multilingual model is not installed,
+/// and the verifier of languages it does not know.
 ///
 /// Related languages share names, numbers, cognates and spelling (nation / nation,
 /// gouvernement / government), so translations share more character trigrams than
@@ -33,140 +33,173 @@ pub trait Embedder: Sync {
 /// trigrams of every paragraph (`_th`, `ion`, `ogo`) say nothing, a name's say a lot; the
 /// weighted counts are feature-hashed (with random signs) into 512 dimensions. Far weaker
 /// than the encoder; the run summary says when it is in use.
-#[derive(Debug, Clone, Default)]
+///
+/// In Latin letters, lower-cased, a word is a run of `a`–`z` and `0`–`9`, padded with `_`:
+/// 37 symbols, so 37³ = 50,653 possible trigrams, and the frequencies are a dense table
+/// (200 kB) counted at about the speed of reading the text.
+#[derive(Debug, Clone)]
 pub struct TrigramEmbedder {
-    /// Document frequency of each trigram (by hash) over the paragraphs fitted here.
-    df: AHashMap<u64, u32>,
-    /// Frequencies fitted before (an index's), counted on top of `df` without copying.
-    base: Option<std::sync::Arc<TrigramEmbedder>>,
-    /// Paragraphs fitted, `base`'s included.
+    /// Number of fitted paragraphs with each trigram ([`TRIGRAMS`] entries).
+    df: Vec<u32>,
+    /// Paragraphs fitted.
     n: u32,
 }
 
-/// How many of `texts` have each trigram.
-fn document_frequencies(texts: &[&str]) -> AHashMap<u64, u32> {
-    use rayon::prelude::*;
-    texts
-        .par_iter()
-        .fold(AHashMap::new, |mut m: AHashMap<u64, u32>, t| {
-            for (h, _) in trigrams(t) {
-                *m.entry(h).or_default() += 1;
-            }
-            m
-        })
-        .reduce(AHashMap::new, |a, b| {
-            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            for (h, c) in small {
-                let e = big.entry(h).or_default();
-                *e = e.saturating_add(c);
-            }
-            big
-        })
+/// Distinct trigrams of the 37-symbol alphabet.
+pub const TRIGRAMS: usize = 37 * 37 * 37;
+
+impl Default for TrigramEmbedder {
+    fn default() -> Self {
+        TrigramEmbedder { df: vec![0; TRIGRAMS], n: 0 }
+    }
 }
 
-/// The distinct trigram hashes of `text` with their counts, sorted by hash.
-fn trigrams(text: &str) -> Vec<(u64, u32)> {
-    let folded: String = crate::transliterate::to_latin(text)
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let mut hashes = Vec::new();
-    for word in folded.split_whitespace() {
-        let padded: Vec<char> =
-            std::iter::once('_').chain(word.chars()).chain(std::iter::once('_')).collect();
-        for w in padded.windows(3) {
-            let mut buf = [0u8; 12];
-            let mut n = 0;
-            for c in w {
-                n += c.encode_utf8(&mut buf[n..]).len();
+/// The symbol of an ASCII byte: 1–26 letters, 27–36 digits, 0 for everything else (a word
+/// boundary, written `_`).
+fn symbol(b: u8) -> u32 {
+    match b.to_ascii_lowercase() {
+        c @ b'a'..=b'z' => (c - b'a') as u32 + 1,
+        c @ b'0'..=b'9' => (c - b'0') as u32 + 27,
+        _ => 0,
+    }
+}
+
+/// Calls `f` with each trigram of `text` (its index below [`TRIGRAMS`]), in order.
+fn for_each_trigram(text: &str, mut f: impl FnMut(usize)) {
+    let latin = crate::transliterate::to_latin(text);
+    // (symbol two back, symbol one back); a word's first trigram is `_` + two letters.
+    let (mut a, mut b) = (0u32, 0u32);
+    let mut in_word = false;
+    for &byte in latin.as_bytes().iter().chain(std::iter::once(&b' ')) {
+        let c = symbol(byte);
+        if c == 0 {
+            if in_word {
+                // The closing `_`: "ab_" (a one-letter word gives "_a_").
+                f(((a * 37 + b) * 37) as usize);
+                in_word = false;
             }
-            hashes.push(xxh3_64(&buf[..n]));
+            continue;
         }
-    }
-    hashes.sort_unstable();
-    let mut out: Vec<(u64, u32)> = Vec::with_capacity(hashes.len());
-    for h in hashes {
-        match out.last_mut() {
-            Some((last, c)) if *last == h => *c += 1,
-            _ => out.push((h, 1)),
+        if !in_word {
+            in_word = true;
+            a = 0;
+            b = c;
+            continue;
         }
+        f(((a * 37 + b) * 37 + c) as usize);
+        a = b;
+        b = c;
     }
-    out
+}
+
+/// Feature hash of trigram `t`: its dimension and sign (from a table computed once).
+fn slot(t: usize) -> (usize, f32) {
+    static SLOTS: std::sync::OnceLock<Vec<(u16, f32)>> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        (0..TRIGRAMS)
+            .map(|t| {
+                let (d, sign) = hash_slot(t);
+                (d as u16, sign)
+            })
+            .collect()
+    });
+    slots.get(t).map_or((0, 0.0), |&(d, sign)| (d as usize, sign))
+}
+
+/// Feature hash of trigram `t` (xxh3 of its three characters): its dimension and sign.
+fn hash_slot(t: usize) -> (usize, f32) {
+    let char_of = |s: usize| match s {
+        0 => b'_',
+        1..=26 => b'a' + (s - 1) as u8,
+        _ => b'0' + (s - 27) as u8,
+    };
+    let h = xxh3_64(&[char_of(t / 1369), char_of(t / 37 % 37), char_of(t % 37)]);
+    ((h % DIM as u64) as usize, if h >> 63 == 0 { 1.0 } else { -1.0 })
 }
 
 impl TrigramEmbedder {
     /// An embedder whose trigram weights are fitted to `texts` (the distinct paragraphs a
     /// run compares): a trigram in `df` of `n` paragraphs weighs ln((n + 1) / (df + 1)).
     pub fn fitted(texts: &[&str]) -> Self {
-        let n = texts.len().min(u32::MAX as usize) as u32;
-        TrigramEmbedder { df: document_frequencies(texts), base: None, n }
+        Self::fitted_after(None, texts)
     }
 
-    /// Fitted to `texts` on top of `prior` frequencies, if any.
-    pub fn fitted_after(prior: Option<&std::sync::Arc<TrigramEmbedder>>, texts: &[&str]) -> Self {
-        match prior {
-            Some(p) => Self::and(p, texts),
-            None => Self::fitted(texts),
-        }
-    }
-
-    /// `base`'s frequencies with those of `texts` added: an index query adds the
+    /// Fitted to `texts` on top of `prior` frequencies, if any: an index query adds the
     /// paragraphs it compares that the stored ones do not include, so that its weights
-    /// are those of a full run over both. `base` is shared, not copied.
-    pub fn and(base: &std::sync::Arc<TrigramEmbedder>, texts: &[&str]) -> Self {
+    /// are those of a full run over both.
+    pub fn fitted_after(prior: Option<&TrigramEmbedder>, texts: &[&str]) -> Self {
+        use rayon::prelude::*;
+        let counted = texts
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut df = vec![0u32; TRIGRAMS];
+                // The last paragraph (+1) that counted each trigram: distinct per paragraph.
+                let mut seen = vec![0u32; TRIGRAMS];
+                for (i, t) in chunk.iter().enumerate() {
+                    let stamp = i as u32 + 1;
+                    for_each_trigram(t, |g| {
+                        if seen[g] != stamp {
+                            seen[g] = stamp;
+                            df[g] += 1;
+                        }
+                    });
+                }
+                df
+            })
+            .reduce(
+                || vec![0u32; TRIGRAMS],
+                |mut x, y| {
+                    x.iter_mut().zip(&y).for_each(|(a, b)| *a = a.saturating_add(*b));
+                    x
+                },
+            );
+        let base = prior.cloned().unwrap_or_default();
+        let df = base.df.iter().zip(&counted).map(|(a, b)| a.saturating_add(*b)).collect();
         let n = (base.n as usize).saturating_add(texts.len()).min(u32::MAX as usize) as u32;
-        TrigramEmbedder { df: document_frequencies(texts), base: Some(base.clone()), n }
+        TrigramEmbedder { df, n }
     }
 
-    /// The number of fitted paragraphs with trigram `h`.
-    fn count(&self, h: u64) -> u32 {
-        let own = self.df.get(&h).copied().unwrap_or(0);
-        own.saturating_add(self.base.as_ref().map_or(0, |b| b.count(h)))
-    }
-
-    /// The frequencies as `u64`s: the number of paragraphs, then `hash, count` per trigram
-    /// sorted by hash (what an index stores).
+    /// The frequencies as `u64`s: the number of paragraphs, then `trigram << 32 | count`
+    /// for each trigram seen, in order (what an index stores).
     pub fn to_rows(&self) -> Vec<u64> {
-        let mut all: AHashMap<u64, u32> = AHashMap::new();
-        let mut layer = Some(self);
-        while let Some(l) = layer {
-            for (&h, &c) in &l.df {
-                let e = all.entry(h).or_default();
-                *e = e.saturating_add(c);
-            }
-            layer = l.base.as_deref();
-        }
-        let mut pairs: Vec<(u64, u32)> = all.into_iter().collect();
-        pairs.sort_unstable();
         std::iter::once(self.n as u64)
-            .chain(pairs.into_iter().flat_map(|(h, c)| [h, c as u64]))
+            .chain(
+                self.df
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &c)| c > 0)
+                    .map(|(t, &c)| (t as u64) << 32 | c as u64),
+            )
             .collect()
     }
 
-    /// Frequencies written by [`Self::to_rows`]; `None` for empty or malformed rows.
-    pub fn from_rows(rows: impl ExactSizeIterator<Item = u64>) -> Option<Self> {
+    /// Frequencies written by [`Self::to_rows`]; `None` for empty rows, a trigram out of
+    /// range or out of order.
+    pub fn from_rows(rows: impl Iterator<Item = u64>) -> Option<Self> {
         let mut rows = rows;
-        if rows.len() % 2 != 1 {
-            return None;
-        }
         let n = u32::try_from(rows.next()?).ok()?;
-        let mut df = AHashMap::with_capacity(rows.len() / 2);
-        while let (Some(h), Some(c)) = (rows.next(), rows.next()) {
-            df.insert(h, u32::try_from(c).ok()?);
+        let mut df = vec![0u32; TRIGRAMS];
+        let mut next = 0usize;
+        for r in rows {
+            let t = (r >> 32) as usize;
+            if t < next || t >= TRIGRAMS {
+                return None;
+            }
+            df[t] = r as u32;
+            next = t + 1;
         }
-        Some(TrigramEmbedder { df, base: None, n })
+        Some(TrigramEmbedder { df, n })
     }
 
     fn vector(&self, text: &str) -> [f32; DIM] {
         let mut v = [0f32; DIM];
         let top = (self.n as f32 + 1.0).ln();
-        for (h, count) in trigrams(text) {
-            let df = self.count(h) as f32;
+        for_each_trigram(text, |t| {
+            let df = self.df.get(t).copied().unwrap_or(0) as f32;
             let weight = if self.n == 0 { 1.0 } else { (top - (df + 1.0).ln()).max(0.0) };
-            let sign = if h >> 63 == 0 { 1.0 } else { -1.0 };
-            v[(h % DIM as u64) as usize] += sign * count as f32 * weight;
-        }
+            let (d, sign) = slot(t);
+            v[d] += sign * weight;
+        });
         normalize(&mut v);
         v
     }
@@ -233,13 +266,16 @@ mod tests {
         let all: Vec<&str> = a.iter().chain(&b).copied().collect();
         let whole = TrigramEmbedder::fitted(&all);
         // Fitting in two steps (an index, then a query's new paragraphs) is fitting once.
-        let stepwise = TrigramEmbedder::and(&std::sync::Arc::new(TrigramEmbedder::fitted(&a)), &b);
+        let stepwise = TrigramEmbedder::fitted_after(Some(&TrigramEmbedder::fitted(&a)), &b);
         assert_eq!(whole.embed(&all), stepwise.embed(&all));
         // And the stored form gives the same embedder back.
         let rows = whole.to_rows();
         let back = TrigramEmbedder::from_rows(rows.iter().copied()).expect("rows");
         assert_eq!(whole.embed(&all), back.embed(&all));
-        assert!(TrigramEmbedder::from_rows(rows[..rows.len() - 1].iter().copied()).is_none());
+        let mut swapped = rows.clone();
+        swapped.swap(1, 2);
+        assert!(TrigramEmbedder::from_rows(swapped.into_iter()).is_none());
+        assert!(TrigramEmbedder::from_rows(std::iter::empty()).is_none());
         // Trigrams of every paragraph ("the" here) weigh nothing; the number and the
         // words that transliterate alike (ministr, million) are what a translation shares.
         assert_eq!(whole.embed(&["the the the"])[0], [0.0; DIM]);
@@ -344,7 +380,7 @@ impl EmbedderChoice {
     pub fn get(
         &self,
         texts: &[&str],
-        prior: Option<&std::sync::Arc<TrigramEmbedder>>,
+        prior: Option<&TrigramEmbedder>,
     ) -> (std::sync::Arc<dyn Embedder + Send + Sync>, Option<String>) {
         let fallback = || std::sync::Arc::new(TrigramEmbedder::fitted_after(prior, texts));
         match self {

@@ -78,7 +78,7 @@ pub struct TranslationStats {
 #[derive(Debug, Clone, Copy)]
 pub struct Prior<'a> {
     /// The stored frequencies.
-    pub frequencies: &'a std::sync::Arc<TrigramEmbedder>,
+    pub frequencies: &'a TrigramEmbedder,
     /// Per unique paragraph of the store: already counted in `frequencies`.
     pub counted: &'a [bool],
 }
