@@ -59,6 +59,7 @@ impl Lang {
             "jpn" => Lang::from_tag("ja"),
             "kor" => Lang::from_tag("ko"),
             "ara" => Lang::from_tag("ar"),
+            "tha" => Lang::from_tag("th"),
             _ => l,
         }
     }

@@ -63,7 +63,8 @@ fn start_workers(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     let mut n =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     loop {
-        match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+        // The commands run on a worker: give workers the main thread's usual stack.
+        match rayon::ThreadPoolBuilder::new().num_threads(n).stack_size(8 << 20).build() {
             Ok(pool) => return Ok(pool),
             Err(e) if n > 1 => {
                 log::warn!("could not start {n} worker threads ({e}); trying {}", n / 2);

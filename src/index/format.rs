@@ -124,9 +124,10 @@ pub enum Section {
     /// words (`f32` bits), then `word << 32 | log-odds bits` (`u64`) sorted; empty when
     /// none was learned.
     Vocabulary,
-    /// The trigram frequencies the model-free translation embedder was fitted to
-    /// ([`crate::translate::embed::TrigramEmbedder::to_rows`]); empty when the run did not
-    /// use it. A query weighs trigrams with them, plus its own new paragraphs'.
+    /// Trigram frequencies over the distinct body paragraphs of the stored documents in a
+    /// known language ([`crate::translate::embed::TrigramEmbedder::to_rows`]; always
+    /// written). A query's trigram embedder starts from them and adds its own new
+    /// paragraphs, as a full run over both would count them.
     TrigramFrequencies,
 }
 

@@ -218,10 +218,9 @@ impl Index {
         r.range(0, r.len())
     }
 
-    /// The trigram frequencies the stored run's model-free translation embedder was
-    /// fitted to, if it used it.
-    /// Read once per opened index (a table of 50,653 counts) and shared by its
-    /// queries.
+    /// The stored trigram frequencies ([`Section::TrigramFrequencies`]; `None` only for
+    /// an empty section). Read once per opened index (at most 50,653 counts) and shared
+    /// by its queries.
     pub(crate) fn trigram_frequencies(&self) -> Result<Option<std::sync::Arc<TrigramEmbedder>>> {
         if let Some(loaded) = self.trigrams.get() {
             return Ok(loaded.clone());
@@ -526,8 +525,20 @@ impl Query<'_> {
         // Trigram weights as in a full run over the stored and the new articles: the
         // stored frequencies, plus the paragraphs the index does not hold.
         let frequencies = self.index.trigram_frequencies()?;
-        let counted: Vec<bool> =
-            store.uniques.iter().map(|u| self.index.find_key(u.key).is_some()).collect();
+        // Counted there: a paragraph the index holds as body text of a document in a known
+        // language (what the build counted).
+        let counted: Vec<bool> = store
+            .uniques
+            .iter()
+            .map(|u| {
+                self.index.find_key(u.key).is_some_and(|g| {
+                    self.index
+                        .stored_occurrences(g)
+                        .iter()
+                        .any(|&d| self.index.doc_info(d).0.is_known())
+                })
+            })
+            .collect();
         let prior = frequencies
             .as_ref()
             .map(|frequencies| translate::Prior { frequencies, counted: &counted });

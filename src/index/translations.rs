@@ -61,7 +61,7 @@ pub(crate) fn doc_anchors(store: &Store, d: u32, text: &str) -> Vec<u32> {
 
 impl Index {
     /// Language and publication span of stored document `d`.
-    fn doc_info(&self, d: u32) -> (Lang, Span) {
+    pub(super) fn doc_info(&self, d: u32) -> (Lang, Span) {
         let info = self.data.u64s(Section::DocInfo);
         let at = 3 * d as usize;
         let lang =

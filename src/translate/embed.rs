@@ -376,7 +376,7 @@ impl EmbedderChoice {
 
     /// The embedder to use for comparing `texts`, and a note when the model could not be
     /// used. The fallback is fitted to `texts` ([`TrigramEmbedder::fitted`]), on top of
-    /// `prior` frequencies when given ([`TrigramEmbedder::and`]).
+    /// `prior` frequencies when given ([`TrigramEmbedder::fitted_after`]).
     pub fn get(
         &self,
         texts: &[&str],

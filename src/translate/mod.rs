@@ -73,8 +73,9 @@ pub struct TranslationStats {
 }
 
 /// Trigram frequencies counted outside the store being matched — a stored index's — for
-/// the fallback embedder to start from, and which of the store's unique paragraphs they
-/// already count (those are not counted again).
+/// the trigram embedder to start from, and which of the store's unique paragraphs they
+/// already count (for an index: held as body text of a stored document in a known
+/// language), which are not counted again.
 #[derive(Debug, Clone, Copy)]
 pub struct Prior<'a> {
     /// The stored frequencies.
@@ -133,7 +134,10 @@ pub fn aligned(
     // take part (all of them in a multilingual corpus; around a small minority language,
     // only its documents and their likely partners).
     let n_uniques = store.uniques.len();
+    // Per unique paragraph, the text (and anchors) of its first document: the same
+    // whatever order the documents are read in.
     let texts: Mutex<Vec<Option<Box<str>>>> = Mutex::new(vec![None; n_uniques]);
+    let text_doc: Mutex<Vec<u32>> = Mutex::new(vec![u32::MAX; n_uniques]);
     let anchor_of: Mutex<Vec<Vec<u32>>> = Mutex::new(vec![Vec::new(); n_uniques]);
     let window = (cfg.translation_window_days * 86_400.0) as i64;
     let wanted = documents_to_read(store, &langs, window);
@@ -146,12 +150,14 @@ pub fn aligned(
             cross::anchor_keys(t, &mut a);
             local.push((p.unique, t.into(), a));
         }
-        let (mut tx, mut an) = (
+        let (mut tx, mut an, mut by) = (
             texts.lock().unwrap_or_else(|e| e.into_inner()),
             anchor_of.lock().unwrap_or_else(|e| e.into_inner()),
+            text_doc.lock().unwrap_or_else(|e| e.into_inner()),
         );
         for (u, t, a) in local {
-            if tx[u as usize].is_none() {
+            if d < by[u as usize] {
+                by[u as usize] = d;
                 tx[u as usize] = Some(t);
                 an[u as usize] = a;
             }
@@ -273,8 +279,15 @@ pub fn aligned(
     stats.trigram_languages = unknown.iter().map(Lang::to_string).collect();
     let trigrams = (!unknown.is_empty())
         .then(|| TrigramEmbedder::fitted_after(prior.map(|p| p.frequencies), &fit));
+    // The embedder embeds the paragraphs of documents in languages it knows.
     let known_order: Vec<u32> = if trigrams.is_some() {
-        order.iter().copied().filter(|&u| embedder.knows(unique_lang[u as usize])).collect()
+        let mut known = vec![false; n_uniques];
+        for d in (0..store.docs.len() as u32).filter(|&d| embedder.knows(doc_langs[d as usize])) {
+            for p in store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body) {
+                known[p.unique as usize] = true;
+            }
+        }
+        order.iter().copied().filter(|&u| known[u as usize]).collect()
     } else {
         order.clone()
     };
@@ -330,7 +343,9 @@ pub fn aligned(
     let mut matches: Vec<ArticleMatch> = pairs.par_iter().filter_map(align).collect();
 
     // Recall backstop: an embedded article still without a translation looks for its
-    // nearest articles in other languages (mean paragraph vectors) within the window.
+    // nearest articles in other languages (mean paragraph vectors) within the window —
+    // by the embedder's vectors: articles in languages only the trigrams verify have none
+    // (their cosines are on another scale), and rely on anchors.
     let doc_vecs = article_vectors(store, &vectors);
     let mut matched = vec![false; store.docs.len()];
     for m in &matches {
