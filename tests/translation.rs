@@ -205,7 +205,7 @@ fn a_russian_translation_is_found_without_the_model_and_an_unrelated_russian_art
     // wire (Патрушев / Patrushev, консалтинговой / consultancy); weighted by how rare they
     // are in the corpus, enough paragraphs align. A query of the translation against an
     // index of the other two finds the same pair.
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cyrillic.jsonl");
+    let corpus = cyrillic();
     let out = wm()
         .args(["match", "--no-model", "--format", "jsonl"])
         .arg(&corpus)
@@ -261,7 +261,7 @@ fn pairs_in_a_language_the_model_does_not_know_are_verified_with_trigrams() {
     use wirematch::corpus::Input;
     use wirematch::translate::embed::EmbedderChoice;
     use wirematch::{Detector, Quiet};
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cyrillic.jsonl");
+    let corpus = cyrillic();
     let input = Input::detect(&corpus).expect("input");
     let run = |knows: &'static [&'static str]| {
         let d = Detector::new(Default::default())

@@ -103,6 +103,12 @@ pub fn bilingual() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/bilingual/docs.jsonl")
 }
 
+/// An English wire story, its Russian translation and an unrelated Russian article
+/// (tests/data/cyrillic.jsonl, no language fields).
+pub fn cyrillic() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cyrillic.jsonl")
+}
+
 /// Two English–French translations that compete for one article (corpora/partners).
 pub fn partners() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/partners/docs.jsonl")
