@@ -344,7 +344,8 @@ pub struct CorpusArgs {
     pub max_expansion: Option<u64>,
     /// Verify translated copy with the multilingual model in DIR [default: the installed one,
     /// see `wirematch model fetch`; without it, character trigrams are used and the summary
-    /// says so].
+    /// says so]. Pairs with a language the model does not know are verified with the
+    /// trigrams either way.
     #[arg(long, value_name = "DIR", conflicts_with = "no_model")]
     pub model: Option<PathBuf>,
     /// Do not use the multilingual model even if it is installed (character trigrams).
