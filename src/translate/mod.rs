@@ -34,7 +34,7 @@ use crate::lang::Lang;
 use crate::store::Store;
 use crate::texts::TextSource;
 use candidates::{IndexStats, Span};
-use embed::{DIM, Embedder, EmbedderChoice, TrigramEmbedder, cosine};
+use embed::{DIM, Embedder, EmbedderChoice, TrigramEmbedder, Vector, cosine};
 
 /// Figures of the translation stage.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -296,7 +296,7 @@ pub fn aligned(
     stats.embedded = known_order.len() as u64;
     stats.trigram_embedded = if trigrams.is_some() { order.len() as u64 } else { 0 };
     // The vectors and threshold that verify a pair of languages.
-    let route = |la: Lang, lb: Lang| -> (&[Option<Box<[f32; DIM]>>], f32) {
+    let route = |la: Lang, lb: Lang| -> (&[Option<Vector>], f32) {
         match (&trigram_vectors, &trigrams) {
             (Some(v), Some(t)) if !(embedder.knows(la) && embedder.knows(lb)) => {
                 (v, t.paragraph_threshold())
@@ -312,7 +312,7 @@ pub fn aligned(
         .filter(|&(u, v)| {
             let (vs, threshold) = route(usable[u as usize], usable[v as usize]);
             match (&vs[u as usize], &vs[v as usize]) {
-                (Some(a), Some(b)) => cosine(a, b) >= threshold && numbers_agree(store, u, v),
+                (Some(a), Some(b)) => a.cosine(b) >= threshold && numbers_agree(store, u, v),
                 _ => false,
             }
         })
@@ -363,18 +363,18 @@ fn embed_uniques(
     embedder: &dyn Embedder,
     order: &[u32],
     texts: &[Option<Box<str>>],
-) -> Vec<Option<Box<[f32; DIM]>>> {
-    let mut vectors: Vec<Option<Box<[f32; DIM]>>> = vec![None; texts.len()];
-    let chunks: Vec<Vec<[f32; DIM]>> = order
+) -> Vec<Option<Vector>> {
+    let mut vectors: Vec<Option<Vector>> = vec![None; texts.len()];
+    let chunks: Vec<Vec<Vector>> = order
         .par_chunks(64)
         .map(|c| {
             let t: Vec<&str> =
                 c.iter().map(|&u| texts[u as usize].as_deref().unwrap_or("")).collect();
-            embedder.embed(&t)
+            embedder.vectors(&t)
         })
         .collect();
     for (u, v) in order.iter().zip(chunks.into_iter().flatten()) {
-        vectors[*u as usize] = Some(Box::new(v));
+        vectors[*u as usize] = Some(v);
     }
     vectors
 }
@@ -429,10 +429,7 @@ const BACKSTOP_PARTNERS: usize = 2;
 
 /// Mean of each article's embedded body paragraphs, normalised; `None` when none of its
 /// paragraphs was embedded.
-fn article_vectors(
-    store: &Store,
-    vectors: &[Option<Box<[f32; DIM]>>],
-) -> Vec<Option<Box<[f32; DIM]>>> {
+fn article_vectors(store: &Store, vectors: &[Option<Vector>]) -> Vec<Option<Box<[f32; DIM]>>> {
     (0..store.docs.len() as u32)
         .into_par_iter()
         .map(|d| {
@@ -440,7 +437,7 @@ fn article_vectors(
             let mut n = 0;
             for p in store.doc_paragraphs(d).iter().filter(|p| p.kind == Kind::Body) {
                 if let Some(v) = &vectors[p.unique as usize] {
-                    sum.iter_mut().zip(v.iter()).for_each(|(s, x)| *s += x);
+                    v.add_to(&mut sum);
                     n += 1;
                 }
             }
@@ -627,7 +624,7 @@ fn numbers_agree(store: &Store, u: u32, v: u32) -> bool {
 fn align_pair(
     store: &Store,
     cfg: &Config,
-    vectors: &[Option<Box<[f32; DIM]>>],
+    vectors: &[Option<Vector>],
     anchor_of: &[Vec<u32>],
     threshold: f32,
     a: u32,
@@ -648,10 +645,10 @@ fn align_pair(
     }
     let mut cells: Vec<(f32, usize, usize)> = Vec::new();
     for (i, &(_, ua, _)) in pa.iter().enumerate() {
-        let va = vectors[ua as usize].as_deref()?;
+        let va = vectors[ua as usize].as_ref()?;
         for (j, &(_, ub, _)) in pb.iter().enumerate() {
-            let vb = vectors[ub as usize].as_deref()?;
-            let c = cosine(va, vb);
+            let vb = vectors[ub as usize].as_ref()?;
+            let c = va.cosine(vb);
             if c >= threshold && numbers_agree(store, ua, ub) {
                 cells.push((c, i, j));
             }
