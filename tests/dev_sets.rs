@@ -188,8 +188,10 @@ fn the_model_free_threshold_separates_translated_from_unrelated_paragraphs() {
     }
     let texts: Vec<&str> = docs.iter().flat_map(|d| d.2.iter().map(String::as_str)).collect();
     let e = TrigramEmbedder::fitted(&texts);
-    let vecs: Vec<Vec<_>> =
-        docs.iter().map(|d| e.vectors(&d.2.iter().map(String::as_str).collect::<Vec<_>>())).collect();
+    let vecs: Vec<Vec<_>> = docs
+        .iter()
+        .map(|d| e.vectors(&d.2.iter().map(String::as_str).collect::<Vec<_>>()))
+        .collect();
     let cyrillic = |l: &str| l == "ru";
     let class = |a: usize, b: usize| cyrillic(&docs[a].1) != cyrillic(&docs[b].1);
     let (mut pos, mut neg): ([Vec<f32>; 2], [Vec<f32>; 2]) = Default::default();

@@ -34,9 +34,10 @@ pub trait Embedder: Sync {
 /// ([`crate::transliterate`]), so that a Russian or Greek translation shares the trigrams
 /// of its names and international words (prezident / president). Each trigram is weighted
 /// by its inverse document frequency over the paragraphs being compared ([`Self::fitted`]):
-/// trigrams of every paragraph (`_th`, `ion`, `ogo`) say nothing, a name's say a lot; the
-/// weighted counts are feature-hashed (with random signs) into 512 dimensions. Far weaker
-/// than the encoder; the run summary says when it is in use.
+/// trigrams of every paragraph (`_th`, `ion`, `ogo`) say nothing, a name's say a lot. The
+/// weighted counts are kept sparse ([`Vector::Sparse`]), so cosines are exact; only
+/// articles' mean vectors are feature-hashed into 512 dimensions. Weaker than the
+/// encoder; the run summary says when it is in use.
 ///
 /// In Latin letters, lower-cased, a word is a run of `a`–`z` and `0`–`9`, padded with `_`:
 /// 37 symbols, so 37³ = 50,653 possible trigrams, and the frequencies are a dense table
@@ -269,6 +270,43 @@ impl Vector {
             }
         }
     }
+}
+
+/// Cosines of every vector of `a` with every vector of `b`, row by row. Sparse rows are
+/// scattered once into a dense table of the trigrams (kept per thread, cleared after), so
+/// each cosine reads only `b`'s entries: an article pair's paragraphs cost about what
+/// dense vectors cost.
+pub fn cosine_matrix(a: &[&Vector], b: &[&Vector]) -> Vec<f32> {
+    thread_local! {
+        static TABLE: std::cell::RefCell<Vec<f32>> = std::cell::RefCell::new(vec![0.0; TRIGRAMS]);
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for va in a {
+        let Vector::Sparse(sa) = va else {
+            out.extend(b.iter().map(|vb| va.cosine(vb)));
+            continue;
+        };
+        TABLE.with(|table| {
+            let mut table = table.borrow_mut();
+            for &(t, x) in sa.iter() {
+                if let Some(slot) = table.get_mut(t as usize) {
+                    *slot = x;
+                }
+            }
+            out.extend(b.iter().map(|vb| match vb {
+                Vector::Sparse(sb) => {
+                    sb.iter().map(|&(t, y)| table.get(t as usize).copied().unwrap_or(0.0) * y).sum()
+                }
+                Vector::Dense(_) => 0.0,
+            }));
+            for &(t, _) in sa.iter() {
+                if let Some(slot) = table.get_mut(t as usize) {
+                    *slot = 0.0;
+                }
+            }
+        });
+    }
+    out
 }
 
 /// Scales `v` to unit length (leaves a zero vector alone).

@@ -643,12 +643,13 @@ fn align_pair(
     if pa.is_empty() || pb.is_empty() {
         return None;
     }
+    let va: Vec<&Vector> = pa.iter().filter_map(|p| vectors[p.1 as usize].as_ref()).collect();
+    let vb: Vec<&Vector> = pb.iter().filter_map(|p| vectors[p.1 as usize].as_ref()).collect();
+    let matrix = embed::cosine_matrix(&va, &vb);
     let mut cells: Vec<(f32, usize, usize)> = Vec::new();
     for (i, &(_, ua, _)) in pa.iter().enumerate() {
-        let va = vectors[ua as usize].as_ref()?;
         for (j, &(_, ub, _)) in pb.iter().enumerate() {
-            let vb = vectors[ub as usize].as_ref()?;
-            let c = va.cosine(vb);
+            let c = matrix.get(i * pb.len() + j).copied().unwrap_or(0.0);
             if c >= threshold && numbers_agree(store, ua, ub) {
                 cells.push((c, i, j));
             }
