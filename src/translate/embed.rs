@@ -377,6 +377,24 @@ mod tests {
     }
 
     #[test]
+    fn the_cosine_matrix_is_the_pairwise_cosines() {
+        let texts = ["Putin met Xi in Beijing.", "Путин встретился с Си в Пекине.", "Rain.", ""];
+        let e = TrigramEmbedder::fitted(&texts);
+        let v = e.vectors(&texts);
+        let refs: Vec<&Vector> = v.iter().collect();
+        let m = cosine_matrix(&refs, &refs[1..]);
+        for (i, a) in refs.iter().enumerate() {
+            for (j, b) in refs[1..].iter().enumerate() {
+                assert_eq!(m[i * 3 + j], a.cosine(b), "{i} {j}");
+            }
+        }
+        assert!(m[0] > m[1], "Putin / Путин {} against Putin / Rain {}", m[0], m[1]);
+        // Kinds are never mixed: a dense and a sparse vector have cosine 0.
+        let dense = Vector::Dense(Box::new(e.embed(&texts[..1])[0]));
+        assert_eq!(cosine_matrix(&[&dense], &refs[..1]), [0.0]);
+    }
+
+    #[test]
     fn trigram_weights_come_from_the_fitted_paragraphs_and_survive_storage() {
         let a = ["The minister said the harvest reached 104 million tonnes.", "The port said so."];
         let b = ["Министр заявил, что урожай достиг 104 миллионов тонн (the end).", "The end."];
