@@ -413,6 +413,11 @@ impl Detector {
         })
     }
 
+    /// How records are read (field mapping, size limits).
+    pub fn read_options(&self) -> &ReadOptions {
+        &self.read
+    }
+
     /// Sets reading limits.
     pub fn with_read_options(mut self, read: ReadOptions) -> Self {
         self.read = read;

@@ -13,6 +13,7 @@ mod parquet;
 mod pipeline;
 mod real_news;
 mod report;
+mod serve;
 mod translation;
 mod util;
 mod warc;

@@ -50,6 +50,12 @@ pub enum Command {
     /// copy, and whose?" in milliseconds).
     #[command(subcommand)]
     Index(IndexCommand),
+    /// Serve an index over HTTP for other programs: POST /query (articles as JSONL in, the
+    /// pairs `index query` prints out), POST /documents (adds them; visible to the next
+    /// query), GET /health, GET /stats. Stops cleanly on SIGTERM or Ctrl-C, finishing
+    /// the requests in progress.
+    #[command(after_help = SERVE_API)]
+    Serve(ServeArgs),
     /// Print settings as the JSON `--config` reads: the defaults, or a settings file
     /// checked and completed with the defaults for what it leaves out.
     Config(ConfigArgs),
@@ -139,6 +145,48 @@ pub enum IndexCommand {
     /// --window and --no-model are free).
     #[command(after_help = EXIT_CODES)]
     Query(IndexQueryArgs),
+}
+
+pub const SERVE_API: &str = "\
+Requests:
+  POST /query       JSONL articles (the fields `match` reads) -> 200, JSONL pairs of each
+                    article with stored ones; ?text=true adds the paragraphs' texts
+  POST /documents   JSONL articles -> 200 {\"added\",\"documents\",\"generation\"} once the
+                    index holding them is committed (409 when an id is already stored)
+  GET  /health      200 {\"status\":\"ok\",\"generation\",\"documents\"}
+  GET  /stats       counts, latency percentiles, the index's figures
+Errors are JSON {\"error\": message}: 400 bad records (line and problem named), 413 body
+over --max-body, 503 busy (--max-in-flight) or over --timeout, 500 index unreadable.";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Address to listen on (port 0: any free port; the address is printed). Loopback by
+    /// default: there is no authentication, so serve beyond this machine only behind a
+    /// proxy that has it.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Largest request body accepted (K, M, G suffixes); larger ones get 413.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
+    pub max_body: u64,
+    /// Seconds a query may take before it is answered 503 (1 to 86400). Additions are not
+    /// cut short: they answer once committed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: u64,
+    /// Queries answered at once (1 to 1024); more get 503 with Retry-After. Queries share
+    /// the --threads workers.
+    #[arg(long, value_name = "N", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_in_flight: u16,
+    /// Additions waiting to commit (1 to 1024; they commit one at a time); more get 503.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_queued_adds: u16,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
 }
 
 #[derive(Debug, Args)]

@@ -58,24 +58,21 @@ fn add(args: &IndexAddArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
     let index = super::open_index(&args.dir, &args.corpus)?;
     let (detector, reporter, inputs) =
         super::prepare(&args.corpus, false, Some(index.config().clone()), verbose, quiet)?;
-    let base = index.load_store().with_context(|| format!("reading {}", args.dir.display()))?;
-    let before = base.0.docs.len();
-    let run = detector.run_onto(Some(base), &inputs, &reporter).context("matching failed")?;
-    reporter.finish();
-    // The old data file stays mapped until the new one is in place.
-    let data = index::build::write(lock, &detector, &run)
-        .with_context(|| format!("writing the index to {}", args.dir.display()))?;
     drop(index);
+    let added = index::live::add(lock, &detector, &inputs, &reporter)
+        .with_context(|| format!("adding to the index in {}", args.dir.display()))?;
+    reporter.finish();
+    let (run, data) = (&added.run, &added.data);
     if !quiet {
         say!(
             "index: {} documents added, {} in all → {} ({} bytes)",
-            run.store.docs.len() - before,
+            added.added(),
             run.store.docs.len(),
             data.display(),
-            size_of(&data)
+            size_of(data)
         );
     }
-    std::mem::forget(run);
+    std::mem::forget(added);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -41,6 +41,7 @@ mod model_cmd;
 pub mod oom;
 mod paragraphs_cmd;
 mod progress;
+mod serve_cmd;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -83,6 +84,10 @@ fn start_workers(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let workers = start_workers(cli.threads.map(usize::from))?;
+    if let Command::Serve(a) = &cli.command {
+        // Requests arrive on network threads and hand their work to the pool.
+        return serve_cmd::run(a, std::sync::Arc::new(workers), cli.verbose, cli.quiet);
+    }
     workers.install(|| match cli.command {
         Command::Match(a) => match_cmd::run(&a, cli.verbose, cli.quiet),
         Command::Eval(a) => eval_cmd::run(&a, cli.verbose, cli.quiet),
@@ -93,6 +98,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Config(a) => config_cmd::run(&a),
         Command::Completions { shell } => docs_cmd::completions(shell),
         Command::Man { dir } => docs_cmd::man(dir.as_deref()),
+        Command::Serve(_) => unreachable!("served above"),
     })
 }
 

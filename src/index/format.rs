@@ -415,10 +415,8 @@ pub fn write_index(
     let dir = dir.as_path();
     let previous = read_manifest(dir).ok();
     lock.clear_leftovers(previous.as_ref().map(|m| m.data.as_str()));
-    let generation = previous
-        .as_ref()
-        .and_then(|m| m.data.strip_prefix("index-")?.strip_suffix(".wmi")?.parse::<u64>().ok())
-        .map_or(1, |g| g + 1);
+    let generation =
+        previous.as_ref().and_then(|m| generation_of(Path::new(&m.data))).map_or(1, |g| g + 1);
     let name = format!("index-{generation}.wmi");
     let data = dir.join(&name);
     let mut sum = 0;
@@ -464,6 +462,13 @@ pub fn write_index(
         let _ = std::fs::remove_file(dir.join(old.data));
     }
     Ok(data)
+}
+
+/// The generation of a data file, from its name (`index-<generation>.wmi`): each commit
+/// writes the next one.
+pub fn generation_of(data: &Path) -> Option<u64> {
+    let name = data.file_name()?.to_str()?;
+    name.strip_prefix("index-")?.strip_suffix(".wmi")?.parse().ok()
 }
 
 /// Reads and checks the manifest of `dir`.

@@ -7,6 +7,7 @@
 //! | [`build`] | a finished [`MatchRun`] → an index directory |
 //! | `stored` | stored documents read back as the fingerprints the run computed |
 //! | [`query`] | new articles against the index, by the rules of a full run |
+//! | [`live`] | one index folder shared by concurrent queries and serialised additions |
 //! | [`translations`] | stored articles in other languages a new article may translate |
 //!
 //! An index is the run's store frozen (documents, texts, paragraphs, unique paragraphs with
@@ -22,6 +23,7 @@
 
 pub mod build;
 pub mod format;
+pub mod live;
 pub mod lock;
 pub mod query;
 mod stored;
@@ -113,6 +115,12 @@ impl Index {
     /// Path of the data file.
     pub fn path(&self) -> &Path {
         &self.data.path
+    }
+
+    /// The generation of the data file (each commit writes the next; 0 for a data file
+    /// not named by an index writer).
+    pub fn generation(&self) -> u64 {
+        format::generation_of(&self.data.path).unwrap_or(0)
     }
 
     /// Number of stored documents.

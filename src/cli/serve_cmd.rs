@@ -1,0 +1,540 @@
+//! `wirematch serve DIR`: an index over HTTP (axum on tokio).
+//!
+//! The network side (two tokio threads) only moves bytes. Every query and addition runs
+//! on a blocking thread that hands its work to the `--threads` worker pool, and the
+//! number of each at once is bounded (`--max-in-flight`, `--max-queued-adds`): a full
+//! server answers 503 at once instead of queueing without bound. Queries run on one
+//! generation of the index each and additions commit one at a time
+//! ([`wirematch::index::live`]), so a query during an addition sees the index before it,
+//! whole, and the next query sees the one after.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tokio::sync::Semaphore;
+use wirematch::corpus::{Document, Input};
+use wirematch::error::{Location, RecordError};
+use wirematch::index::live::LiveIndex;
+use wirematch::pipeline::Observer;
+use wirematch::report;
+
+use super::args::ServeArgs;
+
+/// Queries whose latency `/stats` keeps for its percentiles (the most recent ones).
+const LATENCY_WINDOW: usize = 10_000;
+
+pub fn run(
+    args: &ServeArgs,
+    workers: Arc<rayon::ThreadPool>,
+    verbose: u8,
+    quiet: bool,
+) -> Result<ExitCode> {
+    anyhow::ensure!(
+        args.corpus.inputs.is_empty(),
+        "serve takes no INPUT: articles are sent to POST /query and POST /documents"
+    );
+    let index = super::open_index(&args.dir, &args.corpus)?;
+    let config = index.config().clone();
+    drop(index);
+    let (detector, _reporter, _) = super::prepare(&args.corpus, true, Some(config), verbose, true)?;
+    let live = LiveIndex::open(&args.dir, detector)
+        .with_context(|| format!("opening the index in {}", args.dir.display()))?;
+    let service = Arc::new(Service {
+        live,
+        workers,
+        queries: Arc::new(Semaphore::new(args.max_in_flight as usize)),
+        adds: Arc::new(Semaphore::new(args.max_queued_adds as usize)),
+        timeout: Duration::from_secs(args.timeout),
+        started: Instant::now(),
+        counters: Counters::default(),
+        quiet,
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(args.max_in_flight as usize + args.max_queued_adds as usize + 4)
+        .enable_all()
+        .build()
+        .context("starting the network threads")?;
+    runtime.block_on(serve(args, service))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(args: &ServeArgs, service: Arc<Service>) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr().context("reading the address listened on")?;
+    let index = service.live.held();
+    // Printed even with -q: a caller that asked for port 0 needs the port.
+    say!(
+        "wirematch: serving {} (generation {}, {} documents) on http://{addr}",
+        args.dir.display(),
+        index.generation(),
+        index.len()
+    );
+    if !addr.ip().is_loopback() && !service.quiet {
+        say!(
+            "wirematch: warning: {addr} is reachable from other machines and the service has \
+             no authentication"
+        );
+    }
+    drop(index);
+    let app = Router::new()
+        .route("/query", post(query))
+        .route("/documents", post(documents))
+        .route("/health", get(health))
+        .route("/stats", get(stats))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(usize::try_from(args.max_body).unwrap_or(usize::MAX)))
+        .with_state(Arc::clone(&service));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop_signal(Arc::clone(&service)))
+        .await
+        .context("serving")?;
+    if !service.quiet {
+        say!("wirematch: stopped");
+    }
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; the server then stops accepting connections and
+/// finishes the requests in progress (an addition commits before the process exits).
+async fn stop_signal(service: Arc<Service>) {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = term => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    if !service.quiet {
+        say!("wirematch: stopping: finishing the requests in progress");
+    }
+}
+
+struct Service {
+    live: LiveIndex,
+    workers: Arc<rayon::ThreadPool>,
+    queries: Arc<Semaphore>,
+    adds: Arc<Semaphore>,
+    timeout: Duration,
+    started: Instant,
+    counters: Counters,
+    quiet: bool,
+}
+
+#[derive(Default)]
+struct Counters {
+    queries: AtomicU64,
+    articles_queried: AtomicU64,
+    pairs: AtomicU64,
+    additions: AtomicU64,
+    documents_added: AtomicU64,
+    refused_busy: AtomicU64,
+    timed_out: AtomicU64,
+    client_errors: AtomicU64,
+    server_errors: AtomicU64,
+    /// Milliseconds of the last [`LATENCY_WINDOW`] answered queries (a ring).
+    latencies: Mutex<(Vec<f64>, usize)>,
+}
+
+impl Counters {
+    fn latency(&self, ms: f64) {
+        let mut l = self.latencies.lock().unwrap_or_else(|p| p.into_inner());
+        let (ring, next) = &mut *l;
+        if ring.len() < LATENCY_WINDOW {
+            ring.push(ms);
+        } else {
+            ring[*next] = ms;
+        }
+        *next = (*next + 1) % LATENCY_WINDOW;
+    }
+
+    fn percentiles(&self) -> serde_json::Value {
+        let mut v = self.latencies.lock().unwrap_or_else(|p| p.into_inner()).0.clone();
+        if v.is_empty() {
+            return serde_json::Value::Null;
+        }
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        serde_json::json!({
+            "queries": v.len(), "p50": at(0.5), "p90": at(0.9), "p99": at(0.99),
+            "max": v[v.len() - 1],
+        })
+    }
+}
+
+/// An answer other than 200: a status and a message, as JSON `{"error": …}`.
+#[derive(Debug)]
+struct ApiError {
+    status: StatusCode,
+    message: String,
+    /// Refused for want of room (503 before any work), as opposed to timed out.
+    busy: bool,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError { status, message: message.into(), busy: false }
+    }
+
+    fn busy(message: impl Into<String>) -> ApiError {
+        ApiError { busy: true, ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message) }
+    }
+
+    fn bad(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    fn internal(e: impl std::fmt::Display) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.message }).to_string() + "\n";
+        let mut r =
+            (self.status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        r
+    }
+}
+
+impl Service {
+    /// Counts an error answer by its kind.
+    fn count(&self, e: &ApiError) {
+        let c = &self.counters;
+        let counter = match e.status {
+            _ if e.busy => &c.refused_busy,
+            StatusCode::SERVICE_UNAVAILABLE => &c.timed_out,
+            s if s.is_server_error() => &c.server_errors,
+            _ => &c.client_errors,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Runs `work` on a blocking thread inside the worker pool.
+    async fn on_workers<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Service) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || me.workers.install(|| work(&me)))
+            .await
+            .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?
+    }
+}
+
+/// Record problems of a request body, collected.
+#[derive(Default)]
+struct Problems(Mutex<Vec<RecordError>>);
+
+impl Observer for Problems {
+    fn problem(&self, e: &RecordError) {
+        if !e.problem.is_warning() {
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).push(e.clone());
+        }
+    }
+}
+
+impl Problems {
+    /// 400 naming each skipped record by its line, if there is one.
+    fn check(self) -> Result<(), ApiError> {
+        let problems = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let shown: Vec<String> = problems
+            .iter()
+            .take(20)
+            .map(|e| format!("line {}: {}", e.location.line, e.problem))
+            .collect();
+        let more = problems.len().saturating_sub(shown.len());
+        Err(ApiError::bad(format!(
+            "{} record(s) cannot be used, nothing was done: {}{}",
+            problems.len(),
+            shown.join("; "),
+            if more > 0 { format!("; and {more} more") } else { String::new() }
+        )))
+    }
+}
+
+/// A request body saved as a JSONL file (the readers take files), its input and its
+/// documents. Every skipped record is a 400: a client must not believe an article was
+/// queried or stored when it was not.
+struct Body {
+    _dir: tempfile::TempDir,
+    input: Input,
+    docs: Vec<(Document<'static>, Location)>,
+}
+
+impl Body {
+    fn read(live: &LiveIndex, bytes: &[u8], name: &str) -> Result<Body, ApiError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::bad("empty body: send one JSON article per line"));
+        }
+        let dir = tempfile::Builder::new().prefix("wirematch-serve-").tempdir().map_err(|e| {
+            ApiError::internal(format!("cannot save the request in a temporary folder: {e}"))
+        })?;
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).map_err(|e| {
+            ApiError::internal(format!("cannot save the request in a temporary folder: {e}"))
+        })?;
+        let detector = live.detector();
+        let read = detector.read_options();
+        let input = Input::detect_with(&path, &read.fields)
+            .map_err(|e| ApiError::bad(without_path(&e.to_string(), &path)))?;
+        let problems = Problems::default();
+        let docs = wirematch::index::read_documents(
+            std::slice::from_ref(&input),
+            read,
+            detector,
+            &problems,
+        )
+        .map_err(|e| ApiError::bad(without_path(&e.to_string(), &path)))?;
+        problems.check()?;
+        if docs.is_empty() {
+            return Err(ApiError::bad("no article in the body"));
+        }
+        Ok(Body { _dir: dir, input, docs })
+    }
+
+    /// 409 when an id is repeated in the body or already stored in `index`.
+    fn check_ids(&self, index: &wirematch::index::Index) -> Result<(), ApiError> {
+        let mut seen = ahash::AHashMap::new();
+        for (d, loc) in &self.docs {
+            if let Some(first) = seen.insert(d.id.as_ref(), loc.line) {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    format!("line {}: id {:?} repeats line {first}", loc.line, d.id),
+                ));
+            }
+            if index.find_id(&d.id).map_err(ApiError::internal)?.is_some() {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    format!(
+                        "line {}: id {:?} is already stored in the index (generation {})",
+                        loc.line,
+                        d.id,
+                        index.generation()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A message about the temporary file, with the file called "body".
+fn without_path(message: &str, path: &Path) -> String {
+    message.replace(&path.display().to_string(), "body")
+}
+
+fn body_of(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|r| ApiError::new(r.status(), r.body_text()))
+}
+
+async fn query(
+    State(service): State<Arc<Service>>,
+    Query(params): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let start = Instant::now();
+    let answer = async {
+        let with_text = match params.get("text").map(String::as_str) {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => return Err(ApiError::bad(format!("text={other:?}: true or false"))),
+        };
+        if let Some(k) = params.keys().find(|k| k.as_str() != "text") {
+            return Err(ApiError::bad(format!("unknown parameter {k:?} (known: text)")));
+        }
+        let body = body_of(body)?;
+        let permit = Arc::clone(&service.queries).try_acquire_owned().map_err(|_| {
+            ApiError::busy("busy: --max-in-flight queries are running; retry shortly")
+        })?;
+        let work = service.on_workers(move |s| {
+            // Released when the work ends, even after the client was told it timed out:
+            // the bound is on work, not on answers.
+            let _permit = permit;
+            let body = Body::read(&s.live, &body, "query.jsonl")?;
+            let index = s.live.current().map_err(ApiError::internal)?;
+            body.check_ids(&index)?;
+            let n = body.docs.len();
+            let (run, _) = index
+                .query(s.live.detector(), body.docs, &wirematch::pipeline::Quiet)
+                .map_err(ApiError::internal)?;
+            let mut out = Vec::new();
+            let written = if with_text {
+                let texts = report::PairTexts::of(&run).map_err(ApiError::internal)?;
+                report::write_pairs_jsonl_quoting(&run, Some(&texts), &mut out)
+            } else {
+                report::write_pairs_jsonl(&run, &mut out)
+            };
+            written.map_err(ApiError::internal)?;
+            Ok((out, n, index.generation()))
+        });
+        match tokio::time::timeout(service.timeout, work).await {
+            Ok(r) => r,
+            Err(_) => Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("the query took longer than --timeout ({} s)", service.timeout.as_secs()),
+            )),
+        }
+    }
+    .await;
+    match answer {
+        Ok((out, n, generation)) => {
+            let c = &service.counters;
+            c.queries.fetch_add(1, Ordering::Relaxed);
+            c.articles_queried.fetch_add(n as u64, Ordering::Relaxed);
+            c.pairs
+                .fetch_add(out.iter().filter(|&&b| b == b'\n').count() as u64, Ordering::Relaxed);
+            c.latency(start.elapsed().as_secs_f64() * 1e3);
+            let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, "application/x-ndjson")], out)
+                .into_response();
+            r.headers_mut().insert("x-wirematch-generation", HeaderValue::from(generation));
+            r
+        }
+        Err(e) => {
+            service.count(&e);
+            e.into_response()
+        }
+    }
+}
+
+async fn documents(
+    State(service): State<Arc<Service>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let answer = async {
+        let body = body_of(body)?;
+        let permit = Arc::clone(&service.adds).try_acquire_owned().map_err(|_| {
+            ApiError::busy("busy: --max-queued-adds additions are waiting to commit; retry later")
+        })?;
+        let start = Instant::now();
+        // Not cut short by --timeout: the client is answered once the addition is
+        // committed (or failed), so that an answer always says what happened.
+        service
+            .on_workers(move |s| {
+                let _permit = permit;
+                let name = format!(
+                    "documents-{}.jsonl",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis())
+                );
+                let body = Body::read(&s.live, &body, &name)?;
+                let current = s.live.current().map_err(ApiError::internal)?;
+                body.check_ids(&current)?;
+                let problems = Problems::default();
+                let added =
+                    s.live.add(std::slice::from_ref(&body.input), &problems).map_err(|e| {
+                        ApiError::internal(without_path(&e.to_string(), body.input.path.as_path()))
+                    })?;
+                let answer = serde_json::json!({
+                    "added": added.added(),
+                    "documents": added.run.store.docs.len(),
+                    "generation": added.generation,
+                    "skipped": problems.0.into_inner().unwrap_or_else(|p| p.into_inner()).len(),
+                    "seconds": (start.elapsed().as_secs_f64() * 1e3).round() / 1e3,
+                });
+                s.counters.additions.fetch_add(1, Ordering::Relaxed);
+                s.counters.documents_added.fetch_add(added.added() as u64, Ordering::Relaxed);
+                Ok(answer)
+            })
+            .await
+    }
+    .await;
+    match answer {
+        Ok(json) => json_response(StatusCode::OK, &json),
+        Err(e) => {
+            service.count(&e);
+            e.into_response()
+        }
+    }
+}
+
+fn json_response(status: StatusCode, json: &serde_json::Value) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], json.to_string() + "\n").into_response()
+}
+
+async fn health(State(service): State<Arc<Service>>) -> Response {
+    match service.live.current() {
+        Ok(index) => json_response(
+            StatusCode::OK,
+            &serde_json::json!({
+                "status": "ok", "generation": index.generation(), "documents": index.len(),
+            }),
+        ),
+        Err(e) => {
+            let e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string());
+            service.count(&e);
+            e.into_response()
+        }
+    }
+}
+
+async fn stats(State(service): State<Arc<Service>>) -> Response {
+    let index = service.live.held();
+    let h = index.header();
+    let c = &service.counters;
+    let n = |a: &AtomicU64| a.load(Ordering::Relaxed);
+    let queries_cap = service.queries.available_permits();
+    json_response(
+        StatusCode::OK,
+        &serde_json::json!({
+            "index": {
+                "dir": service.live.dir().display().to_string(),
+                "generation": index.generation(),
+                "documents": h.docs,
+                "paragraphs": h.paragraphs,
+                "unique_paragraphs": h.uniques,
+            },
+            "uptime_seconds": service.started.elapsed().as_secs(),
+            "queries": n(&c.queries),
+            "articles_queried": n(&c.articles_queried),
+            "pairs_reported": n(&c.pairs),
+            "additions": n(&c.additions),
+            "documents_added": n(&c.documents_added),
+            "refused_busy": n(&c.refused_busy),
+            "timed_out": n(&c.timed_out),
+            "client_errors": n(&c.client_errors),
+            "server_errors": n(&c.server_errors),
+            "free_query_slots": queries_cap,
+            "latency_ms": c.percentiles(),
+        }),
+    )
+}
+
+async fn not_found(State(service): State<Arc<Service>>, uri: axum::http::Uri) -> Response {
+    let e = ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!(
+            "no such endpoint {}: POST /query, POST /documents, GET /health, GET /stats",
+            uri.path()
+        ),
+    );
+    service.count(&e);
+    e.into_response()
+}

@@ -1,0 +1,173 @@
+//! A live index: one index folder answering many concurrent queries while additions
+//! commit one at a time — what a long-running service (`wirematch serve`) holds.
+//!
+//! Every query runs on one *generation* (one data file, memory-mapped): the one current
+//! when it started, to the end, whatever commits meanwhile. An addition rebuilds the
+//! index from the stored documents plus the new ones ([`add`], the same code as `wirematch
+//! index add`) and commits it atomically (data file, then manifest); the next query sees
+//! it. A generation committed by another process (`wirematch index add` on the same
+//! folder) is picked up too: each query reads the manifest (a few hundred bytes) and
+//! reopens the index when it names another data file. A data file removed by a commit
+//! stays readable by the queries that have it mapped.
+//!
+//! Additions are serialised twice: within the process by a mutex, across processes by
+//! the index's [`WriteLock`]. Either way an addition waits for the one before it and adds
+//! onto what that one wrote.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use super::format::read_manifest;
+use super::query::QueryStats;
+use super::{Index, WriteLock};
+use crate::corpus::{Document, Input};
+use crate::error::{Error, Location, Result};
+use crate::pipeline::{Detector, MatchRun, Observer};
+
+/// An index folder shared by concurrent queries and serialised additions.
+#[derive(Debug)]
+pub struct LiveIndex {
+    dir: PathBuf,
+    detector: Detector,
+    current: RwLock<Arc<Index>>,
+    adding: Mutex<()>,
+}
+
+/// The result of one query.
+#[derive(Debug)]
+pub struct Answer {
+    /// The pairs of each queried article with stored ones (see [`Index::query`]).
+    pub run: MatchRun,
+    /// Figures of the query.
+    pub stats: QueryStats,
+    /// The generation the query ran on.
+    pub generation: u64,
+}
+
+/// The result of one addition.
+#[derive(Debug)]
+pub struct Added {
+    /// The run over the stored documents and the new ones that the index was rebuilt
+    /// from (its store holds every document).
+    pub run: MatchRun,
+    /// Documents stored before the addition.
+    pub before: usize,
+    /// The new data file.
+    pub data: PathBuf,
+    /// The generation it committed.
+    pub generation: u64,
+}
+
+impl Added {
+    /// Documents the addition stored (new ids; ids already stored are skipped).
+    pub fn added(&self) -> usize {
+        self.run.store.docs.len() - self.before
+    }
+}
+
+impl LiveIndex {
+    /// Opens the index in `dir` for queries and additions with `detector`, whose settings
+    /// must be the index's (see [`Index::check_config`]).
+    pub fn open(dir: &Path, detector: Detector) -> Result<LiveIndex> {
+        let index = Index::open(dir)?;
+        index.check_config(detector.config())?;
+        Ok(LiveIndex {
+            dir: dir.to_path_buf(),
+            detector,
+            current: RwLock::new(Arc::new(index)),
+            adding: Mutex::new(()),
+        })
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The detector queries and additions run with.
+    pub fn detector(&self) -> &Detector {
+        &self.detector
+    }
+
+    /// The current generation, reopened first if the manifest names another data file
+    /// than the one held (a commit by another process).
+    pub fn current(&self) -> Result<Arc<Index>> {
+        let held = self.held();
+        let manifest = read_manifest(&self.dir)?;
+        if held.path().file_name().and_then(|n| n.to_str()) == Some(manifest.data.as_str()) {
+            return Ok(held);
+        }
+        let index = Arc::new(Index::open(&self.dir)?);
+        index.check_config(self.detector.config())?;
+        self.install(Arc::clone(&index));
+        Ok(index)
+    }
+
+    /// The generation held, without looking at the manifest.
+    pub fn held(&self) -> Arc<Index> {
+        // A poisoned lock only means a thread panicked while swapping an `Arc`: the value
+        // in it is whole either way.
+        Arc::clone(&self.current.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Makes `index` current unless a newer generation already is.
+    fn install(&self, index: Arc<Index>) {
+        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+        if index.generation() >= current.generation() {
+            *current = index;
+        }
+    }
+
+    /// Queries `docs` against the current generation.
+    pub fn query(
+        &self,
+        docs: Vec<(Document<'static>, Location)>,
+        obs: &dyn Observer,
+    ) -> Result<Answer> {
+        let index = self.current()?;
+        let (run, stats) = index.query(&self.detector, docs, obs)?;
+        Ok(Answer { run, stats, generation: index.generation() })
+    }
+
+    /// Adds the documents of `inputs` (see [`add`]) and makes the new generation current.
+    /// Waits for an addition in progress, in this process or another, to commit first.
+    pub fn add(&self, inputs: &[Input], obs: &dyn Observer) -> Result<Added> {
+        let _serial = self.adding.lock().unwrap_or_else(|p| p.into_inner());
+        let lock = WriteLock::acquire(&self.dir, || {
+            log::warn!("{}: another process is writing this index; waiting", self.dir.display())
+        })?;
+        let added = add(lock, &self.detector, inputs, obs)?;
+        let index = Arc::new(Index::open(&self.dir)?);
+        self.install(index);
+        Ok(added)
+    }
+}
+
+/// Adds the documents of `inputs` to the index in the folder `lock` holds: the index is
+/// rebuilt from its stored documents (not read from the original inputs again) followed
+/// by the new ones, as one run over everything, and committed atomically. `detector` must
+/// run with the index's settings; ids already stored are reported to `obs` and skipped,
+/// like a repeated id in `match`.
+pub fn add(
+    lock: WriteLock,
+    detector: &Detector,
+    inputs: &[Input],
+    obs: &dyn Observer,
+) -> Result<Added> {
+    let index = Index::open(lock.dir())?;
+    index.check_config(detector.config())?;
+    let base = index.load_store()?;
+    let before = base.0.docs.len();
+    let run = detector.run_onto(Some(base), inputs, obs)?;
+    // The old data file stays mapped until the new one is in place.
+    let data = super::build::write(lock, detector, &run)?;
+    drop(index);
+    let generation = super::format::generation_of(&data).ok_or_else(|| Error::Index {
+        path: data.clone(),
+        problem: crate::error::IndexProblem::Malformed {
+            section: "manifest",
+            detail: "the data file written has no generation in its name".into(),
+        },
+    })?;
+    Ok(Added { run, before, data, generation })
+}
