@@ -492,12 +492,44 @@ fn bucket<R: Ord + Copy>(
         }
     } else {
         *oversized += 1;
-        let hub = run.iter().map(|e| e.1).min_by_key(|&e| (rank(e), e)).unwrap_or(run[0].1);
+        let hub = hub(run.iter().map(|e| e.1), rank).unwrap_or(run[0].1);
         for e in run {
             if e.1 != hub {
                 pairs.push((e.1.min(hub), e.1.max(hub)));
             }
         }
+    }
+}
+
+/// The hub of an oversized bucket: the member of smallest rank, ties broken by the
+/// smaller item. The one choice of both the full run ([`candidates`]) and an index query
+/// ([`pairs_of_member`]).
+pub(crate) fn hub<R: Ord>(
+    members: impl Iterator<Item = u32>,
+    rank: impl Fn(u32) -> R,
+) -> Option<u32> {
+    members.min_by_key(|&m| (rank(m), m))
+}
+
+/// The candidate pairs of member `g` in a bucket of `members` (`g` among them): with
+/// every other member, or, in a bucket of more than `max_bucket`, with the hub only
+/// (every member when `g` is the hub) — the pairs of `g` that [`candidates`] makes of
+/// the same bucket. For a query, which sees one member's buckets.
+pub(crate) fn pairs_of_member<R: Ord>(
+    g: u32,
+    members: impl Iterator<Item = u32> + Clone,
+    max_bucket: usize,
+    rank: impl Fn(u32) -> R,
+    out: &mut Vec<(u32, u32)>,
+) {
+    let size = members.clone().count();
+    if size <= 1 {
+        return;
+    }
+    let with = |m: u32| (g.min(m), g.max(m));
+    match hub(members.clone(), rank) {
+        Some(h) if size > max_bucket && h != g => out.push(with(h)),
+        _ => out.extend(members.filter(|&m| m != g).map(with)),
     }
 }
 
@@ -589,6 +621,33 @@ mod tests {
             b.sort_unstable();
             proptest::prop_assert_eq!(par_merge_distinct(&a, &b), merge_distinct(&a, &b));
             proptest::prop_assert_eq!(par_merge_distinct(&b, &a), merge_distinct(&a, &b));
+        }
+    }
+
+    proptest::proptest! {
+        /// A query sees one member's buckets: the pairs it makes for that member are the
+        /// full run's pairs of the same bucket that involve it, rank ties included.
+        #[test]
+        fn a_members_pairs_are_the_buckets_pairs_with_it(
+            mut items in proptest::collection::vec(0u32..50, 1..12),
+            ranks in proptest::collection::vec(0u8..3, 50),
+            max_bucket in 1usize..6,
+        ) {
+            items.sort_unstable();
+            items.dedup();
+            let rank = |i: u32| ranks[i as usize];
+            let run: Vec<(u32, u32)> = items.iter().map(|&i| (0, i)).collect();
+            let mut out = (Vec::new(), 0, 0);
+            bucket(&run, max_bucket, &rank, &mut out);
+            for &g in &items {
+                let mut mine = Vec::new();
+                pairs_of_member(g, items.iter().copied(), max_bucket, rank, &mut mine);
+                mine.sort_unstable();
+                let mut full: Vec<(u32, u32)> =
+                    out.0.iter().copied().filter(|&(a, b)| a == g || b == g).collect();
+                full.sort_unstable();
+                proptest::prop_assert_eq!(mine, full);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ mod parquet;
 mod pipeline;
 mod real_news;
 mod report;
+#[cfg(target_os = "linux")]
 mod serve;
 mod translation;
 mod util;

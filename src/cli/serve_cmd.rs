@@ -113,12 +113,13 @@ async fn serve(args: &ServeArgs, service: Arc<Service>) -> Result<()> {
 /// finishes the requests in progress (an addition commits before the process exits).
 async fn stop_signal(service: Arc<Service>) {
     let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+        #[cfg(unix)]
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+            return;
         }
+        std::future::pending::<()>().await
     };
     tokio::select! {
         _ = term => {}
@@ -233,7 +234,9 @@ impl Service {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Runs `work` on a blocking thread inside the worker pool.
+    /// Runs `work` on a blocking thread inside the worker pool. Queries and additions
+    /// share it: a second pool for additions (4 threads on 2 cores, niced or not) made
+    /// queries during an addition 14× slower and the addition 2× slower (BENCHMARKS.md).
     async fn on_workers<T: Send + 'static>(
         self: &Arc<Self>,
         work: impl FnOnce(&Service) -> Result<T, ApiError> + Send + 'static,

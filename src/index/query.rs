@@ -741,20 +741,7 @@ impl Query<'_> {
                     .copied()
                     .filter(|&m| m < nu && (dropped.is_empty() || !dropped.contains(&m)))
                     .chain(f[fs..fe].iter().map(|e| e.1));
-                let size = members.clone().count();
-                if size <= 1 {
-                    continue;
-                }
-                if size <= cfg.max_bucket {
-                    cands.extend(members.filter(|&m| m != g).map(|m| (g.min(m), g.max(m))));
-                } else {
-                    let hub = members.clone().min_by_key(|&m| rank(m)).unwrap_or(g);
-                    if hub == g {
-                        cands.extend(members.filter(|&m| m != g).map(|m| (g.min(m), g.max(m))));
-                    } else {
-                        cands.push((g.min(hub), g.max(hub)));
-                    }
-                }
+                crate::lsh::pairs_of_member(g, members, cfg.max_bucket, rank, &mut cands);
             }
         }
         cands.sort_unstable();
