@@ -411,3 +411,22 @@ fn sigterm_lets_an_addition_in_progress_commit() {
     let h = wirematch::index::Index::open(&dir).expect("open");
     assert_eq!((h.generation(), h.len()), (2, 120));
 }
+
+#[test]
+fn a_folder_replaced_by_another_index_is_served_from_the_next_request() {
+    let s = split();
+    let dir = s.corpus.path("idx");
+    build(&[&s.base], &dir);
+    let server = Server::start(&dir, &[]);
+    assert_eq!(server.post("/documents", &s.added).status, 200);
+    assert_eq!(server.request("GET", "/health", b"").json()["generation"], 2);
+    // Restored from elsewhere: a new index whose generation counts from 1 again.
+    let other = s.corpus.path("other");
+    build(&[&s.added], &other);
+    std::fs::remove_dir_all(&dir).expect("remove");
+    copy_index(&other, &dir);
+    let h = server.request("GET", "/health", b"").json();
+    assert_eq!((h["generation"].as_u64(), h["documents"].as_u64()), (Some(1), Some(20)));
+    assert_eq!(server.post("/query", &s.queried).body, query_output(&dir, &s.queried, &[]));
+    assert_eq!(server.request("GET", "/stats", b"").json()["index"]["documents"], 20);
+}

@@ -51,9 +51,11 @@ pub fn run(
     let (detector, _reporter, _) = super::prepare(&args.corpus, true, Some(config), verbose, true)?;
     let live = LiveIndex::open(&args.dir, detector)
         .with_context(|| format!("opening the index in {}", args.dir.display()))?;
+    let adders = addition_workers(workers.current_num_threads())?;
     let service = Arc::new(Service {
         live,
         workers,
+        adders,
         queries: Arc::new(Semaphore::new(args.max_in_flight as usize)),
         adds: Arc::new(Semaphore::new(args.max_queued_adds as usize)),
         timeout: Duration::from_secs(args.timeout),
@@ -130,9 +132,35 @@ async fn stop_signal(service: Arc<Service>) {
     }
 }
 
+/// The pool additions run on: as many threads as the query workers, at a lower CPU
+/// priority (nice 10). On a shared pool a worker blocked in a query's join steals whatever
+/// is queued, and an addition's pieces run for seconds: one query waited 26 s. On a pool
+/// of its own at the same priority, queries during an addition ran at 250/s (p99 49 ms);
+/// niced, at 420/s (p99 36 ms) while the addition took 69 s instead of 29–51 s — a query
+/// service answers first and stores second (BENCHMARKS.md).
+fn addition_workers(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("wirematch-add-{i}"))
+        .start_handler(|_| {
+            // On Linux a nice value belongs to a thread (`who` 0: the calling one). Left
+            // unlowered, an addition costs query latency, not results.
+            #[cfg(target_os = "linux")]
+            // SAFETY: setpriority(2) on the calling thread; no memory is involved.
+            unsafe {
+                libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+            }
+        })
+        .build()
+        .context("starting the addition threads")?;
+    Ok(Arc::new(pool))
+}
+
 struct Service {
     live: LiveIndex,
     workers: Arc<rayon::ThreadPool>,
+    adders: Arc<rayon::ThreadPool>,
     queries: Arc<Semaphore>,
     adds: Arc<Semaphore>,
     timeout: Duration,
@@ -234,17 +262,20 @@ impl Service {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Runs `work` on a blocking thread inside the worker pool. Queries and additions
-    /// share it: a second pool for additions (4 threads on 2 cores, niced or not) made
-    /// queries during an addition 14× slower and the addition 2× slower (BENCHMARKS.md).
+    /// Runs `work` on a blocking thread inside the query workers, or the addition
+    /// workers when `adding`.
     async fn on_workers<T: Send + 'static>(
         self: &Arc<Self>,
+        adding: bool,
         work: impl FnOnce(&Service) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let me = Arc::clone(self);
-        tokio::task::spawn_blocking(move || me.workers.install(|| work(&me)))
-            .await
-            .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let pool = if adding { &me.adders } else { &me.workers };
+            pool.install(|| work(&me))
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?
     }
 }
 
@@ -376,7 +407,7 @@ async fn query(
         let permit = Arc::clone(&service.queries).try_acquire_owned().map_err(|_| {
             ApiError::busy("busy: --max-in-flight queries are running; retry shortly")
         })?;
-        let work = service.on_workers(move |s| {
+        let work = service.on_workers(false, move |s| {
             // Released when the work ends, even after the client was told it timed out:
             // the bound is on work, not on answers.
             let _permit = permit;
@@ -439,7 +470,7 @@ async fn documents(
         // Not cut short by --timeout: the client is answered once the addition is
         // committed (or failed), so that an answer always says what happened.
         service
-            .on_workers(move |s| {
+            .on_workers(true, move |s| {
                 let _permit = permit;
                 let name = format!(
                     "documents-{}.jsonl",

@@ -110,11 +110,15 @@ impl LiveIndex {
         Arc::clone(&self.current.read().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Makes `index` current unless a newer generation already is.
+    /// Makes `index` current if the manifest still names its data file. The manifest is
+    /// the truth, not the generation number: a folder replaced by another index (copied
+    /// over, restored from a backup) may count from 1 again, and comparing numbers would
+    /// leave every later query reopening it. Checking the manifest keeps a slow thread
+    /// from installing a generation a commit has already replaced.
     fn install(&self, index: Arc<Index>) {
-        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
-        if index.generation() >= current.generation() {
-            *current = index;
+        let named = read_manifest(&self.dir).ok().map(|m| m.data);
+        if named.as_deref() == index.path().file_name().and_then(|n| n.to_str()) {
+            *self.current.write().unwrap_or_else(|p| p.into_inner()) = index;
         }
     }
 
