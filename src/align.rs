@@ -375,11 +375,7 @@ pub fn align(
     }
     // At least one paragraph pair must be as similar as the index is built to find: many
     // weak overlaps (a stock phrase in every paragraph) do not make two articles one copy.
-    let strong = |o: &Overlap| {
-        o.jaccard() >= cfg.threshold
-            || (o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared)
-    };
-    if !aligned.iter().any(|(_, _, o, _)| strong(o)) {
+    if !aligned.iter().any(|(_, _, o, _)| o.accepted(cfg)) {
         return None;
     }
     let mut best_a: Vec<Option<(Overlap, Counts, u32)>> = vec![None; va.paras.len()];

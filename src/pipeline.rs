@@ -747,11 +747,8 @@ impl Detector {
                 .filter_map(|&(i, j)| {
                     let (u, v) = (eligible[i as usize], eligible[j as usize]);
                     let o = Overlap::of(store.set(u), store.set(v));
-                    let by_jaccard = o.jaccard() >= cfg.threshold;
-                    let by_containment =
-                        o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
                     let tokens = |u: u32| store.uniques[u as usize].tokens;
-                    (by_jaccard || by_containment).then(|| Link {
+                    o.accepted(cfg).then(|| Link {
                         u,
                         v,
                         overlap: o,

@@ -58,6 +58,15 @@ impl Overlap {
         Overlap { shared: intersection(a, b) as u32, len_a: a.len() as u32, len_b: b.len() as u32 }
     }
 
+    /// Whether this overlap verifies a candidate paragraph pair: Jaccard at the index's
+    /// threshold, or one paragraph contained in the other with at least
+    /// `align_min_shared` shingles (a wire paragraph inside a longer local one). The one
+    /// accept rule of the full run, an index query and alignment's "strong pair".
+    pub fn accepted(&self, cfg: &crate::config::Config) -> bool {
+        self.jaccard() >= cfg.threshold
+            || (self.containment() >= cfg.min_containment && self.shared >= cfg.align_min_shared)
+    }
+
     /// |A ∩ B| / |A ∪ B|.
     pub fn jaccard(&self) -> f64 {
         let union = self.len_a + self.len_b - self.shared;

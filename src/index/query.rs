@@ -758,15 +758,7 @@ impl Query<'_> {
             .par_iter()
             .filter_map(|&(u, v)| {
                 let o = Overlap::of(&set(u), &set(v));
-                let by_jaccard = o.jaccard() >= cfg.threshold;
-                let by_containment =
-                    o.containment() >= cfg.min_containment && o.shared >= cfg.align_min_shared;
-                (by_jaccard || by_containment).then(|| Link {
-                    u,
-                    v,
-                    overlap: o,
-                    tokens: (tokens(u), tokens(v)),
-                })
+                o.accepted(&cfg).then(|| Link { u, v, overlap: o, tokens: (tokens(u), tokens(v)) })
             })
             .collect();
         self.stats.links = links.len() as u64;
