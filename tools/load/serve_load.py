@@ -37,6 +37,17 @@ def post(conn, path, body):
     return r.status, data
 
 
+def attempt(conn, url, path, body):
+    """One POST; a broken connection is an answer too (its status names the exception),
+    and the next request goes on a new connection. Returns (connection, status, body)."""
+    try:
+        status, data = post(conn, path, body)
+        return conn, status, data
+    except (OSError, http.client.HTTPException) as e:
+        conn.close()
+        return connect(url), f"connection: {type(e).__name__}", b""
+
+
 def percentile(sorted_values, q):
     if not sorted_values:
         return None
@@ -74,12 +85,7 @@ def main():
             body = queries[i % len(queries)].encode()
             i += 1
             t = time.monotonic()
-            try:
-                status, data = post(conn, "/query", body)
-            except (OSError, http.client.HTTPException) as e:
-                status, data = f"connection: {type(e).__name__}", b""
-                conn.close()
-                conn = connect(a.url)
+            conn, status, data = attempt(conn, a.url, "/query", body)
             ms = (time.monotonic() - t) * 1e3
             with lock:
                 q_status[status] = q_status.get(status, 0) + 1
@@ -98,12 +104,7 @@ def main():
             body = "".join(additions[j:j + a.add_size]).encode()
             j += a.add_size
             t = time.monotonic()
-            try:
-                status, data = post(conn, "/documents", body)
-            except (OSError, http.client.HTTPException) as e:
-                status, data = f"connection: {type(e).__name__}", b""
-                conn.close()
-                conn = connect(a.url)
+            conn, status, data = attempt(conn, a.url, "/documents", body)
             with lock:
                 add_status[status] = add_status.get(status, 0) + 1
                 if status == 200:
