@@ -135,6 +135,17 @@ pub struct ArticleMatch {
 }
 
 impl ArticleMatch {
+    /// The paragraphs of side a (`side_a`) or b that the match aligned, sorted and
+    /// distinct: what another match of the same article must share with this one for the
+    /// two to be neighbours through it ([`crate::article_pairs::centre_pairs`]).
+    pub fn own_paragraphs(&self, side_a: bool) -> Vec<u32> {
+        let mut v: Vec<u32> =
+            self.paragraphs.iter().map(|p| if side_a { p.a } else { p.b }).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// Whether the match stands on its own evidence: several paragraphs aligned on both
     /// sides, or near-verbatim copy, or copy covering most of one article. The rest (one
     /// reworded paragraph) needs corroboration (see [`Config::corroborate`]).

@@ -172,14 +172,8 @@ pub fn neighbours(
     // took 5-6 share nothing through it.
     let mut adj: Vec<Vec<(u32, Vec<u32>)>> = vec![Vec::new(); n];
     for m in matches {
-        let mut on_a: Vec<u32> = m.paragraphs.iter().map(|p| p.a).collect();
-        let mut on_b: Vec<u32> = m.paragraphs.iter().map(|p| p.b).collect();
-        on_a.sort_unstable();
-        on_a.dedup();
-        on_b.sort_unstable();
-        on_b.dedup();
-        adj[m.a as usize].push((m.b, on_a));
-        adj[m.b as usize].push((m.a, on_b));
+        adj[m.a as usize].push((m.b, m.own_paragraphs(true)));
+        adj[m.b as usize].push((m.a, m.own_paragraphs(false)));
     }
     // Articles go a chunk at a time, each chunk's pairs reduced to the new ones before the
     // next: a big story proposes most of its pairs many times over, through each of its
@@ -189,17 +183,9 @@ pub fn neighbours(
     for chunk in adj.chunks(CHUNK) {
         let mut part: Vec<(u32, u32)> = chunk
             .par_iter()
-            .filter(|a| a.len() >= 2 && a.len() <= cap)
             .flat_map_iter(|a| {
                 let mut pairs = Vec::new();
-                for i in 0..a.len() {
-                    for j in i + 1..a.len() {
-                        if intersection(&a[i].1, &a[j].1) > 0 {
-                            let (x, y) = (a[i].0, a[j].0);
-                            pairs.push((x.min(y), x.max(y)));
-                        }
-                    }
-                }
+                centre_pairs(a, cap, |x, y| pairs.push((x.min(y), x.max(y))));
                 pairs
             })
             .collect();
@@ -213,6 +199,25 @@ pub fn neighbours(
     out
 }
 
+/// The pairs one article proposes among the articles it matches (`adjacency`: each
+/// other article with this one's paragraphs that match aligned): two neighbours that
+/// reuse some of the same paragraphs of it, unless it matches fewer than two or more than
+/// `cap` (the hub of a huge story would propose a quadratic number of pairs). The one
+/// rule of [`neighbours`] and of an index query, which sees the centres its new matches
+/// touch.
+pub fn centre_pairs(adjacency: &[(u32, Vec<u32>)], cap: usize, mut pair: impl FnMut(u32, u32)) {
+    if adjacency.len() < 2 || adjacency.len() > cap {
+        return;
+    }
+    for i in 0..adjacency.len() {
+        for j in i + 1..adjacency.len() {
+            if intersection(&adjacency[i].1, &adjacency[j].1) > 0 {
+                pair(adjacency[i].0, adjacency[j].0);
+            }
+        }
+    }
+}
+
 /// Of `pairs` (deferred pairs and matches resting on one reworded paragraph), those whose
 /// two articles both evidently match a common third article: the story around them vouches
 /// for the weak link. Sorted and distinct.
@@ -223,12 +228,63 @@ pub fn corroborated(n: usize, evident: &[ArticleMatch], pairs: &[(u32, u32)]) ->
         adj[m.b as usize].push(m.a);
     }
     adj.par_iter_mut().for_each(|a| a.sort_unstable());
+    corroborated_by(pairs, |x| std::borrow::Cow::Borrowed(&adj[x as usize][..]))
+}
+
+/// Of `pairs`, those whose two articles share an evident neighbour (`neighbours(x)`:
+/// sorted). The rule of [`corroborated`], for callers that hold the evident matches
+/// elsewhere (an index query: the stored graph plus its new matches). Sorted, distinct.
+pub fn corroborated_by<'a>(
+    pairs: &[(u32, u32)],
+    neighbours: impl Fn(u32) -> std::borrow::Cow<'a, [u32]> + Sync,
+) -> Vec<(u32, u32)> {
     let mut out: Vec<(u32, u32)> = pairs
         .par_iter()
         .copied()
-        .filter(|&(x, y)| intersection(&adj[x as usize], &adj[y as usize]) > 0)
+        .filter(|&(x, y)| intersection(&neighbours(x), &neighbours(y)) > 0)
         .collect();
     out.par_sort_unstable();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_centre_pairs_the_neighbours_that_reuse_a_common_paragraph_of_it() {
+        // Article 1 took paragraphs 0-1 of the centre, 2 took 1, 3 took 5.
+        let adj = vec![(1, vec![0, 1]), (2, vec![1]), (3, vec![5])];
+        let mut pairs = Vec::new();
+        centre_pairs(&adj, 10, |x, y| pairs.push((x, y)));
+        assert_eq!(pairs, vec![(1, 2)]);
+        // Over the cap, or a single neighbour: nothing.
+        let mut none = Vec::new();
+        centre_pairs(&adj, 2, |x, y| none.push((x, y)));
+        centre_pairs(&adj[..1], 10, |x, y| none.push((x, y)));
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_weak_pair_stands_when_its_articles_share_an_evident_neighbour() {
+        let nbrs: Vec<Vec<u32>> = vec![vec![], vec![7, 9], vec![3, 7], vec![8], vec![]];
+        let of = |x: u32| std::borrow::Cow::Borrowed(&nbrs[x as usize][..]);
+        let kept = corroborated_by(&[(2, 3), (1, 2), (1, 3), (1, 2)], of);
+        assert_eq!(kept, vec![(1, 2)]);
+        // The same rule through `corroborated`, from the matches themselves.
+        let m = |a: u32, b: u32| ArticleMatch {
+            a,
+            b,
+            relation: crate::align::Relation::Copy,
+            source: None,
+            similarity: 1.0,
+            coverage_a: 1.0,
+            coverage_b: 1.0,
+            shared: 20,
+            paragraphs: Vec::new(),
+        };
+        let evident = [m(1, 7), m(2, 7), m(3, 8)];
+        assert_eq!(corroborated(9, &evident, &[(1, 2), (1, 3)]), vec![(1, 2)]);
+    }
 }

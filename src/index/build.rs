@@ -337,15 +337,8 @@ fn graph(run: &MatchRun) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     for &(x, y, round) in &run.evident {
         let Ok(i) = by_pair.binary_search_by_key(&(x, y), |e| e.0) else { continue };
         let m = &run.matches[by_pair[i].1];
-        let own = |side_a: bool| {
-            let mut v: Vec<u32> =
-                m.paragraphs.iter().map(|p| if side_a { p.a } else { p.b }).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        adj[m.a as usize].push((m.b, round as u32, own(true)));
-        adj[m.b as usize].push((m.a, round as u32, own(false)));
+        adj[m.a as usize].push((m.b, round as u32, m.own_paragraphs(true)));
+        adj[m.b as usize].push((m.a, round as u32, m.own_paragraphs(false)));
     }
     let mut adj_off = vec![0u32];
     let mut entries = Vec::new();

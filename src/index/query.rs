@@ -43,7 +43,7 @@ use crate::store::{SourceRef, Store};
 use crate::texts::TextSource;
 use crate::translate::embed::TrigramEmbedder;
 use crate::translate::{self, TranslationStats};
-use crate::verify::{Overlap, intersection};
+use crate::verify::Overlap;
 
 /// Reads documents from inputs (problems go to `obs`; in strict mode the first skipped
 /// record is an error).
@@ -651,15 +651,8 @@ impl Query<'_> {
 
     /// Global ends of a local match, with each end's own aligned paragraphs.
     fn ends(&self, m: &ArticleMatch) -> [(u32, u32, Vec<u32>); 2] {
-        let own = |side_a: bool| {
-            let mut v: Vec<u32> =
-                m.paragraphs.iter().map(|p| if side_a { p.a } else { p.b }).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
         let (a, b) = (self.global_of[m.a as usize], self.global_of[m.b as usize]);
-        [(a, b, own(true)), (b, a, own(false))]
+        [(a, b, m.own_paragraphs(true)), (b, a, m.own_paragraphs(false))]
     }
 
     fn run(mut self) -> Result<(MatchRun, QueryStats)> {
@@ -821,17 +814,11 @@ impl Query<'_> {
             if t < ns {
                 a.extend(index.stored_adjacency(t, &[1]));
             }
-            if a.len() < 2 || a.len() > cfg.max_neighbours {
-                continue;
-            }
-            for x in 0..a.len() {
-                for y in x + 1..a.len() {
-                    let (p, q) = (a[x].0, a[y].0);
-                    if (p >= ns || q >= ns) && intersection(&a[x].1, &a[y].1) > 0 {
-                        extra.push((p.min(q), p.max(q)));
-                    }
+            crate::article_pairs::centre_pairs(&a, cfg.max_neighbours, |p, q| {
+                if p >= ns || q >= ns {
+                    extra.push((p.min(q), p.max(q)));
                 }
-            }
+            });
         }
         extra.sort_unstable();
         extra.dedup();
@@ -884,22 +871,16 @@ impl Query<'_> {
                     nbrs.entry(t).or_default().insert(other);
                 }
             }
-            let of = |t: u32| -> AHashSet<u32> {
-                let mut s = nbrs.get(&t).cloned().unwrap_or_default();
+            let of = |t: u32| {
+                let mut s: Vec<u32> = nbrs.get(&t).into_iter().flatten().copied().collect();
                 if t < ns {
                     s.extend(index.stored_adjacency(t, &[1, 2]).into_iter().map(|e| e.0));
                 }
-                s
+                s.sort_unstable();
+                s.dedup();
+                std::borrow::Cow::Owned(s)
             };
-            let mut kept: Vec<(u32, u32)> = Vec::new();
-            for &(x, y) in &weak {
-                let (sx, sy) = (of(x), of(y));
-                if sx.iter().any(|t| sy.contains(t)) {
-                    kept.push((x, y));
-                }
-            }
-            kept.sort_unstable();
-            kept.dedup();
+            let kept = crate::article_pairs::corroborated_by(&weak, of);
             let (found, _) = self.align(&kept, true)?;
             evident.extend(found);
         }
