@@ -106,7 +106,13 @@ impl Server {
         // SAFETY: kill(2) on our own child's pid, no memory involved.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let status = self.child.wait().expect("wait");
-        let log = self.log.lock().map(|l| l.try_iter().collect()).unwrap_or_default();
+        // Everything the process wrote: the reader thread ends at the pipe's end.
+        let mut log = Vec::new();
+        if let Ok(rx) = self.log.lock() {
+            while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
+                log.push(line);
+            }
+        }
         (status.success(), log)
     }
 }
@@ -325,7 +331,7 @@ fn malformed_requests_get_4xx_with_a_message_and_the_server_carries_on() {
         ("POST", "/query", b"\x00\x01binary".to_vec(), 400, "not a format wirematch reads"),
         ("POST", "/query?text=maybe", b"{}".to_vec(), 400, "true or false"),
         ("POST", "/query?limit=3", b"{}".to_vec(), 400, "unknown parameter"),
-        ("POST", "/query", vec![b'x'; 100_000], 413, "length limit"),
+        ("POST", "/query", vec![b'x'; 100_000], 413, "over --max-body (65536 bytes)"),
         (
             "POST",
             "/documents",
@@ -429,4 +435,46 @@ fn a_folder_replaced_by_another_index_is_served_from_the_next_request() {
     assert_eq!((h["generation"].as_u64(), h["documents"].as_u64()), (Some(1), Some(20)));
     assert_eq!(server.post("/query", &s.queried).body, query_output(&dir, &s.queried, &[]));
     assert_eq!(server.request("GET", "/stats", b"").json()["index"]["documents"], 20);
+}
+
+#[test]
+fn with_v_each_request_is_logged() {
+    let s = split();
+    let dir = s.corpus.path("idx");
+    build(&[&s.base], &dir);
+    let server = Server::start(&dir, &["-v"]);
+    assert_eq!(server.post("/query", &s.queried).status, 200);
+    assert_eq!(server.request("GET", "/nowhere", b"").status, 404);
+    let (clean, log) = server.stop();
+    assert!(clean);
+    let has = |needle: &str| log.iter().any(|l| l.contains(needle));
+    assert!(has("POST /query 200 generation 1 "), "{log:?}");
+    assert!(has("GET /nowhere 404 "), "{log:?}");
+}
+
+#[test]
+fn a_client_that_sends_too_slowly_is_cut_off() {
+    let s = split();
+    let dir = s.corpus.path("idx");
+    build(&[&s.base], &dir);
+    let server = Server::start(&dir, &["--timeout", "1"]);
+    // Half a header block, then nothing: the connection is closed.
+    let mut half = TcpStream::connect(&server.addr).expect("connect");
+    half.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    half.write_all(b"POST /query HTTP/1.1\r\nHost: x\r\n").expect("send");
+    let start = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let _ = half.read_to_end(&mut rest);
+    assert!(start.elapsed() < Duration::from_secs(15), "closed after {:?}", start.elapsed());
+    // A body that stops short of its length: 408.
+    let mut slow = TcpStream::connect(&server.addr).expect("connect");
+    slow.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    slow.write_all(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":")
+        .expect("send");
+    let mut reply = String::new();
+    let _ = slow.read_to_string(&mut reply);
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains("--timeout (1 s)"), "{reply}");
+    // The server answers others all along.
+    assert_eq!(server.request("GET", "/health", b"").status, 200);
 }

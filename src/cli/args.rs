@@ -155,8 +155,9 @@ Requests:
                     index holding them is committed (409 when an id is already stored)
   GET  /health      200 {\"status\":\"ok\",\"generation\",\"documents\"}
   GET  /stats       counts, latency percentiles, the index's figures
-Errors are JSON {\"error\": message}: 400 bad records (line and problem named), 413 body
-over --max-body, 503 busy (--max-in-flight) or over --timeout, 500 index unreadable.";
+Errors are JSON {\"error\": message}: 400 bad records (line and problem named), 408 body
+slower than --timeout, 409 id already stored, 413 body over --max-body, 503 busy
+(--max-in-flight, --max-queued-adds) or query over --timeout, 500 index unreadable.";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -171,8 +172,9 @@ pub struct ServeArgs {
     /// Largest request body accepted (K, M, G suffixes); larger ones get 413.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
     pub max_body: u64,
-    /// Seconds a query may take before it is answered 503 (1 to 86400). Additions are not
-    /// cut short: they answer once committed.
+    /// Seconds a query may take before it is answered 503, and a request's header block
+    /// (at most 30 s) and body to arrive (else the connection is closed, or 408) (1 to
+    /// 86400). Additions are not cut short: they answer once committed.
     #[arg(long, value_name = "SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,

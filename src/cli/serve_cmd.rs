@@ -18,8 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -59,9 +58,11 @@ pub fn run(
         queries: Arc::new(Semaphore::new(args.max_in_flight as usize)),
         adds: Arc::new(Semaphore::new(args.max_queued_adds as usize)),
         timeout: Duration::from_secs(args.timeout),
+        max_body: args.max_body,
         started: Instant::now(),
         counters: Counters::default(),
         quiet,
+        log_requests: verbose > 0 && !quiet,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -99,16 +100,61 @@ async fn serve(args: &ServeArgs, service: Arc<Service>) -> Result<()> {
         .route("/health", get(health))
         .route("/stats", get(stats))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(usize::try_from(args.max_body).unwrap_or(usize::MAX)))
+        .layer(axum::middleware::from_fn_with_state(Arc::clone(&service), log_request))
         .with_state(Arc::clone(&service));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop_signal(Arc::clone(&service)))
-        .await
-        .context("serving")?;
+    let header_timeout = HEADER_TIMEOUT.min(service.timeout);
+    accept(listener, app, header_timeout, stop_signal(Arc::clone(&service))).await;
     if !service.quiet {
         say!("wirematch: stopped");
     }
     Ok(())
+}
+
+/// Longest a client may take to send a request's header block (or --timeout, if
+/// shorter); a connection that sends less — a stuck client, or one holding connections
+/// open on purpose — is closed.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves connections on `listener` until `stop` resolves, then stops accepting and waits
+/// for the connections open to finish their request in progress (idle kept-alive ones
+/// are closed). Each connection is HTTP/1.1 with a `header_timeout`: `axum::serve` sets
+/// no timer, so its connections waited for a header block forever.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors, say: wait rather than spin.
+                        log::warn!("accepting a connection failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
+                let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        log::debug!("connection ended: {e}");
+                    }
+                });
+            }
+            _ = &mut stop => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Resolves on SIGTERM or Ctrl-C; the server then stops accepting connections and
@@ -164,9 +210,12 @@ struct Service {
     queries: Arc<Semaphore>,
     adds: Arc<Semaphore>,
     timeout: Duration,
+    max_body: u64,
     started: Instant,
     counters: Counters,
     quiet: bool,
+    /// One line per request on stderr (`-v`).
+    log_requests: bool,
 }
 
 #[derive(Default)]
@@ -384,14 +433,42 @@ fn without_path(message: &str, path: &Path) -> String {
     message.replace(&path.display().to_string(), "body")
 }
 
-fn body_of(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|r| ApiError::new(r.status(), r.body_text()))
+/// The request body, read within --timeout and --max-body: a body that trickles in is a
+/// 408, one that is too big a 413 (before more than --max-body is held).
+async fn read_body(service: &Service, body: axum::body::Body) -> Result<Bytes, ApiError> {
+    let limit = usize::try_from(service.max_body).unwrap_or(usize::MAX);
+    match tokio::time::timeout(service.timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            let mut over = false;
+            while let Some(c) = cause {
+                over |= c.to_string().contains("length limit exceeded");
+                cause = c.source();
+            }
+            Err(if over {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the body is over --max-body ({} bytes)", service.max_body),
+                )
+            } else {
+                ApiError::bad(format!("cannot read the body: {e}"))
+            })
+        }
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the body took longer than --timeout ({} s) to arrive",
+                service.timeout.as_secs()
+            ),
+        )),
+    }
 }
 
 async fn query(
     State(service): State<Arc<Service>>,
     Query(params): Query<HashMap<String, String>>,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Response {
     let start = Instant::now();
     let answer = async {
@@ -403,7 +480,7 @@ async fn query(
         if let Some(k) = params.keys().find(|k| k.as_str() != "text") {
             return Err(ApiError::bad(format!("unknown parameter {k:?} (known: text)")));
         }
-        let body = body_of(body)?;
+        let body = read_body(&service, body).await?;
         let permit = Arc::clone(&service.queries).try_acquire_owned().map_err(|_| {
             ApiError::busy("busy: --max-in-flight queries are running; retry shortly")
         })?;
@@ -457,12 +534,9 @@ async fn query(
     }
 }
 
-async fn documents(
-    State(service): State<Arc<Service>>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn documents(State(service): State<Arc<Service>>, body: axum::body::Body) -> Response {
     let answer = async {
-        let body = body_of(body)?;
+        let body = read_body(&service, body).await?;
         let permit = Arc::clone(&service.adds).try_acquire_owned().map_err(|_| {
             ApiError::busy("busy: --max-queued-adds additions are waiting to commit; retry later")
         })?;
@@ -559,6 +633,33 @@ async fn stats(State(service): State<Arc<Service>>) -> Response {
             "latency_ms": c.percentiles(),
         }),
     )
+}
+
+/// With `-v`: method, path, status, generation answered (when one was) and time, one
+/// line per request.
+async fn log_request(
+    State(service): State<Arc<Service>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !service.log_requests {
+        return next.run(request).await;
+    }
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    let start = Instant::now();
+    let response = next.run(request).await;
+    let generation = response
+        .headers()
+        .get("x-wirematch-generation")
+        .and_then(|v| v.to_str().ok())
+        .map(|g| format!(" generation {g}"))
+        .unwrap_or_default();
+    say!(
+        "wirematch: {method} {path} {}{generation} {:.1} ms",
+        response.status().as_u16(),
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    response
 }
 
 async fn not_found(State(service): State<Arc<Service>>, uri: axum::http::Uri) -> Response {
