@@ -478,3 +478,51 @@ fn a_client_that_sends_too_slowly_is_cut_off() {
     // The server answers others all along.
     assert_eq!(server.request("GET", "/health", b"").status, 200);
 }
+
+#[test]
+fn a_server_killed_during_an_addition_leaves_a_whole_index() {
+    let s = split();
+    let dir = s.corpus.path("idx");
+    build(&[&s.base], &dir);
+    let before = query_output(&dir, &s.queried, &[]);
+    let mut server = Server::start(&dir, &[]);
+    let mut conn = TcpStream::connect(&server.addr).expect("connect");
+    let body = std::fs::read(&s.added).expect("read");
+    let head = format!(
+        "POST /documents HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).and_then(|_| conn.write_all(&body)).expect("send");
+    let mid_addition = addition_started(&dir);
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("wait");
+    // The index opens whole: the generation before the addition (or, if the kill came
+    // after the commit, the one after), and answers as the CLI does.
+    let index = wirematch::index::Index::open(&dir).expect("the index opens");
+    let generation = index.generation();
+    drop(index);
+    if mid_addition && generation == 1 {
+        assert_eq!(query_output(&dir, &s.queried, &[]), before);
+    } else {
+        assert_eq!(generation, 2);
+    }
+    // The next writer clears what the killed one left and adds on.
+    let other = s.corpus.write(
+        "other.jsonl",
+        "{\"id\":\"zz\",\"text\":\"An unrelated note of five words or more here.\"}\n",
+    );
+    wm().args(["-q", "index", "add"]).arg(&dir).arg(&other).assert().success();
+    let leftovers: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json" && n != "write.lock" && !n.ends_with(".wmi"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let wmi = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".wmi"))
+        .count();
+    assert_eq!(wmi, 1, "one data file");
+}
