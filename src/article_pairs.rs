@@ -185,7 +185,7 @@ pub fn neighbours(
             .par_iter()
             .flat_map_iter(|a| {
                 let mut pairs = Vec::new();
-                centre_pairs(a, cap, |x, y| pairs.push((x.min(y), x.max(y))));
+                centre_pairs(a, cap, |_, _| true, |x, y| pairs.push((x.min(y), x.max(y))));
                 pairs
             })
             .collect();
@@ -205,14 +205,23 @@ pub fn neighbours(
 /// `cap` (the hub of a huge story would propose a quadratic number of pairs). The one
 /// rule of [`neighbours`] and of an index query, which sees the centres its new matches
 /// touch.
-pub fn centre_pairs(adjacency: &[(u32, Vec<u32>)], cap: usize, mut pair: impl FnMut(u32, u32)) {
+///
+/// `wanted(x, y)` is asked first, so that a caller interested in few of the pairs (a
+/// query: those with a new article) skips the intersections of the others.
+pub fn centre_pairs(
+    adjacency: &[(u32, Vec<u32>)],
+    cap: usize,
+    wanted: impl Fn(u32, u32) -> bool,
+    mut pair: impl FnMut(u32, u32),
+) {
     if adjacency.len() < 2 || adjacency.len() > cap {
         return;
     }
     for i in 0..adjacency.len() {
         for j in i + 1..adjacency.len() {
-            if intersection(&adjacency[i].1, &adjacency[j].1) > 0 {
-                pair(adjacency[i].0, adjacency[j].0);
+            let (x, y) = (adjacency[i].0, adjacency[j].0);
+            if wanted(x, y) && intersection(&adjacency[i].1, &adjacency[j].1) > 0 {
+                pair(x, y);
             }
         }
     }
@@ -257,12 +266,15 @@ mod tests {
         // Article 1 took paragraphs 0-1 of the centre, 2 took 1, 3 took 5.
         let adj = vec![(1, vec![0, 1]), (2, vec![1]), (3, vec![5])];
         let mut pairs = Vec::new();
-        centre_pairs(&adj, 10, |x, y| pairs.push((x, y)));
+        centre_pairs(&adj, 10, |_, _| true, |x, y| pairs.push((x, y)));
         assert_eq!(pairs, vec![(1, 2)]);
+        let mut wanted = Vec::new();
+        centre_pairs(&adj, 10, |x, _| x != 1, |x, y| wanted.push((x, y)));
+        assert!(wanted.is_empty(), "only (1, 2) shares a paragraph");
         // Over the cap, or a single neighbour: nothing.
         let mut none = Vec::new();
-        centre_pairs(&adj, 2, |x, y| none.push((x, y)));
-        centre_pairs(&adj[..1], 10, |x, y| none.push((x, y)));
+        centre_pairs(&adj, 2, |_, _| true, |x, y| none.push((x, y)));
+        centre_pairs(&adj[..1], 10, |_, _| true, |x, y| none.push((x, y)));
         assert!(none.is_empty());
     }
 

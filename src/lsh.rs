@@ -527,8 +527,9 @@ pub(crate) fn pairs_of_member<R: Ord>(
         return;
     }
     let with = |m: u32| (g.min(m), g.max(m));
-    match hub(members.clone(), rank) {
-        Some(h) if size > max_bucket && h != g => out.push(with(h)),
+    // Ranks are looked up only for an oversized bucket (a stored key is a read of the map).
+    match (size > max_bucket).then(|| hub(members.clone(), rank)).flatten() {
+        Some(h) if h != g => out.push(with(h)),
         _ => out.extend(members.filter(|&m| m != g).map(with)),
     }
 }

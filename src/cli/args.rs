@@ -156,8 +156,9 @@ Requests:
   GET  /health      200 {\"status\":\"ok\",\"generation\",\"documents\"}
   GET  /stats       counts, latency percentiles, the index's figures
 Errors are JSON {\"error\": message}: 400 bad records (line and problem named), 408 body
-slower than --timeout, 409 id already stored, 413 body over --max-body, 503 busy
-(--max-in-flight, --max-queued-adds) or query over --timeout, 500 index unreadable.";
+slower than --timeout, 405 wrong method, 409 id already stored, 413 body over --max-body,
+415 compressed body, 503 busy (--max-in-flight, --max-queued-adds; with Retry-After),
+query over --timeout or index unreadable (/health), 500 index unreadable.";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

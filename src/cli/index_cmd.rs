@@ -59,7 +59,7 @@ fn add(args: &IndexAddArgs, verbose: u8, quiet: bool) -> Result<ExitCode> {
     let (detector, reporter, inputs) =
         super::prepare(&args.corpus, false, Some(index.config().clone()), verbose, quiet)?;
     drop(index);
-    let added = index::live::add(lock, &detector, &inputs, &reporter)
+    let added = index::live::add(lock, &detector, &inputs, None, &reporter)
         .with_context(|| format!("adding to the index in {}", args.dir.display()))?;
     reporter.finish();
     let (run, data) = (&added.run, &added.data);

@@ -55,6 +55,7 @@ pub fn run(
         live,
         workers,
         adders,
+        add_turn: Mutex::new(()),
         queries: Arc::new(Semaphore::new(args.max_in_flight as usize)),
         adds: Arc::new(Semaphore::new(args.max_queued_adds as usize)),
         timeout: Duration::from_secs(args.timeout),
@@ -79,6 +80,8 @@ async fn serve(args: &ServeArgs, service: Arc<Service>) -> Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr().context("reading the address listened on")?;
+    // Registered before the address is printed: a SIGTERM right after it stops cleanly.
+    let stop = stop_signal(Arc::clone(&service))?;
     let index = service.live.held();
     // Printed even with -q: a caller that asked for port 0 needs the port.
     say!(
@@ -100,10 +103,11 @@ async fn serve(args: &ServeArgs, service: Arc<Service>) -> Result<()> {
         .route("/health", get(health))
         .route("/stats", get(stats))
         .fallback(not_found)
+        .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(Arc::clone(&service), log_request))
         .with_state(Arc::clone(&service));
     let header_timeout = HEADER_TIMEOUT.min(service.timeout);
-    accept(listener, app, header_timeout, stop_signal(Arc::clone(&service))).await;
+    accept(listener, app, header_timeout, stop).await;
     if !service.quiet {
         say!("wirematch: stopped");
     }
@@ -157,25 +161,26 @@ async fn accept(
     graceful.shutdown().await;
 }
 
-/// Resolves on SIGTERM or Ctrl-C; the server then stops accepting connections and
-/// finishes the requests in progress (an addition commits before the process exits).
-async fn stop_signal(service: Arc<Service>) {
-    let term = async {
+/// A future resolving on SIGTERM or Ctrl-C (registered now); the server then stops
+/// accepting connections and finishes the requests in progress (an addition commits
+/// before the process exits).
+fn stop_signal(service: Arc<Service>) -> Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("watching for SIGTERM")?;
+    Ok(async move {
         #[cfg(unix)]
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-            return;
+        let term = term.recv();
+        #[cfg(not(unix))]
+        let term = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = term => {}
+            _ = tokio::signal::ctrl_c() => {}
         }
-        std::future::pending::<()>().await
-    };
-    tokio::select! {
-        _ = term => {}
-        _ = tokio::signal::ctrl_c() => {}
-    }
-    if !service.quiet {
-        say!("wirematch: stopping: finishing the requests in progress");
-    }
+        if !service.quiet {
+            say!("wirematch: stopping: finishing the requests in progress");
+        }
+    })
 }
 
 /// The pool additions run on: as many threads as the query workers, at a lower CPU
@@ -207,6 +212,10 @@ struct Service {
     live: LiveIndex,
     workers: Arc<rayon::ThreadPool>,
     adders: Arc<rayon::ThreadPool>,
+    /// Held from an addition's id check to its commit, so that two requests adding the
+    /// same id cannot both pass the check (additions in other processes can still race
+    /// it: their duplicates are skipped and counted in the answer).
+    add_turn: Mutex<()>,
     queries: Arc<Semaphore>,
     adds: Arc<Semaphore>,
     timeout: Duration,
@@ -291,7 +300,7 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({ "error": self.message }).to_string() + "\n";
         let mut r =
             (self.status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+        if self.busy {
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         r
@@ -311,20 +320,16 @@ impl Service {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Runs `work` on a blocking thread inside the query workers, or the addition
-    /// workers when `adding`.
-    async fn on_workers<T: Send + 'static>(
+    /// Runs `work` on a blocking thread (the network threads must not block); `work`
+    /// hands its parallel parts to a worker pool itself.
+    async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
-        adding: bool,
         work: impl FnOnce(&Service) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let me = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let pool = if adding { &me.adders } else { &me.workers };
-            pool.install(|| work(&me))
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?
+        tokio::task::spawn_blocking(move || work(&me))
+            .await
+            .map_err(|e| ApiError::internal(format!("the request's worker failed: {e}")))?
     }
 }
 
@@ -375,6 +380,14 @@ impl Body {
     fn read(live: &LiveIndex, bytes: &[u8], name: &str) -> Result<Body, ApiError> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad("empty body: send one JSON article per line"));
+        }
+        // A compressed body would expand beyond --max-body (up to 100 times, by the
+        // readers' limit for files); HTTP clients compress the connection instead.
+        if bytes.starts_with(&[0x1f, 0x8b]) || bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "a gzip or zstd body: send it uncompressed",
+            ));
         }
         let dir = tempfile::Builder::new().prefix("wirematch-serve-").tempdir().map_err(|e| {
             ApiError::internal(format!("cannot save the request in a temporary folder: {e}"))
@@ -480,33 +493,38 @@ async fn query(
         if let Some(k) = params.keys().find(|k| k.as_str() != "text") {
             return Err(ApiError::bad(format!("unknown parameter {k:?} (known: text)")));
         }
-        let body = read_body(&service, body).await?;
+        // The slot is taken before the body is read: at most --max-in-flight bodies of a
+        // query are held at once.
         let permit = Arc::clone(&service.queries).try_acquire_owned().map_err(|_| {
             ApiError::busy("busy: --max-in-flight queries are running; retry shortly")
         })?;
-        let work = service.on_workers(false, move |s| {
+        let body = read_body(&service, body).await?;
+        let work = service.blocking(move |s| {
             // Released when the work ends, even after the client was told it timed out:
             // the bound is on work, not on answers.
             let _permit = permit;
-            let body = Body::read(&s.live, &body, "query.jsonl")?;
-            let index = s.live.current().map_err(ApiError::internal)?;
-            body.check_ids(&index)?;
-            let n = body.docs.len();
-            let (run, _) = index
-                .query(s.live.detector(), body.docs, &wirematch::pipeline::Quiet)
-                .map_err(ApiError::internal)?;
-            let mut out = Vec::new();
-            let written = if with_text {
-                let texts = report::PairTexts::of(&run).map_err(ApiError::internal)?;
-                report::write_pairs_jsonl_quoting(&run, Some(&texts), &mut out)
-            } else {
-                report::write_pairs_jsonl(&run, &mut out)
-            };
-            written.map_err(ApiError::internal)?;
-            Ok((out, n, index.generation()))
+            s.workers.install(|| {
+                let body = Body::read(&s.live, &body, "query.jsonl")?;
+                let index = s.live.current().map_err(ApiError::internal)?;
+                body.check_ids(&index)?;
+                let n = body.docs.len();
+                let (run, _) = index
+                    .query(s.live.detector(), body.docs, &wirematch::pipeline::Quiet)
+                    .map_err(ApiError::internal)?;
+                let mut out = Vec::new();
+                let written = if with_text {
+                    let texts = report::PairTexts::of(&run).map_err(ApiError::internal)?;
+                    report::write_pairs_jsonl_quoting(&run, Some(&texts), &mut out)
+                } else {
+                    report::write_pairs_jsonl(&run, &mut out)
+                };
+                written.map_err(ApiError::internal)?;
+                Ok((out, n, index.generation()))
+            })
         });
         match tokio::time::timeout(service.timeout, work).await {
             Ok(r) => r,
+            // No Retry-After: the work goes on, and retrying at once would add to it.
             Err(_) => Err(ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!("the query took longer than --timeout ({} s)", service.timeout.as_secs()),
@@ -534,30 +552,40 @@ async fn query(
     }
 }
 
+/// What an index records as the input of an addition made by a request (the body's
+/// temporary file will be gone): `POST /documents <time>`.
+fn request_name() -> String {
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let at = chrono::DateTime::from_timestamp(now.as_secs() as i64, now.subsec_nanos())
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default();
+    format!("POST /documents {at}")
+}
+
 async fn documents(State(service): State<Arc<Service>>, body: axum::body::Body) -> Response {
     let answer = async {
-        let body = read_body(&service, body).await?;
         let permit = Arc::clone(&service.adds).try_acquire_owned().map_err(|_| {
             ApiError::busy("busy: --max-queued-adds additions are waiting to commit; retry later")
         })?;
+        let body = read_body(&service, body).await?;
         let start = Instant::now();
         // Not cut short by --timeout: the client is answered once the addition is
         // committed (or failed), so that an answer always says what happened.
         service
-            .on_workers(true, move |s| {
+            .blocking(move |s| {
                 let _permit = permit;
-                let name = format!(
-                    "documents-{}.jsonl",
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_millis())
-                );
-                let body = Body::read(&s.live, &body, &name)?;
+                let body = s.workers.install(|| Body::read(&s.live, &body, "documents.jsonl"))?;
+                let _turn = s.add_turn.lock().unwrap_or_else(|p| p.into_inner());
                 let current = s.live.current().map_err(ApiError::internal)?;
                 body.check_ids(&current)?;
+                drop(current);
                 let problems = Problems::default();
-                let added =
-                    s.live.add(std::slice::from_ref(&body.input), &problems).map_err(|e| {
+                let name = [request_name()];
+                let added = s
+                    .live
+                    .add(Some(&s.adders), std::slice::from_ref(&body.input), Some(&name), &problems)
+                    .map_err(|e| {
                         ApiError::internal(without_path(&e.to_string(), body.input.path.as_path()))
                     })?;
                 let answer = serde_json::json!({
@@ -588,7 +616,8 @@ fn json_response(status: StatusCode, json: &serde_json::Value) -> Response {
 }
 
 async fn health(State(service): State<Arc<Service>>) -> Response {
-    match service.live.current() {
+    let current = service.blocking(|s| s.live.current().map_err(ApiError::internal)).await;
+    match current {
         Ok(index) => json_response(
             StatusCode::OK,
             &serde_json::json!({
@@ -596,7 +625,7 @@ async fn health(State(service): State<Arc<Service>>) -> Response {
             }),
         ),
         Err(e) => {
-            let e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string());
+            let e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.message);
             service.count(&e);
             e.into_response()
         }
@@ -604,11 +633,16 @@ async fn health(State(service): State<Arc<Service>>) -> Response {
 }
 
 async fn stats(State(service): State<Arc<Service>>) -> Response {
-    let index = service.live.held();
+    let index = match service.blocking(|s| s.live.current().map_err(ApiError::internal)).await {
+        Ok(index) => index,
+        Err(e) => {
+            service.count(&e);
+            return e.into_response();
+        }
+    };
     let h = index.header();
     let c = &service.counters;
     let n = |a: &AtomicU64| a.load(Ordering::Relaxed);
-    let queries_cap = service.queries.available_permits();
     json_response(
         StatusCode::OK,
         &serde_json::json!({
@@ -629,7 +663,7 @@ async fn stats(State(service): State<Arc<Service>>) -> Response {
             "timed_out": n(&c.timed_out),
             "client_errors": n(&c.client_errors),
             "server_errors": n(&c.server_errors),
-            "free_query_slots": queries_cap,
+            "free_query_slots": service.queries.available_permits(),
             "latency_ms": c.percentiles(),
         }),
     )
@@ -660,6 +694,21 @@ async fn log_request(
         start.elapsed().as_secs_f64() * 1e3
     );
     response
+}
+
+async fn wrong_method(State(service): State<Arc<Service>>, uri: axum::http::Uri) -> Response {
+    let allowed = match uri.path() {
+        "/query" | "/documents" => "POST",
+        _ => "GET",
+    };
+    let e = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} takes {allowed} only", uri.path()),
+    );
+    service.count(&e);
+    let mut r = e.into_response();
+    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allowed));
+    r
 }
 
 async fn not_found(State(service): State<Arc<Service>>, uri: axum::http::Uri) -> Response {

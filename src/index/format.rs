@@ -528,6 +528,9 @@ pub struct DataFile {
     pub path: PathBuf,
     /// Its header.
     pub header: Header,
+    /// The xxh3-64 of the header (hex), as the manifest names it: tells this data file
+    /// from another of the same name (an index folder replaced by another index).
+    pub checksum: String,
     map: memmap2::Mmap,
     sections: Vec<(usize, usize)>,
 }
@@ -565,7 +568,7 @@ impl DataFile {
                 },
             });
         }
-        let data = DataFile { path, header, map, sections };
+        let data = DataFile { path, header, checksum: manifest.header_checksum, map, sections };
         data.verify()?;
         Ok(data)
     }

@@ -90,11 +90,12 @@ impl LiveIndex {
     }
 
     /// The current generation, reopened first if the manifest names another data file
-    /// than the one held (a commit by another process).
+    /// than the one held (a commit by another process, or the folder replaced by another
+    /// index: same file name, another header checksum).
     pub fn current(&self) -> Result<Arc<Index>> {
         let held = self.held();
         let manifest = read_manifest(&self.dir)?;
-        if held.path().file_name().and_then(|n| n.to_str()) == Some(manifest.data.as_str()) {
+        if names(&manifest, &held) {
             return Ok(held);
         }
         let index = Arc::new(Index::open(&self.dir)?);
@@ -116,8 +117,7 @@ impl LiveIndex {
     /// leave every later query reopening it. Checking the manifest keeps a slow thread
     /// from installing a generation a commit has already replaced.
     fn install(&self, index: Arc<Index>) {
-        let named = read_manifest(&self.dir).ok().map(|m| m.data);
-        if named.as_deref() == index.path().file_name().and_then(|n| n.to_str()) {
+        if read_manifest(&self.dir).is_ok_and(|m| names(&m, &index)) {
             *self.current.write().unwrap_or_else(|p| p.into_inner()) = index;
         }
     }
@@ -133,36 +133,68 @@ impl LiveIndex {
         Ok(Answer { run, stats, generation: index.generation() })
     }
 
-    /// Adds the documents of `inputs` (see [`add`]) and makes the new generation current.
-    /// Waits for an addition in progress, in this process or another, to commit first.
-    pub fn add(&self, inputs: &[Input], obs: &dyn Observer) -> Result<Added> {
+    /// Adds the documents of `inputs` (see [`add`]; `names` as there) and makes the new
+    /// generation current. Waits for an addition in progress, in this process or another,
+    /// to commit first. The locks are taken on the calling thread and only the work runs
+    /// on `pool` (the caller's when `None`): a pool worker waiting for a lock could be
+    /// the one that, blocked in a join of the addition holding it, stole this one.
+    pub fn add(
+        &self,
+        pool: Option<&rayon::ThreadPool>,
+        inputs: &[Input],
+        names: Option<&[String]>,
+        obs: &dyn Observer,
+    ) -> Result<Added> {
         let _serial = self.adding.lock().unwrap_or_else(|p| p.into_inner());
         let lock = WriteLock::acquire(&self.dir, || {
             log::warn!("{}: another process is writing this index; waiting", self.dir.display())
         })?;
-        let added = add(lock, &self.detector, inputs, obs)?;
-        let index = Arc::new(Index::open(&self.dir)?);
-        self.install(index);
+        let work = || add(lock, &self.detector, inputs, names, obs);
+        let added = match pool {
+            Some(p) => p.install(work)?,
+            None => work()?,
+        };
+        // Committed: failing to open it now is not failing to add (the next request opens
+        // whatever the manifest names).
+        match Index::open(&self.dir) {
+            Ok(index) => self.install(Arc::new(index)),
+            Err(e) => log::warn!("{}: added, but reopening failed: {e}", self.dir.display()),
+        }
         Ok(added)
     }
+}
+
+/// Whether `manifest` names the data file `index` has open.
+fn names(manifest: &super::format::Manifest, index: &Index) -> bool {
+    index.path().file_name().and_then(|n| n.to_str()) == Some(manifest.data.as_str())
+        && index.header_checksum() == manifest.header_checksum
 }
 
 /// Adds the documents of `inputs` to the index in the folder `lock` holds: the index is
 /// rebuilt from its stored documents (not read from the original inputs again) followed
 /// by the new ones, as one run over everything, and committed atomically. `detector` must
 /// run with the index's settings; ids already stored are reported to `obs` and skipped,
-/// like a repeated id in `match`.
+/// like a repeated id in `match`. `names`, one per input, are what the index records as
+/// those inputs' paths (for locations in later messages) instead of the paths read: a
+/// service reads request bodies from temporary files that will be gone.
 pub fn add(
     lock: WriteLock,
     detector: &Detector,
     inputs: &[Input],
+    names: Option<&[String]>,
     obs: &dyn Observer,
 ) -> Result<Added> {
     let index = Index::open(lock.dir())?;
     index.check_config(detector.config())?;
     let base = index.load_store()?;
     let before = base.0.docs.len();
-    let run = detector.run_onto(Some(base), inputs, obs)?;
+    let mut run = detector.run_onto(Some(base), inputs, obs)?;
+    if let Some(names) = names {
+        let first = run.store.inputs.len().saturating_sub(inputs.len());
+        for (path, name) in run.store.inputs[first..].iter_mut().zip(names) {
+            *path = PathBuf::from(name);
+        }
+    }
     // The old data file stays mapped until the new one is in place.
     let data = super::build::write(lock, detector, &run)?;
     drop(index);

@@ -123,6 +123,11 @@ impl Index {
         format::generation_of(&self.data.path).unwrap_or(0)
     }
 
+    /// The checksum of the data file's header, as its manifest names it.
+    pub fn header_checksum(&self) -> &str {
+        &self.data.checksum
+    }
+
     /// Number of stored documents.
     pub fn len(&self) -> usize {
         self.data.header.docs as usize

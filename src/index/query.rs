@@ -814,11 +814,12 @@ impl Query<'_> {
             if t < ns {
                 a.extend(index.stored_adjacency(t, &[1]));
             }
-            crate::article_pairs::centre_pairs(&a, cfg.max_neighbours, |p, q| {
-                if p >= ns || q >= ns {
-                    extra.push((p.min(q), p.max(q)));
-                }
-            });
+            crate::article_pairs::centre_pairs(
+                &a,
+                cfg.max_neighbours,
+                |p, q| p >= ns || q >= ns,
+                |p, q| extra.push((p.min(q), p.max(q))),
+            );
         }
         extra.sort_unstable();
         extra.dedup();

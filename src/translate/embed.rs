@@ -491,13 +491,16 @@ fn load_once(
     type Loaded = Arc<dyn Embedder + Send + Sync>;
     static MODELS: OnceLock<Mutex<HashMap<std::path::PathBuf, Loaded>>> = OnceLock::new();
     let models = MODELS.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut models = models.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(e) = models.get(dir) {
+    if let Some(e) = models.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
         return Ok(e.clone());
     }
+    // Loaded without holding the lock: loading runs parallel work, and a worker waiting
+    // in it may pick up another query that wants the model — which would then wait for
+    // a lock held lower on its own stack. Two threads may load the same model once each;
+    // the first one stored is kept.
     let e: Loaded = Arc::new(crate::encoder::Encoder::load(dir)?);
-    models.insert(dir.to_path_buf(), e.clone());
-    Ok(e)
+    let mut models = models.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(models.entry(dir.to_path_buf()).or_insert(e).clone())
 }
 
 impl EmbedderChoice {
