@@ -1,12 +1,13 @@
 //! A live index: one index folder answering many concurrent queries while additions
 //! commit one at a time — what a long-running service (`wirematch serve`) holds.
 //!
-//! Every query runs on one *generation* (one data file, memory-mapped): the one current
-//! when it started, to the end, whatever commits meanwhile. An addition rebuilds the
+//! A query takes the current *generation* ([`LiveIndex::current`]: one data file,
+//! memory-mapped, behind an `Arc`) and queries it ([`Index::query`]) to the end,
+//! whatever commits meanwhile. An addition rebuilds the
 //! index from the stored documents plus the new ones ([`add`], the same code as `wirematch
 //! index add`) and commits it atomically (data file, then manifest); the next query sees
 //! it. A generation committed by another process (`wirematch index add` on the same
-//! folder) is picked up too: each query reads the manifest (a few hundred bytes) and
+//! folder) is picked up too: `current` reads the manifest (a few hundred bytes) and
 //! reopens the index when it names another data file. A data file removed by a commit
 //! stays readable by the queries that have it mapped.
 //!
@@ -18,10 +19,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use super::format::read_manifest;
-use super::query::QueryStats;
 use super::{Index, WriteLock};
-use crate::corpus::{Document, Input};
-use crate::error::{Error, Location, Result};
+use crate::corpus::Input;
+use crate::error::{Error, Result};
 use crate::pipeline::{Detector, MatchRun, Observer};
 
 /// An index folder shared by concurrent queries and serialised additions.
@@ -31,17 +31,6 @@ pub struct LiveIndex {
     detector: Detector,
     current: RwLock<Arc<Index>>,
     adding: Mutex<()>,
-}
-
-/// The result of one query.
-#[derive(Debug)]
-pub struct Answer {
-    /// The pairs of each queried article with stored ones (see [`Index::query`]).
-    pub run: MatchRun,
-    /// Figures of the query.
-    pub stats: QueryStats,
-    /// The generation the query ran on.
-    pub generation: u64,
 }
 
 /// The result of one addition.
@@ -120,17 +109,6 @@ impl LiveIndex {
         if read_manifest(&self.dir).is_ok_and(|m| names(&m, &index)) {
             *self.current.write().unwrap_or_else(|p| p.into_inner()) = index;
         }
-    }
-
-    /// Queries `docs` against the current generation.
-    pub fn query(
-        &self,
-        docs: Vec<(Document<'static>, Location)>,
-        obs: &dyn Observer,
-    ) -> Result<Answer> {
-        let index = self.current()?;
-        let (run, stats) = index.query(&self.detector, docs, obs)?;
-        Ok(Answer { run, stats, generation: index.generation() })
     }
 
     /// Adds the documents of `inputs` (see [`add`]; `names` as there) and makes the new
