@@ -187,8 +187,8 @@ fn stop_signal(service: Arc<Service>) -> Result<impl std::future::Future<Output 
 /// priority (nice 10). On a shared pool a worker blocked in a query's join steals whatever
 /// is queued, and an addition's pieces run for seconds: one query waited 26 s. On a pool
 /// of its own at the same priority, queries during an addition ran at 250/s (p99 49 ms);
-/// niced, at 420/s (p99 36 ms) while the addition took 69 s instead of 29–51 s — a query
-/// service answers first and stores second (BENCHMARKS.md).
+/// niced, at 420/s (p99 36 ms; 588/s in the final build) while the addition took 68 s
+/// instead of 29–51 s — a query service answers first and stores second (BENCHMARKS.md).
 fn addition_workers(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
