@@ -94,6 +94,18 @@ impl Server {
         Reply { status, headers, body: raw[split + 4..].to_vec() }
     }
 
+    /// Sends a request with the bytes of `file` and returns the connection, unread.
+    fn send(&self, method: &str, path: &str, file: &Path) -> TcpStream {
+        let mut conn = TcpStream::connect(&self.addr).expect("connect");
+        let body = std::fs::read(file).expect("read");
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        conn.write_all(head.as_bytes()).and_then(|_| conn.write_all(&body)).expect("send");
+        conn
+    }
+
     fn post(&self, path: &str, file: &Path) -> Reply {
         self.request("POST", path, &std::fs::read(file).expect("read body"))
     }
@@ -154,6 +166,14 @@ fn split() -> Split {
     Split { corpus, base, queried, added }
 }
 
+/// The split, and an index of its 100 stored articles.
+fn indexed() -> (Split, PathBuf) {
+    let s = split();
+    let dir = s.corpus.path("idx");
+    build(&[&s.base], &dir);
+    (s, dir)
+}
+
 /// A copy of the index folder `from` at `to`.
 fn copy_index(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
@@ -188,9 +208,7 @@ fn addition_started(dir: &Path) -> bool {
 
 #[test]
 fn a_query_over_http_answers_what_index_query_prints() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let server = Server::start(&dir, &[]);
     let health = server.request("GET", "/health", b"");
     assert_eq!(health.status, 200);
@@ -220,9 +238,7 @@ fn a_query_over_http_answers_what_index_query_prints() {
 
 #[test]
 fn an_addition_is_durable_and_seen_by_the_next_query() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     // What the CLI makes of the same addition, on a copy.
     let copy = s.corpus.path("copy");
     copy_index(&dir, &copy);
@@ -258,9 +274,7 @@ fn an_addition_is_durable_and_seen_by_the_next_query() {
 
 #[test]
 fn a_commit_by_another_process_is_picked_up() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let server = Server::start(&dir, &[]);
     assert_eq!(server.request("GET", "/health", b"").json()["generation"], 1);
     wm().args(["-q", "index", "add"]).arg(&dir).arg(&s.added).assert().success();
@@ -272,9 +286,7 @@ fn a_commit_by_another_process_is_picked_up() {
 
 #[test]
 fn queries_during_an_addition_each_see_one_whole_generation() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let before = query_output(&dir, &s.queried, &[]);
     let copy = s.corpus.path("copy");
     copy_index(&dir, &copy);
@@ -317,9 +329,7 @@ fn queries_during_an_addition_each_see_one_whole_generation() {
 
 #[test]
 fn malformed_requests_get_4xx_with_a_message_and_the_server_carries_on() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let server = Server::start(&dir, &["--max-body", "64K"]);
     let cases: Vec<(&str, &str, Vec<u8>, u16, &str)> = vec![
         (
@@ -374,9 +384,7 @@ fn malformed_requests_get_4xx_with_a_message_and_the_server_carries_on() {
 
 #[test]
 fn a_full_server_refuses_with_503_and_retry_after() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     // One addition at a time and none waiting: a second one during the first is refused.
     let server = std::sync::Arc::new(Server::start(&dir, &["--max-queued-adds", "1"]));
     let first = {
@@ -405,17 +413,9 @@ fn a_full_server_refuses_with_503_and_retry_after() {
 
 #[test]
 fn sigterm_lets_an_addition_in_progress_commit() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let server = Server::start(&dir, &[]);
-    let mut conn = TcpStream::connect(&server.addr).expect("connect");
-    let body = std::fs::read(&s.added).expect("read");
-    let head = format!(
-        "POST /documents HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    conn.write_all(head.as_bytes()).and_then(|_| conn.write_all(&body)).expect("send");
+    let mut conn = server.send("POST", "/documents", &s.added);
     // Stop it once the addition has started (or already committed).
     addition_started(&dir);
     let (clean, log) = server.stop();
@@ -427,30 +427,34 @@ fn sigterm_lets_an_addition_in_progress_commit() {
     assert_eq!((h.generation(), h.len()), (2, 120));
 }
 
+/// Replaces the folder `dir` by a fresh index of `inputs` (generation 1 again) and checks
+/// that the server serves it from the next request.
+fn swap_in(server: &Server, s: &Split, dir: &Path, name: &str, inputs: &[&PathBuf], docs: u64) {
+    let other = s.corpus.path(name);
+    build(inputs, &other);
+    std::fs::remove_dir_all(dir).expect("remove");
+    copy_index(&other, dir);
+    let h = server.request("GET", "/health", b"").json();
+    assert_eq!((h["generation"].as_u64(), h["documents"].as_u64()), (Some(1), Some(docs)));
+    assert_eq!(server.post("/query", &s.queried).body, query_output(dir, &s.queried, &[]));
+    assert_eq!(server.request("GET", "/stats", b"").json()["index"]["documents"], docs);
+}
+
 #[test]
 fn a_folder_replaced_by_another_index_is_served_from_the_next_request() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let server = Server::start(&dir, &[]);
-    assert_eq!(server.post("/documents", &s.added).status, 200);
+    // Another index with the same data file name (`index-1.wmi`).
+    swap_in(&server, &s, &dir, "other", &[&s.added], 20);
+    // After an addition (generation 2), one restored from elsewhere, counting from 1.
+    assert_eq!(server.post("/documents", &s.base).status, 200);
     assert_eq!(server.request("GET", "/health", b"").json()["generation"], 2);
-    // Restored from elsewhere: a new index whose generation counts from 1 again.
-    let other = s.corpus.path("other");
-    build(&[&s.added], &other);
-    std::fs::remove_dir_all(&dir).expect("remove");
-    copy_index(&other, &dir);
-    let h = server.request("GET", "/health", b"").json();
-    assert_eq!((h["generation"].as_u64(), h["documents"].as_u64()), (Some(1), Some(20)));
-    assert_eq!(server.post("/query", &s.queried).body, query_output(&dir, &s.queried, &[]));
-    assert_eq!(server.request("GET", "/stats", b"").json()["index"]["documents"], 20);
+    swap_in(&server, &s, &dir, "third", &[&s.base], 100);
 }
 
 #[test]
 fn with_v_each_request_is_logged() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let server = Server::start(&dir, &["-v"]);
     assert_eq!(server.post("/query", &s.queried).status, 200);
     assert_eq!(server.request("GET", "/nowhere", b"").status, 404);
@@ -463,9 +467,7 @@ fn with_v_each_request_is_logged() {
 
 #[test]
 fn a_client_that_sends_too_slowly_is_cut_off() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (_s, dir) = indexed();
     let server = Server::start(&dir, &["--timeout", "1"]);
     // Half a header block, then nothing: the connection is closed.
     let mut half = TcpStream::connect(&server.addr).expect("connect");
@@ -490,18 +492,10 @@ fn a_client_that_sends_too_slowly_is_cut_off() {
 
 #[test]
 fn a_server_killed_during_an_addition_leaves_a_whole_index() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let before = query_output(&dir, &s.queried, &[]);
     let mut server = Server::start(&dir, &[]);
-    let mut conn = TcpStream::connect(&server.addr).expect("connect");
-    let body = std::fs::read(&s.added).expect("read");
-    let head = format!(
-        "POST /documents HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    conn.write_all(head.as_bytes()).and_then(|_| conn.write_all(&body)).expect("send");
+    let _conn = server.send("POST", "/documents", &s.added);
     let mid_addition = addition_started(&dir);
     server.child.kill().expect("SIGKILL");
     server.child.wait().expect("wait");
@@ -538,9 +532,7 @@ fn a_server_killed_during_an_addition_leaves_a_whole_index() {
 
 #[test]
 fn concurrent_additions_commit_one_after_another_and_a_repeated_id_is_refused() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let server = std::sync::Arc::new(Server::start(&dir, &["--max-queued-adds", "5"]));
     let text = std::fs::read_to_string(&s.added).expect("read");
     let lines: Vec<&str> = text.lines().collect();
@@ -566,27 +558,8 @@ fn concurrent_additions_commit_one_after_another_and_a_repeated_id_is_refused() 
 }
 
 #[test]
-fn a_folder_replaced_by_an_index_with_the_same_file_name_is_picked_up() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
-    let server = Server::start(&dir, &[]);
-    assert_eq!(server.request("GET", "/health", b"").json()["documents"], 100);
-    // Another index, also generation 1 (`index-1.wmi`), swapped in.
-    let other = s.corpus.path("other");
-    build(&[&s.added], &other);
-    std::fs::remove_dir_all(&dir).expect("remove");
-    copy_index(&other, &dir);
-    let h = server.request("GET", "/health", b"").json();
-    assert_eq!((h["generation"].as_u64(), h["documents"].as_u64()), (Some(1), Some(20)));
-    assert_eq!(server.post("/query", &s.queried).body, query_output(&dir, &s.queried, &[]));
-}
-
-#[test]
 fn an_addition_is_recorded_under_a_request_name_not_a_temporary_path() {
-    let s = split();
-    let dir = s.corpus.path("idx");
-    build(&[&s.base], &dir);
+    let (s, dir) = indexed();
     let server = Server::start(&dir, &[]);
     assert_eq!(server.post("/documents", &s.added).status, 200);
     drop(server);
