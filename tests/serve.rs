@@ -361,6 +361,13 @@ fn malformed_requests_get_4xx_with_a_message_and_the_server_carries_on() {
         ("GET", "/nowhere", Vec::new(), 404, "POST /query"),
         ("GET", "/query", Vec::new(), 405, "/query takes POST only"),
         ("POST", "/query", vec![0x1f, 0x8b, 8, 0, 0, 0], 415, "send it uncompressed"),
+        (
+            "POST",
+            "/documents",
+            b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n".to_vec(),
+            415,
+            "must be JSONL",
+        ),
     ];
     for (method, path, body, status, message) in cases {
         let r = server.request(method, path, &body);

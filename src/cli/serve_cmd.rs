@@ -23,7 +23,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::Semaphore;
-use wirematch::corpus::{Document, Input};
+use wirematch::corpus::{Compression, Document, Input, InputKind};
 use wirematch::error::{Location, RecordError};
 use wirematch::index::live::LiveIndex;
 use wirematch::pipeline::Observer;
@@ -107,7 +107,8 @@ async fn serve(args: &ServeArgs, service: Arc<Service>) -> Result<()> {
         .layer(axum::middleware::from_fn_with_state(Arc::clone(&service), log_request))
         .with_state(Arc::clone(&service));
     let header_timeout = HEADER_TIMEOUT.min(service.timeout);
-    accept(listener, app, header_timeout, stop).await;
+    let grace = service.timeout + Duration::from_secs(5);
+    accept(listener, app, header_timeout, grace, stop).await;
     if !service.quiet {
         say!("wirematch: stopped");
     }
@@ -127,6 +128,7 @@ async fn accept(
     listener: tokio::net::TcpListener,
     app: Router,
     header_timeout: Duration,
+    grace: Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -158,7 +160,12 @@ async fn accept(
         }
     }
     drop(listener);
-    graceful.shutdown().await;
+    // A client that stops reading its answer would hold the process open for good: the
+    // connections get `grace` to finish (the work of requests in progress — an addition
+    // committing — is waited for anyway when the runtime shuts down).
+    if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
+        log::warn!("connections still open {} s after the stop signal: closed", grace.as_secs());
+    }
 }
 
 /// A future resolving on SIGTERM or Ctrl-C (registered now); the server then stops
@@ -400,6 +407,14 @@ impl Body {
         let read = detector.read_options();
         let input = Input::detect_with(&path, &read.fields)
             .map_err(|e| ApiError::bad(without_path(&e.to_string(), &path)))?;
+        // JSONL only: a web archive's records or a Parquet file's pages carry compressed
+        // content of their own, which would expand beyond --max-body.
+        if input.kind != InputKind::Jsonl(Compression::None) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "the body must be JSONL: one JSON article per line",
+            ));
+        }
         let problems = Problems::default();
         let docs = wirematch::index::read_documents(
             std::slice::from_ref(&input),
@@ -456,7 +471,7 @@ async fn read_body(service: &Service, body: axum::body::Body) -> Result<Bytes, A
             let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
             let mut over = false;
             while let Some(c) = cause {
-                over |= c.to_string().contains("length limit exceeded");
+                over |= c.is::<http_body_util::LengthLimitError>();
                 cause = c.source();
             }
             Err(if over {
@@ -577,14 +592,18 @@ async fn documents(State(service): State<Arc<Service>>, body: axum::body::Body) 
                 let _permit = permit;
                 let body = s.workers.install(|| Body::read(&s.live, &body, "documents.jsonl"))?;
                 let _turn = s.add_turn.lock().unwrap_or_else(|p| p.into_inner());
-                let current = s.live.current().map_err(ApiError::internal)?;
+                let current = s.workers.install(|| s.live.current()).map_err(ApiError::internal)?;
                 body.check_ids(&current)?;
                 drop(current);
+                // Only the temporary file is read again by the addition.
+                let Body { _dir, input, docs } = body;
+                drop(docs);
+                let body = Body { _dir, input, docs: Vec::new() };
                 let problems = Problems::default();
                 let name = [request_name()];
                 let added = s
                     .live
-                    .add(Some(&s.adders), std::slice::from_ref(&body.input), Some(&name), &problems)
+                    .add(&s.adders, std::slice::from_ref(&body.input), Some(&name), &problems)
                     .map_err(|e| {
                         ApiError::internal(without_path(&e.to_string(), body.input.path.as_path()))
                     })?;
@@ -616,7 +635,9 @@ fn json_response(status: StatusCode, json: &serde_json::Value) -> Response {
 }
 
 async fn health(State(service): State<Arc<Service>>) -> Response {
-    let current = service.blocking(|s| s.live.current().map_err(ApiError::internal)).await;
+    let current = service
+        .blocking(|s| s.workers.install(|| s.live.current()).map_err(ApiError::internal))
+        .await;
     match current {
         Ok(index) => json_response(
             StatusCode::OK,
@@ -633,7 +654,10 @@ async fn health(State(service): State<Arc<Service>>) -> Response {
 }
 
 async fn stats(State(service): State<Arc<Service>>) -> Response {
-    let index = match service.blocking(|s| s.live.current().map_err(ApiError::internal)).await {
+    let index = match service
+        .blocking(|s| s.workers.install(|| s.live.current()).map_err(ApiError::internal))
+        .await
+    {
         Ok(index) => index,
         Err(e) => {
             service.count(&e);

@@ -409,17 +409,29 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// Most bytes a page's content coding may expand to: a crawled page is a few hundred KB;
+/// a few KB that decode to gigabytes (a compression bomb in one record) are refused
+/// before they are held. The same floor as a compressed input's expansion limit.
+const MAX_DECODED: u64 = 256 << 20;
+
 /// Undoes a content coding (gzip, deflate, brotli; `identity` is nothing to undo).
 fn decode(coding: &str, body: &[u8]) -> std::result::Result<Vec<u8>, RecordProblem> {
     let mut out = Vec::new();
+    let cap = MAX_DECODED + 1;
     let result = match coding.trim() {
-        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(body).read_to_end(&mut out),
+        "gzip" | "x-gzip" => {
+            flate2::read::MultiGzDecoder::new(body).take(cap).read_to_end(&mut out)
+        }
         // "deflate" is zlib-wrapped by the standard, raw by many servers: try both.
-        "deflate" => flate2::read::ZlibDecoder::new(body).read_to_end(&mut out).or_else(|_| {
-            out.clear();
-            flate2::read::DeflateDecoder::new(body).read_to_end(&mut out)
-        }),
-        "br" => brotli_decompressor::Decompressor::new(body, 1 << 16).read_to_end(&mut out),
+        "deflate" => {
+            flate2::read::ZlibDecoder::new(body).take(cap).read_to_end(&mut out).or_else(|_| {
+                out.clear();
+                flate2::read::DeflateDecoder::new(body).take(cap).read_to_end(&mut out)
+            })
+        }
+        "br" => {
+            brotli_decompressor::Decompressor::new(body, 1 << 16).take(cap).read_to_end(&mut out)
+        }
         "identity" | "" => return Ok(body.to_vec()),
         other => {
             return Err(RecordProblem::FieldIgnored {
@@ -428,7 +440,16 @@ fn decode(coding: &str, body: &[u8]) -> std::result::Result<Vec<u8>, RecordProbl
             });
         }
     };
-    result.map(|_| out).map_err(|e| bad_payload(format!("its {coding} content coding: {e}")))
+    let out = result
+        .map(|_| out)
+        .map_err(|e| bad_payload(format!("its {coding} content coding: {e}")))?;
+    if out.len() as u64 > MAX_DECODED {
+        return Err(bad_payload(format!(
+            "its {coding} content coding expands beyond {} MiB (a compression bomb?)",
+            MAX_DECODED >> 20
+        )));
+    }
+    Ok(out)
 }
 
 /// The registrable domain of `uri` ("https://news.bbc.co.uk/a" → "bbc.co.uk"), else its
@@ -443,4 +464,27 @@ pub(super) fn outlet_of(uri: &str) -> Option<String> {
     }
     let domain = psl::domain_str(&host).unwrap_or(&host);
     Some(domain.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_content_coding_that_expands_past_the_cap_is_refused() {
+        use std::io::Write as _;
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..(MAX_DECODED >> 20) + 1 {
+            z.write_all(&zeros).expect("compress");
+        }
+        let bomb = z.finish().expect("compress");
+        assert!(bomb.len() < 4 << 20, "{} bytes", bomb.len());
+        let e = decode("gzip", &bomb).expect_err("refused");
+        assert!(e.to_string().contains("expands beyond 256 MiB"), "{e}");
+        // Within the cap, decoded.
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(b"<p>page</p>").expect("compress");
+        assert_eq!(decode("gzip", &z.finish().expect("gz")).expect("decoded"), b"<p>page</p>");
+    }
 }

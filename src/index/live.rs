@@ -106,35 +106,37 @@ impl LiveIndex {
     /// leave every later query reopening it. Checking the manifest keeps a slow thread
     /// from installing a generation a commit has already replaced.
     fn install(&self, index: Arc<Index>) {
+        // The manifest is read under the write guard: a commit between reading it and
+        // installing cannot leave an outdated generation installed.
+        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
         if read_manifest(&self.dir).is_ok_and(|m| names(&m, &index)) {
-            *self.current.write().unwrap_or_else(|p| p.into_inner()) = index;
+            *current = index;
         }
     }
 
     /// Adds the documents of `inputs` (see [`add`]; `names` as there) and makes the new
     /// generation current. Waits for an addition in progress, in this process or another,
-    /// to commit first. The locks are taken on the calling thread and only the work runs
-    /// on `pool` (the caller's when `None`): a pool worker waiting for a lock could be
-    /// the one that, blocked in a join of the addition holding it, stole this one.
+    /// to commit first. The locks are taken on the calling thread, which must not be a
+    /// worker of a rayon pool, and only the work runs on `pool`: a pool worker waiting for
+    /// a lock could be the one that, blocked in a join of the addition holding it, stole
+    /// this one.
     pub fn add(
         &self,
-        pool: Option<&rayon::ThreadPool>,
+        pool: &rayon::ThreadPool,
         inputs: &[Input],
         names: Option<&[String]>,
         obs: &dyn Observer,
     ) -> Result<Added> {
+        debug_assert!(rayon::current_thread_index().is_none(), "locks taken inside a pool");
         let _serial = self.adding.lock().unwrap_or_else(|p| p.into_inner());
         let lock = WriteLock::acquire(&self.dir, || {
             log::warn!("{}: another process is writing this index; waiting", self.dir.display())
         })?;
-        let work = || add(lock, &self.detector, inputs, names, obs);
-        let added = match pool {
-            Some(p) => p.install(work)?,
-            None => work()?,
-        };
+        let added = pool.install(|| add(lock, &self.detector, inputs, names, obs))?;
         // Committed: failing to open it now is not failing to add (the next request opens
-        // whatever the manifest names).
-        match Index::open(&self.dir) {
+        // whatever the manifest names). Opening verifies every checksum, in parallel: on
+        // the pool too.
+        match pool.install(|| Index::open(&self.dir)) {
             Ok(index) => self.install(Arc::new(index)),
             Err(e) => log::warn!("{}: added, but reopening failed: {e}", self.dir.display()),
         }
