@@ -466,7 +466,10 @@ pub fn align(
         let identical = cov_a >= 1.0 && cov_b >= 1.0 && sa.sim >= 1.0 && sb.sim >= 1.0;
         let resent = identical
             && match (da.title.as_deref(), db.title.as_deref()) {
-                (Some(x), Some(y)) => crate::headline::titles_agree(x, y),
+                (Some(x), Some(y)) => {
+                    let outlet: Vec<&str> = store.outlet_of(a).into_iter().collect();
+                    crate::headline::one_headline(x, y, &outlet)
+                }
                 _ => true,
             };
         if da.outlet.is_some() && da.outlet == db.outlet && !resent {

@@ -385,6 +385,12 @@ const FOOTER_ANYWHERE: &[&[&str]] = &[
     &["dieser", "eintrag", "wurde", "veröffentlicht"],
     &["und", "verschlagwortet", "mit"],
     &["und", "abgelegt", "unter"],
+    // A mailing list's footer under every message of its web archive.
+    &["you", "received", "this", "message", "because", "you", "are", "subscribed"],
+    &["to", "unsubscribe", "from", "this", "group"],
+    &["to", "post", "to", "this", "group", "send"],
+    &["visit", "this", "group", "at"],
+    &["for", "more", "options", "visit"],
 ];
 /// Phrases of a press release's closing matter: legal notices and distributors' lines.
 /// Searched in paragraphs of up to [`RELEASE_WORDS`] words (legal paragraphs are long).
@@ -1145,6 +1151,7 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
         || (v.len() <= 40 && credit_markers().is_match(t))
         || (v.len() <= SOURCE_WORDS && is_source_line(t))
         || (v.len() <= 40 && (is_figure_caption(t) || ends_with_copyright(t)))
+        || (v.len() <= VIDEO_CAPTION_WORDS && is_video_caption(t))
     {
         return true;
     }
@@ -1185,6 +1192,31 @@ fn is_figure_caption(t: &str) -> bool {
             rest.starts_with(':')
         })
     })
+}
+
+/// Longest video caption, in words.
+pub const VIDEO_CAPTION_WORDS: usize = 60;
+
+/// "Tony Abbott's last word Watch the press conference in full. PT6M11S 620 349": an
+/// embedded video's caption, with the player's metadata leaked into the text — an ISO 8601
+/// duration standing as a word. Outlets embed one video under many stories, so its caption
+/// is a site's furniture, not a story's text; no prose writes a duration that way.
+pub fn is_video_caption(t: &str) -> bool {
+    memchr::memmem::find(t.as_bytes(), b"PT").is_some() && t.split_whitespace().any(is_iso_duration)
+}
+
+/// "PT6M11S", "PT45S", "PT1H2M": an ISO 8601 duration of hours, minutes and seconds.
+fn is_iso_duration(w: &str) -> bool {
+    let Some(mut rest) = w.strip_prefix("PT") else { return false };
+    let mut parts = 0;
+    for unit in ['H', 'M', 'S'] {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with(unit) {
+            rest = &rest[digits + 1..];
+            parts += 1;
+        }
+    }
+    parts > 0 && rest.is_empty()
 }
 
 /// "… auf DA42 und DA40 ausbilden. © CAE": a caption whose last words credit the picture.
@@ -1438,10 +1470,27 @@ mod tests {
             "This entry was posted in Politics and tagged election, senate. Bookmark the permalink.",
             Some(Boilerplate::Footer),
         ),
+        (
+            "You received this message because you are subscribed to the Google Groups \
+             \"phonegap\" group. To post to this group, send email to phonegap@googlegroups.com",
+            Some(Boilerplate::Footer),
+        ),
+        (
+            "To unsubscribe from this group and stop receiving emails from it, send an email.",
+            Some(Boilerplate::Footer),
+        ),
         ("Quelle: Landesregierung", Some(Boilerplate::Credit)),
         ("Source: Reuters", Some(Boilerplate::Credit)),
         ("Abbildung 4: klassische Schwachschicht im Schneeprofil.", Some(Boilerplate::Credit)),
         ("Titelbild: Geyres Christophe/ABACA/picture-alliance", Some(Boilerplate::Credit)),
+        (
+            "Tony Abbott's last word Watch the last press conference of outgoing Prime \
+             Minister Tony Abbott in full. PT6M11S 620 349",
+            Some(Boilerplate::Credit),
+        ),
+        ("Serena's racquet abuse. PT1M9S 620 349 Autoplay OnOff Video", Some(Boilerplate::Credit)),
+        // Not a duration: a word that only starts like one.
+        ("The PTA met at 7PM to vote on the PT1 budget for the school year.", None),
         (
             "Rund um Wurzeln lagert sich Eisenoxid ab. (Foto: Andreas Voegelin)",
             Some(Boilerplate::Credit),

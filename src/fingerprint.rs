@@ -29,7 +29,7 @@ const PASSAGE_WORDS: usize = 40;
 /// persistent index records it and refuses to be used by a build with another value, since
 /// its stored sets would no longer match freshly fingerprinted queries. **Bump it whenever
 /// any of those stages changes its output.**
-pub const FINGERPRINT_VERSION: u32 = 4;
+pub const FINGERPRINT_VERSION: u32 = 5;
 
 /// What a paragraph is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,6 +117,38 @@ impl DocFingerprint {
     pub fn words(&self, i: usize) -> &[u32] {
         let r = &self.paragraphs[i].words;
         &self.words[r.start as usize..r.end as usize]
+    }
+
+    /// Leaves out of the furniture's words those the document's body uses: a press
+    /// release's "About Acme" section names Acme, which is what the release is about, not
+    /// what furniture reads like. Counted as furniture, a company's or a site's name would
+    /// make the body paragraphs naming it read like furniture too ([`crate::vocabulary`]),
+    /// and a release reprinted whole would be no evidence of anything.
+    fn furniture_without_subject(&mut self) {
+        if self.furniture.is_empty() {
+            return;
+        }
+        let mut body: Vec<u32> = (0..self.paragraphs.len())
+            .filter(|&i| self.paragraphs[i].kind == Kind::Body)
+            .flat_map(|i| self.words(i).iter().copied())
+            .collect();
+        if body.is_empty() {
+            return;
+        }
+        body.sort_unstable();
+        body.dedup();
+        let old = std::mem::take(&mut self.furniture_words);
+        for (key, r) in &mut self.furniture {
+            let start = self.furniture_words.len();
+            self.furniture_words.extend(
+                old[r.start as usize..r.end as usize]
+                    .iter()
+                    .filter(|w| body.binary_search(w).is_err()),
+            );
+            let set = &self.furniture_words[start..];
+            *key = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(set));
+            *r = start as u32..self.furniture_words.len() as u32;
+        }
     }
 
     /// The number keys of paragraph `i`.
@@ -224,6 +256,7 @@ impl Fingerprinter {
         for block in segment::blocks(text) {
             self.block(text, &block, &mut out);
         }
+        out.furniture_without_subject();
         out.lang = if self.declared.is_known() { self.declared } else { majority_lang(&out, text) };
         out.lang_confident = self.declared.is_known() || self.confident(&out);
         if !out.lang_confident {
@@ -286,6 +319,19 @@ impl Fingerprinter {
                     boilerplate::classify(&text[l.clone()], &self.tokens, r.clone())
                 };
                 self.line_kind.push(verdict);
+            }
+            // A video's caption: lines stacked above the player's metadata in one block
+            // ("Tony Abbott's last word / Watch the press conference in full. / PT6M11S
+            // 620 349"). Outlets embed one video under many stories.
+            if let Some(k) =
+                lines.iter().position(|l| boilerplate::is_video_caption(&text[l.clone()]))
+            {
+                let above = self.line_tokens[0].start..self.line_tokens[k].start;
+                if above.len() <= boilerplate::VIDEO_CAPTION_WORDS {
+                    for v in &mut self.line_kind[..k] {
+                        v.get_or_insert(Boilerplate::Credit);
+                    }
+                }
             }
         } else if let Some(span) =
             self.release_heading(text, lines[0].clone(), self.line_tokens[0].clone())
@@ -624,6 +670,40 @@ mod tests {
         );
         assert_eq!(&t[d.paragraphs[0].span.clone()], "Share on facebook\nShare on twitter");
         assert_eq!(d.set(2).len(), 12 - 4, "12 tokens, 8 five-word shingles");
+    }
+
+    #[test]
+    fn a_video_caption_above_the_players_metadata_is_set_aside() {
+        let t = "Tony Abbott's last word\nWatch the last press conference of the outgoing \
+                 prime minister in full.\n PT6M11S   620  349\n\n\
+                 They are the power couple who have run the party's back room since 2009.";
+        let kinds: Vec<Kind> = fp(t).paragraphs.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, vec![Kind::Boilerplate(Boilerplate::Credit), Kind::Body]);
+    }
+
+    #[test]
+    fn furniture_words_leave_out_what_the_body_is_about() {
+        let t = "PARK CITY, Utah -- Calderwick Health Care said today that a trade magazine \
+                 ranked the company third among recruitment providers this year.\n\n\
+                 The full list of the winners will appear in the magazine's next issue, the \
+                 editors said on Wednesday.\n\n\
+                 About Calderwick Health Care\n\n\
+                 Since 1984, Calderwick Health Care has been a leading provider of staffing \
+                 solutions to hospitals and clinics.";
+        let d = fp(t);
+        let furniture: Vec<u32> = d.furniture_words.clone();
+        assert!(!furniture.is_empty(), "the About section is furniture: {:?}", d.paragraphs);
+        for w in ["calderwick", "health", "care"] {
+            assert!(!furniture.contains(&crate::vocabulary::word_hash(w)), "{w} is the subject");
+        }
+        for w in ["leading", "solutions", "hospitals"] {
+            assert!(furniture.contains(&crate::vocabulary::word_hash(w)), "{w} is furniture");
+        }
+        // The keys that count each distinct furniture text once follow the words kept.
+        for (key, r) in &d.furniture {
+            let set = &d.furniture_words[r.start as usize..r.end as usize];
+            assert_eq!(*key, xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(set)));
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //!   (three letters or more, not a function word: [`crate::lang::is_function_word`]), so
 //!   what was extracted is not the story the headline announces (a page of site
 //!   furniture, a "this feed has moved" notice, an error page), and whatever it shares
-//!   is not that story either. One headline over both (titles that agree) is one article
+//!   is not that story either. One headline over both ([`titles_agree`]) is one article
 //!   sent again, whatever its text.
 //!
 //! Such a match still stands when the text it shares is a story's: aligned, in the same
@@ -256,22 +256,44 @@ pub fn own_paragraphs(m: &ArticleMatch, d: u32) -> Vec<u32> {
 }
 
 /// Whether two titles are one headline: at least half the words (of three letters or more)
-/// of the shorter one are in the other. An empty title agrees with anything.
+/// of the shorter one are in the other — the same article, perhaps retitled as it was
+/// updated or corrected ("… 3RD QTR JAN 31", "CORRECTED-… 3RD QTR NET"). An empty title
+/// agrees with anything.
 pub fn titles_agree(a: &str, b: &str) -> bool {
-    let words = |t: &str| -> Vec<String> {
-        let mut w: Vec<String> = t
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() >= 3)
-            .map(str::to_lowercase)
-            .collect();
-        w.sort_unstable();
-        w.dedup();
-        w
-    };
     let (wa, wb) = (words(a), words(b));
     let common = wa.iter().filter(|w| wb.binary_search(w).is_ok()).count();
     let smaller = wa.len().min(wb.len());
     smaller == 0 || common * 2 >= smaller
+}
+
+/// Whether two titles are the same headline, stricter than [`titles_agree`]: every word (of three
+/// letters or more, outlet names left out) of one title is in the other. A page sent
+/// again weeks later is sent under its headline, a section or a word added at most
+/// ("… | Politics"); two titles each naming what the other does not ("How to draw
+/// Hamail", "How to draw Heart S") are two pages of one series, however many words they
+/// share. An empty title agrees with anything.
+pub fn one_headline(a: &str, b: &str, outlets: &[&str]) -> bool {
+    let outlet_words: Vec<String> = outlets.iter().flat_map(|o| words(o)).collect();
+    let content = |t: &str| -> Vec<String> {
+        let mut w = words(t);
+        w.retain(|w| !outlet_words.contains(w));
+        w
+    };
+    let (wa, wb) = (content(a), content(b));
+    let (small, large) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
+    small.iter().all(|w| large.binary_search(w).is_ok())
+}
+
+/// A title's words of three letters or more, lower-cased, sorted and distinct.
+fn words(t: &str) -> Vec<String> {
+    let mut w: Vec<String> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .collect();
+    w.sort_unstable();
+    w.dedup();
+    w
 }
 
 #[cfg(test)]
@@ -332,7 +354,27 @@ mod tests {
     #[test]
     fn titles_agree_by_half_their_words() {
         assert!(titles_agree("Alvarez vows committee will act", "Senator Alvarez vows action"));
+        assert!(titles_agree("HARPER INTL <HNT> 3RD QTR JAN 31", "HARPER INTL <HNT> 3RD QTR NET"));
         assert!(!titles_agree("Alvarez vows committee will act", "Festival draws crowds"));
         assert!(titles_agree("", "Anything at all"));
+    }
+
+    #[test]
+    fn one_headline_is_one_titles_words_inside_the_others() {
+        assert!(one_headline("Plane crashes in Iowa", "Plane crashes in Iowa, two dead", &[]));
+        assert!(one_headline("Holy Grail | Politics", "Holy Grail", &[]));
+        assert!(one_headline(
+            "Holy Grail - Daily Union",
+            "Holy Grail | Harlow Gazette",
+            &["Daily Union", "Harlow Gazette"]
+        ));
+        assert!(!one_headline("How to draw HAMAIL", "How to draw HEART S", &[]));
+        assert!(!one_headline(
+            "HARPER INTL <HNT> 3RD QTR JAN 31",
+            "HARPER INTL <HNT> 3RD QTR NET",
+            &[]
+        ));
+        assert!(!one_headline("Alvarez vows committee will act", "Festival draws crowds", &[]));
+        assert!(one_headline("", "Anything at all", &[]));
     }
 }
