@@ -1152,6 +1152,7 @@ fn is_credit(raw: &str, v: &View<'_>) -> bool {
         || (v.len() <= SOURCE_WORDS && is_source_line(t))
         || (v.len() <= 40 && (is_figure_caption(t) || ends_with_copyright(t)))
         || (v.len() <= VIDEO_CAPTION_WORDS && is_video_caption(t))
+        || ends_with_photo_credit(t)
     {
         return true;
     }
@@ -1192,6 +1193,27 @@ fn is_figure_caption(t: &str) -> bool {
             rest.starts_with(':')
         })
     })
+}
+
+/// Words inside a closing parenthesis that credit a photograph ("(AP Photo/Mark J.
+/// Terrill)", "(AFP Photo/…)", "(Photo by …)").
+const PHOTO_CREDITS: &[&str] = &["AP Photo", "AFP Photo", "Reuters Photo", "REUTERS/", "Photo by"];
+
+/// "Republican presidential candidates … speak during the debate in Simi Valley, Calif.
+/// (AP Photo/Mark J. Terrill)": a photograph's caption, however long, ends with its
+/// credit in parentheses (an agency's transmission code, "ORG XMIT: NY167", may follow).
+/// Outlets print the agency's caption under the agency's photograph whatever story they
+/// tell around it; a caption is no reprinted story.
+fn ends_with_photo_credit(t: &str) -> bool {
+    let t = t.trim_end_matches(|c: char| c.is_whitespace() || c == '"' || c == '”');
+    let t = match t.rfind("ORG XMIT:") {
+        Some(at) if t[at..].split_whitespace().count() <= 3 => t[..at].trim_end(),
+        _ => t,
+    };
+    let Some(inner) = t.strip_suffix(')') else { return false };
+    let Some(open) = inner.rfind('(') else { return false };
+    let credit = inner[open + 1..].trim_start();
+    credit.len() <= 80 && PHOTO_CREDITS.iter().any(|c| credit.starts_with(c))
 }
 
 /// Longest video caption, in words.
@@ -1489,6 +1511,21 @@ mod tests {
             Some(Boilerplate::Credit),
         ),
         ("Serena's racquet abuse. PT1M9S 620 349 Autoplay OnOff Video", Some(Boilerplate::Credit)),
+        (
+            "Republican presidential candidates, former Florida Gov. Jeb Bush, right, and \
+             Donald Trump both speak during the CNN Republican presidential debate at the \
+             Ronald Reagan Presidential Library and Museum on Wednesday, Sept. 16, 2015, in \
+             Simi Valley, Calif. (AP Photo/Mark J. Terrill)",
+            Some(Boilerplate::Credit),
+        ),
+        (
+            "Jerome Kersey, 1962-2015. In this April 30, 1997, file photo, Portland Trail \
+             Blazers guard Kerry rests. (AP Photo/Jack Smith, File) ORG XMIT: NY167",
+            Some(Boilerplate::Credit),
+        ),
+        // A story that quotes a photographer, and one that closes on a parenthesis.
+        ("The picture (AP Photo/archive) was taken in 1997, the agency said on Monday.", None),
+        ("The senator spoke for an hour (a record for the chamber).", None),
         // Not a duration: a word that only starts like one.
         ("The PTA met at 7PM to vote on the PT1 budget for the school year.", None),
         (
