@@ -1523,8 +1523,15 @@ mod tests {
              Blazers guard Kerry rests. (AP Photo/Jack Smith, File) ORG XMIT: NY167",
             Some(Boilerplate::Credit),
         ),
-        // A story that quotes a photographer, and one that closes on a parenthesis.
-        ("The picture (AP Photo/archive) was taken in 1997, the agency said on Monday.", None),
+        // A long story paragraph naming the agency's photo service before it ends, and
+        // one closing on a parenthesis that credits nothing.
+        (
+            "The agency said its archive, which the AP Photo desk in New York has kept since \
+             1946, holds more than a million prints, and that the collection would be opened \
+             to researchers and to the public next spring after a review of every negative \
+             (a task that took four years).",
+            None,
+        ),
         ("The senator spoke for an hour (a record for the chamber).", None),
         // Not a duration: a word that only starts like one.
         ("The PTA met at 7PM to vote on the PT1 budget for the school year.", None),
