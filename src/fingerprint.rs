@@ -146,7 +146,7 @@ impl DocFingerprint {
                     .filter(|w| body.binary_search(w).is_err()),
             );
             let set = &self.furniture_words[start..];
-            *key = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(set));
+            *key = furniture_key(set);
             *r = start as u32..self.furniture_words.len() as u32;
         }
     }
@@ -593,8 +593,14 @@ fn furniture(b: Boilerplate, tokens: &Tokens, toks: Range<usize>, out: &mut DocF
     let start = out.furniture_words.len();
     crate::vocabulary::word_set(tokens, toks, &mut out.furniture_words);
     let set = &out.furniture_words[start..];
-    let key = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(set));
+    let key = furniture_key(set);
     out.furniture.push((key, start as u32..out.furniture_words.len() as u32));
+}
+
+/// The key that counts a distinct furniture text once in the corpus's vocabulary: a hash
+/// of its word set.
+fn furniture_key(set: &[u32]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(set))
 }
 
 /// Seed mixed into a content key for the quotation flags of its words.
@@ -702,7 +708,7 @@ mod tests {
         // The keys that count each distinct furniture text once follow the words kept.
         for (key, r) in &d.furniture {
             let set = &d.furniture_words[r.start as usize..r.end as usize];
-            assert_eq!(*key, xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(set)));
+            assert_eq!(*key, furniture_key(set));
         }
     }
 

@@ -511,3 +511,53 @@ fn a_french_article_among_english_ones_is_still_found_without_lang() {
         .collect();
     assert!(found.contains(&("monde-ecb-fr".to_string(), "wire-ecb-en".to_string())), "{found:?}");
 }
+
+#[test]
+fn one_outlets_page_sent_again_weeks_later_is_a_copy_only_under_its_headline() {
+    // A series' pages all carry one notice ("this feed has moved"); two of them, two weeks
+    // apart, have the same text under two headlines of the series. The same page sent
+    // again under its own headline (a section added) is still the same article.
+    let notice = prose(900, 4);
+    let page = |id: &str, title: &str, day: u32| {
+        Document::new(id.to_string(), notice.clone())
+            .with_outlet("Tangle Patterns")
+            .with_title(title.to_string())
+            .with_published(format!("2015-09-{day:02}T16:00:00Z"))
+    };
+    let series =
+        vec![page("hamail", "How to draw Hamail", 4), page("heart", "How to draw Heart S", 18)];
+    let r = run(Config::default(), series);
+    assert!(r.matches.is_empty(), "{:?}", pairs(&r));
+    let resent = vec![
+        page("hamail", "How to draw Hamail", 4),
+        page("again", "How to draw Hamail | Patterns", 18),
+    ];
+    let found = pairs(&run(Config::default(), resent));
+    let expected: BTreeSet<(String, String, Relation)> =
+        [("again".to_string(), "hamail".to_string(), Relation::Copy)].into_iter().collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn stories_under_one_embedded_video_or_one_agency_photo_make_no_pair() {
+    // Two outlets' stories open with the same video (its caption above the player's
+    // metadata) or the same agency photo (a long caption closing on its credit), and tell
+    // different stories after it. The caption is no reprinted story.
+    let video = "Abbott's last word\nWatch the last press conference of the outgoing prime \
+                 minister in full, from the courtyard of Parliament House on Tuesday.\n \
+                 PT6M11S   620  349";
+    let photo = "Republican presidential candidates, former Florida Gov. Jeb Bush, right, and \
+                 Donald Trump both speak during the CNN Republican presidential debate at the \
+                 Ronald Reagan Presidential Library and Museum on Wednesday, Sept. 16, 2015, in \
+                 Simi Valley, Calif. (AP Photo/Mark J. Terrill)";
+    let docs: Vec<Document<'static>> = [(video, 0u64), (video, 1), (photo, 2), (photo, 3)]
+        .iter()
+        .map(|&(caption, i)| {
+            Document::new(format!("s{i}"), format!("{caption}\n\n{}", prose(700 + i, 6)))
+                .with_outlet(format!("Paper {i}"))
+                .with_published("2015-09-16T10:00:00Z")
+        })
+        .collect();
+    let r = run(Config::default(), docs);
+    assert!(r.matches.is_empty(), "{:?}", pairs(&r));
+}
