@@ -463,19 +463,20 @@ pub fn align(
         // One outlet's articles of different news cycles share its furniture, not a story.
         // The same article sent again — the same words under the same headline — is still
         // the same article; one page's text under many headlines is the site's.
-        let identical = cov_a >= 1.0 && cov_b >= 1.0 && sa.sim >= 1.0 && sb.sim >= 1.0;
-        let resent = identical
-            && match (da.title.as_deref(), db.title.as_deref()) {
-                (Some(x), Some(y)) => {
-                    let outlet: Vec<&str> = store.outlet_of(a).into_iter().collect();
-                    crate::headline::one_headline(x, y, &outlet)
-                }
-                _ => true,
-            };
-        if da.outlet.is_some() && da.outlet == db.outlet && !resent {
+        if da.outlet.is_some() && da.outlet == db.outlet {
             if let (Some(x), Some(y)) = (da.published, db.published) {
                 if x.surely_apart_by(y) > cfg.news_cycle_days * 86_400.0 {
-                    return None;
+                    let identical = cov_a >= 1.0 && cov_b >= 1.0 && sa.sim >= 1.0 && sb.sim >= 1.0;
+                    let resent = identical
+                        && match (da.title.as_deref(), db.title.as_deref()) {
+                            (Some(x), Some(y)) => {
+                                crate::headline::one_headline(x, y, store.outlet_of(a))
+                            }
+                            _ => true,
+                        };
+                    if !resent {
+                        return None;
+                    }
                 }
             }
         }

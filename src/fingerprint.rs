@@ -323,9 +323,11 @@ impl Fingerprinter {
             // A video's caption: lines stacked above the player's metadata in one block
             // ("Tony Abbott's last word / Watch the press conference in full. / PT6M11S
             // 620 349"). Outlets embed one video under many stories.
-            if let Some(k) =
-                lines.iter().position(|l| boilerplate::is_video_caption(&text[l.clone()]))
-            {
+            // Only a line already judged a credit can be the metadata (`is_credit` holds
+            // the test): the others are not searched again.
+            if let Some(k) = lines.iter().zip(&self.line_kind).position(|(l, v)| {
+                *v == Some(Boilerplate::Credit) && boilerplate::is_video_caption(&text[l.clone()])
+            }) {
                 let above = self.line_tokens[0].start..self.line_tokens[k].start;
                 if above.len() <= boilerplate::VIDEO_CAPTION_WORDS {
                     for v in &mut self.line_kind[..k] {

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use super::format::read_manifest;
 use super::{Index, WriteLock};
 use crate::corpus::Input;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pipeline::{Detector, MatchRun, Observer};
 
 /// An index folder shared by concurrent queries and serialised additions.
@@ -31,6 +31,10 @@ pub struct LiveIndex {
     detector: Detector,
     current: RwLock<Arc<Index>>,
     adding: Mutex<()>,
+    /// Held while a new generation is opened: opening maps the whole data file and checks
+    /// every section, so the requests that notice a commit wait for one open instead of
+    /// each doing their own.
+    reopening: Mutex<()>,
 }
 
 /// The result of one addition.
@@ -65,6 +69,7 @@ impl LiveIndex {
             detector,
             current: RwLock::new(Arc::new(index)),
             adding: Mutex::new(()),
+            reopening: Mutex::new(()),
         })
     }
 
@@ -83,8 +88,13 @@ impl LiveIndex {
     /// index: same file name, another header checksum).
     pub fn current(&self) -> Result<Arc<Index>> {
         let held = self.held();
-        let manifest = read_manifest(&self.dir)?;
-        if names(&manifest, &held) {
+        if names(&read_manifest(&self.dir)?, &held) {
+            return Ok(held);
+        }
+        let _one = self.reopening.lock().unwrap_or_else(|p| p.into_inner());
+        // Another request may have opened it while this one waited.
+        let held = self.held();
+        if names(&read_manifest(&self.dir)?, &held) {
             return Ok(held);
         }
         let index = Arc::new(Index::open(&self.dir)?);
@@ -135,10 +145,13 @@ impl LiveIndex {
         let added = pool.install(|| add(lock, &self.detector, inputs, names, obs))?;
         // Committed: failing to open it now is not failing to add (the next request opens
         // whatever the manifest names). Opening verifies every checksum, in parallel: on
-        // the pool too.
-        match pool.install(|| Index::open(&self.dir)) {
-            Ok(index) => self.install(Arc::new(index)),
-            Err(e) => log::warn!("{}: added, but reopening failed: {e}", self.dir.display()),
+        // the pool too. A request that noticed the commit first may have opened it already.
+        let _one = self.reopening.lock().unwrap_or_else(|p| p.into_inner());
+        if !read_manifest(&self.dir).is_ok_and(|m| self::names(&m, &self.held())) {
+            match pool.install(|| Index::open(&self.dir)) {
+                Ok(index) => self.install(Arc::new(index)),
+                Err(e) => log::warn!("{}: added, but reopening failed: {e}", self.dir.display()),
+            }
         }
         Ok(added)
     }
@@ -178,12 +191,7 @@ pub fn add(
     // The old data file stays mapped until the new one is in place.
     let data = super::build::write(lock, detector, &run)?;
     drop(index);
-    let generation = super::format::generation_of(&data).ok_or_else(|| Error::Index {
-        path: data.clone(),
-        problem: crate::error::IndexProblem::Malformed {
-            section: "manifest",
-            detail: "the data file written has no generation in its name".into(),
-        },
-    })?;
+    // Committed: nothing after this point may fail the addition.
+    let generation = super::format::generation_of(&data).unwrap_or(0);
     Ok(Added { run, before, data, generation })
 }
