@@ -25,8 +25,10 @@
 //! a few paragraphs of a wire story about something else shares them with the wire
 //! story's reprints too; a form, a notice or a site's furniture is nobody's story. Each
 //! side must say so: either its shared paragraphs are aligned in a match of one story
-//! too, or they are a minor part of it (half its text at most: a story printed inside a
-//! host article). A trading-halt notice for one ticker is mostly the regulator's standard
+//! too, or they are a minor part of it printed in one place (half its text at most, in a
+//! few runs of paragraphs: a story printed inside a host article). A filled-in form shares
+//! its labels with another company's form between every value of its own, all down the
+//! page, and the form printed by a second outlet vouches for nothing. A trading-halt notice for one ticker is mostly the regulator's standard
 //! paragraph, which a re-sent notice for another ticker vouches for; the notice itself
 //! tells that story with nobody.
 //!
@@ -155,6 +157,26 @@ impl Headline {
 /// shares is most of its text, and not a story inserted into its own.
 const INSERT_COVERAGE: f32 = 0.5;
 
+/// Runs of paragraphs a story printed inside an article takes at most. A host article
+/// prints a story it quotes in one place (a paragraph of the host's own may break it once
+/// or twice); a form filled in for another company shares its labels between every value
+/// of its own, all down the page.
+const INSERT_RUNS: usize = 3;
+
+/// How many runs paragraphs `own` (sorted, distinct indices into `paras`) make: a run
+/// breaks where a body paragraph that is not shared stands between two that are (what
+/// was set aside — captions, credits, templates — does not break it).
+fn runs(paras: &[crate::store::ParaMeta], own: &[u32]) -> usize {
+    let breaks = own
+        .windows(2)
+        .filter(|w| {
+            let between = paras.get(w[0] as usize + 1..w[1] as usize).unwrap_or_default();
+            between.iter().any(|p| p.kind == Kind::Body)
+        })
+        .count();
+    breaks + usize::from(!own.is_empty())
+}
+
 /// Words of a headline kept at most (a headline is a line, not a page).
 const MAX_WORDS: usize = 64;
 
@@ -226,22 +248,31 @@ pub fn unrelated(
             if !different[i] {
                 return false;
             }
-            let told = |d: u32| {
-                let own = m.own_paragraphs(d == m.a);
+            let told = |d: u32, own: &[u32]| {
                 let from = story.partition_point(|e| e.0 < d);
                 story[from..].iter().take_while(|e| e.0 == d).any(|&(_, j)| {
                     let theirs = matches[j].own_paragraphs(d == matches[j].a);
                     own.iter().any(|p| theirs.binary_search(p).is_ok())
-                }) || told_elsewhere(d, &own)
+                }) || told_elsewhere(d, own)
             };
-            let (told_a, told_b) = (told(m.a), told(m.b));
-            // Each side either tells the story too, or prints it as a part of its own text:
-            // a trading notice or a filled-in form that is mostly what it shares, and tells
-            // no story with anyone, is the form, whoever else prints the same form.
-            let inserted = |told: bool, coverage: f32| told || coverage <= INSERT_COVERAGE;
+            let (own_a, own_b) = (m.own_paragraphs(true), m.own_paragraphs(false));
+            let (told_a, told_b) = (told(m.a, &own_a), told(m.b, &own_b));
+            // Each side either tells the story too, or prints it as a part of its own text,
+            // in one place: a trading notice or a filled-in form that is mostly what it
+            // shares, or that shares it between every line of its own, and tells no story
+            // with anyone, is the form, whoever else prints the same form. And a story
+            // printed inside another article is in one place on one side at least: forms
+            // of two companies, each printed by two outlets, are told by their reprints,
+            // and share their labels all down both pages.
+            let placed_a = runs(store.doc_paragraphs(m.a), &own_a) <= INSERT_RUNS;
+            let placed_b = runs(store.doc_paragraphs(m.b), &own_b) <= INSERT_RUNS;
+            let inserted = |told: bool, coverage: f32, placed: bool| {
+                told || (coverage <= INSERT_COVERAGE && placed)
+            };
             let story_text = (told_a || told_b)
-                && inserted(told_a, m.coverage_a)
-                && inserted(told_b, m.coverage_b);
+                && (placed_a || placed_b)
+                && inserted(told_a, m.coverage_a, placed_a)
+                && inserted(told_b, m.coverage_b, placed_b);
             !story_text
         })
         .collect()
@@ -324,6 +355,29 @@ mod tests {
         assert!(h.subject().is_empty());
         let h = headline("Harlow Gazette", Some("Harlow Gazette"), BODY);
         assert!(!h.untold(), "a headline of only the outlet's name says nothing");
+    }
+
+    #[test]
+    fn shared_paragraphs_break_into_runs_only_at_unshared_body_text() {
+        use crate::boilerplate::Boilerplate;
+        use crate::store::ParaMeta;
+        let para = |kind| ParaMeta {
+            doc: 0,
+            start: 0,
+            len: 0,
+            tokens: 0,
+            kind,
+            unique: 0,
+            lang: crate::lang::Lang::UNKNOWN,
+        };
+        // body, caption, body, body, body, body
+        let mut paras = vec![para(Kind::Body); 6];
+        paras[1] = para(Kind::Boilerplate(Boilerplate::Credit));
+        assert_eq!(runs(&paras, &[]), 0);
+        assert_eq!(runs(&paras, &[0, 2, 3]), 1, "a caption does not break a run");
+        assert_eq!(runs(&paras, &[0, 3]), 2, "a body paragraph of the host's does");
+        let labels = vec![para(Kind::Body); 7];
+        assert_eq!(runs(&labels, &[0, 2, 4, 6]), 4, "label, value, label, value…");
     }
 
     #[test]

@@ -281,6 +281,60 @@ fn one_form_filled_in_for_three_companies_by_three_outlets_makes_no_pair() {
     assert!(found.iter().any(|p| p.0 == "f01" && p.1 == "f12"), "{found:?}");
 }
 
+/// A disclosure form as the regulator's table prints it: a label, then the value filled
+/// in for `company`, all down the page.
+fn table_form(company: &str, n: u64) -> String {
+    const LABELS: &[&str] = &[
+        "Name of the exempt principal trader making the disclosure:",
+        "Name of the offeror or offeree whose relevant securities this form relates to:",
+        "Date on which the dealing in relevant securities was undertaken:",
+        "Class of relevant security dealt in by the trader:",
+        "Number of relevant securities purchased on that date:",
+        "Highest price per unit paid for the relevant securities:",
+        "Number of relevant securities sold on that date:",
+        "Lowest price per unit received for the relevant securities:",
+        "Nature of any dealing in derivatives referenced to the securities:",
+        "Number of reference securities to which the derivative relates:",
+        "Details of any indemnity or option arrangement entered into by the trader:",
+        "Date of disclosure to the regulator and contact name for queries:",
+    ];
+    let mut out = String::new();
+    for (k, label) in LABELS.iter().enumerate() {
+        let v = n * 1000 + k as u64 * 37;
+        out.push_str(&format!(
+            "{label}\n\n{company} ordinary shares of {v} pence each, {} per cent of the class, settled through the {company} register\n\n",
+            v % 97
+        ));
+    }
+    out.trim().to_string()
+}
+
+#[test]
+fn forms_of_two_companies_each_printed_by_two_outlets_pair_only_per_company() {
+    // Each company's form is printed by two outlets: those two tell one story, and their
+    // match must not vouch for the labels the other company's form shares too. (Four
+    // forms are too few for the labels to recur across news cycles, and no outlet prints
+    // two: no rule but the headlines' tells them apart.)
+    const COMPANIES: &[&str] = &["Ball Corporation", "Alent Plc"];
+    const OUTLETS: &[&str] = &["MoneyAM", "Investegate", "TrustNet", "London Stock Exchange"];
+    let mut docs: Vec<Document<'static>> = Vec::new();
+    for (i, company) in COMPANIES.iter().enumerate() {
+        for j in 0..2 {
+            docs.push(
+                Document::new(format!("f{i}{j}"), table_form(company, 3 + i as u64))
+                    .with_outlet(OUTLETS[2 * i + j])
+                    .with_title(format!("Form 8.5 (EPT/RI) - {company}"))
+                    .with_published(format!("2015-09-{:02}T1{j}:00:00Z", 1 + 8 * i)),
+            );
+        }
+    }
+    let r = run(Config::default(), docs);
+    let expected: BTreeSet<(String, String, Relation)> =
+        (0..2).map(|i| (format!("f{i}0"), format!("f{i}1"), Relation::Copy)).collect();
+    assert_eq!(pairs(&r), expected);
+    assert_eq!(r.stats.different_stories, 4);
+}
+
 #[test]
 fn one_traders_forms_for_three_companies_titled_by_company_make_no_pair() {
     // One trader files for every company it deals in, and the crawl titles each filing
