@@ -77,19 +77,10 @@ pub fn candidates(store: &Store, eligible: &[u32], links: &[Link], cfg: &Config)
         Vec::new()
     };
     // Per link-proposed pair: (pair, link index, whether the link alone could be a match).
-    let by_link: Vec<((u32, u32), u32, bool)> = flat_collect(links.len(), |l| {
-        let link = &links[l];
-        let (du, dv) = (capped(link.u), capped(link.v));
-        let (tu, tv) = link.tokens;
-        let verbatim = link.overlap.containment() >= cfg.copy_similarity;
-        let body_tokens = &body_tokens;
-        du.iter().flat_map(move |&x| {
-            dv.iter().filter(move |&&y| y != x).map(move |&y| {
-                let body = |d: u32| body_tokens.get(d as usize).copied().unwrap_or(0);
-                let alone = link_stands_alone(cfg, verbatim, (tu, body(x)), (tv, body(y)));
-                ((x.min(y), x.max(y)), l as u32, alone)
-            })
-        })
+    let body_tokens = &body_tokens;
+    let by_link: Vec<(Pair, u32, bool)> = flat_collect(links.len(), |l| {
+        let body = move |d: u32| body_tokens.get(d as usize).copied().unwrap_or(0);
+        link_proposals(cfg, l as u32, &links[l], capped(links[l].u), capped(links[l].v), body)
     });
     let (now, deferred) = split_by_evidence(now, by_link);
     Proposed { now, deferred, frequent_paragraphs }
@@ -117,6 +108,28 @@ where
 
 /// Two article indices, smaller first.
 pub type Pair = (u32, u32);
+
+/// The article pairs link `l` proposes: every document of `du` (holding its paragraph
+/// `u`) with every other document of `dv` (holding `v`), each with whether the link alone
+/// could make the match ([`link_stands_alone`]; `body` gives a document's body tokens).
+/// The full run and an index query propose from links by this one rule.
+pub fn link_proposals<'a>(
+    cfg: &'a Config,
+    l: u32,
+    link: &Link,
+    du: &'a [u32],
+    dv: &'a [u32],
+    body: impl Fn(u32) -> u64 + Copy + 'a,
+) -> impl Iterator<Item = (Pair, u32, bool)> + 'a {
+    let (tu, tv) = link.tokens;
+    let verbatim = link.overlap.containment() >= cfg.copy_similarity;
+    du.iter().flat_map(move |&x| {
+        dv.iter().filter(move |&&y| y != x).map(move |&y| {
+            let alone = link_stands_alone(cfg, verbatim, (tu, body(x)), (tv, body(y)));
+            ((x.min(y), x.max(y)), l, alone)
+        })
+    })
+}
 
 /// Whether one paragraph link can make a match on its own: corroboration is off, the link
 /// is verbatim, or its paragraph (`tokens`) is more than `copy_coverage` of either

@@ -701,12 +701,7 @@ impl Detector {
 
         // Sign the unique body paragraphs that have at least one full shingle.
         obs.stage("sign");
-        let eligible: Vec<u32> = (0..store.uniques.len() as u32)
-            .filter(|&u| {
-                let e = &store.uniques[u as usize];
-                !e.is_template() && e.tokens as usize >= cfg.shingle_size
-            })
-            .collect();
+        let eligible = store.signed(cfg.shingle_size);
         stats.signed = eligible.len() as u64;
         stats.lsh = Some(self.lsh);
         let params = self.lsh;

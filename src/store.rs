@@ -450,6 +450,19 @@ impl Store {
         Ok(d)
     }
 
+    /// The unique paragraphs a run signs and indexes: body text with at least one full
+    /// shingle of `shingle_size` words, not set aside as learned boilerplate. A run signs
+    /// before it knows what recurs (its templates are known); an index and a query know
+    /// both, and leave out what the run's last round set aside.
+    pub fn signed(&self, shingle_size: usize) -> Vec<u32> {
+        (0..self.uniques.len() as u32)
+            .filter(|&u| {
+                let e = &self.uniques[u as usize];
+                !e.is_learned_boilerplate() && e.tokens as usize >= shingle_size
+            })
+            .collect()
+    }
+
     /// Frees what only reading needs (the content-key index of unique paragraphs, about
     /// 40 bytes per unique paragraph). Adding documents afterwards still works: the
     /// index is rebuilt on the next [`Store::add`].

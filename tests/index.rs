@@ -117,6 +117,27 @@ fn query_equals_cross_pairs_of_a_full_run_on_random_splits() {
 }
 
 #[test]
+fn query_equals_cross_pairs_where_the_run_learned_a_boilerplate_vocabulary() {
+    // Generated news with outlets' furniture: the run learns which words read like
+    // furniture, and the index must hand a query the same vocabulary (an index that read
+    // it back shifted by one row scored every story word as furniture and reported
+    // nothing).
+    let t = TestCorpus::new();
+    let corpus = t.path("synth.jsonl");
+    let opts =
+        wirematch::synth::SynthOptions { bytes: 3_000_000, seed: 7, outlets: 30, syndicated: 0.3 };
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&corpus).expect("create"));
+    wirematch::synth::write_corpus(&opts, &mut out).expect("write corpus");
+    drop(out);
+    let detector = wirematch::Detector::new(Default::default()).expect("config");
+    let input = wirematch::Input::detect(&corpus).expect("input");
+    let full = detector.run(&[input], &wirematch::Quiet).expect("run");
+    assert!(full.stats.vocabulary, "the corpus has furniture enough to learn from");
+    let pairs = check_split(&corpus, |i| i % 6 == 1);
+    assert!(pairs > 100, "the split exercises many pairs: {pairs}");
+}
+
+#[test]
 fn a_stored_article_keeps_its_own_translation_against_a_weaker_new_one() {
     // corpora/partners: the French column is queried against the English column and a
     // brief stored in both languages. The brief's best French partner is its stored

@@ -22,17 +22,6 @@ use crate::pipeline::{Detector, MatchRun};
 use crate::store::Store;
 use crate::translate::embed::TrigramEmbedder;
 
-/// Unique paragraphs a run signs and indexes: body text (not a template) with at least one
-/// full shingle. The same rule as the pipeline's.
-pub(crate) fn eligible(store: &Store, shingle_size: usize) -> Vec<u32> {
-    (0..store.uniques.len() as u32)
-        .filter(|&u| {
-            let e = &store.uniques[u as usize];
-            !e.is_learned_boilerplate() && e.tokens as usize >= shingle_size
-        })
-        .collect()
-}
-
 /// Writes the index of `run` (made by `detector`, which must have kept the texts, see
 /// [`Detector::with_kept_texts`]) into the folder `lock` holds, atomically. Returns the data file's path.
 /// Sections are streamed: beyond the run itself, memory holds one section at a time.
@@ -136,7 +125,7 @@ pub fn write(lock: WriteLock, detector: &Detector, run: &MatchRun) -> Result<Pat
 
         // Band tables: per band, (key, unique) sorted, at the width a run over this many
         // paragraphs uses.
-        let eligible = eligible(store, cfg.shingle_size);
+        let eligible = store.signed(cfg.shingle_size);
         header.signed = eligible.len() as u64;
         let width = KeyWidth::for_items(eligible.len(), cfg.wide_keys_from);
         header.key_bits = width.bits();
@@ -221,10 +210,13 @@ pub fn write(lock: WriteLock, detector: &Detector, run: &MatchRun) -> Result<Pat
         let mut seen: Vec<u64> = seen.iter().copied().collect();
         seen.sort_unstable();
         w.push(&u64_bytes(seen))?;
-        let vocabulary = store.vocabulary().map(|v| v.pairs()).unwrap_or_default();
-        w.push(&u64_bytes(
-            vocabulary.into_iter().map(|(w, l)| (w as u64) << 32 | l.to_bits() as u64),
-        ))?;
+        // The value of unseen words leads (queries read it first), then (word, log-odds);
+        // no rows at all without a vocabulary.
+        let vocabulary = store.vocabulary().map(|v| {
+            let rows = v.pairs().into_iter().map(|(w, l)| (w as u64) << 32 | l.to_bits() as u64);
+            std::iter::once(v.unseen().to_bits() as u64).chain(rows).collect::<Vec<u64>>()
+        });
+        w.push(&u64_bytes(vocabulary.unwrap_or_default()))?;
         w.push(&u64_bytes(trigram_frequencies(run)?.to_rows()))?;
         Ok(header)
     })

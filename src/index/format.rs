@@ -31,7 +31,7 @@ use crate::error::{Error, IndexProblem, Result};
 /// First bytes of every data file.
 pub const MAGIC: [u8; 8] = *b"WMINDEX\x1a";
 /// Version of this layout; bumped on any change to it.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// Name of the manifest in an index directory.
 pub const MANIFEST: &str = "manifest.json";
 

@@ -32,7 +32,7 @@ use super::Index;
 use super::format::Section;
 use crate::align::ArticleMatch;
 use crate::aligner;
-use crate::article_pairs::{Link, link_stands_alone, split_by_evidence};
+use crate::article_pairs::{Link, split_by_evidence};
 use crate::cluster;
 use crate::corpus::{self, Document, Input, ReadOptions};
 use crate::error::{Location, RecordError, RecordProblem, Result};
@@ -682,12 +682,7 @@ impl Query<'_> {
             }
             if v.len() > cfg.max_occurrences { Vec::new() } else { v }
         };
-        let eligible: Vec<u32> = (0..nl)
-            .filter(|&j| {
-                let e = &self.local.uniques[j as usize];
-                !e.is_template() && e.tokens as usize >= cfg.shingle_size
-            })
-            .collect();
+        let eligible = self.local.signed(cfg.shingle_size);
 
         // Band keys of the new paragraphs, at the index's width; the new (not stored) ones
         // per band, by key.
@@ -768,32 +763,31 @@ impl Query<'_> {
                 }
             }
         }
+        let occs: Vec<(Vec<u32>, Vec<u32>)> =
+            links.iter().map(|link| (occ(link.u), occ(link.v))).collect();
         let mut body: AHashMap<u32, u64> = AHashMap::new();
-        let mut body_tokens = |d: u32| -> u64 {
-            *body.entry(d).or_insert_with(|| {
+        // Only links that reach a new document propose anything.
+        let reaching = occs.iter().filter(|(du, dv)| du.iter().chain(dv).any(|&d| d >= ns));
+        for d in reaching.flat_map(|(du, dv)| du.iter().chain(dv)).copied() {
+            body.entry(d).or_insert_with(|| {
                 if d >= ns {
                     super::build::body_tokens(local, d - ns)
                 } else {
                     index.stored_body_tokens(d, &self.new_template_uids)
                 }
-            })
-        };
-        let mut by_link: Vec<((u32, u32), u32, bool)> = Vec::new();
-        for (l, link) in links.iter().enumerate() {
-            let (du, dv) = (occ(link.u), occ(link.v));
-            let (tu, tv) = link.tokens;
-            let verbatim = link.overlap.containment() >= cfg.copy_similarity;
-            for &x in &du {
-                for &y in &dv {
-                    if x == y || (x < ns && y < ns) {
-                        continue;
-                    }
-                    let (bx, by) = (body_tokens(x), body_tokens(y));
-                    let alone = link_stands_alone(&cfg, verbatim, (tu, bx), (tv, by));
-                    by_link.push(((x.min(y), x.max(y)), l as u32, alone));
-                }
-            }
+            });
         }
+        let body = |d: u32| body.get(&d).copied().unwrap_or(0);
+        // Pairs of two stored documents are the stored run's.
+        let by_link: Vec<_> = links
+            .iter()
+            .zip(&occs)
+            .enumerate()
+            .flat_map(|(l, (link, (du, dv)))| {
+                crate::article_pairs::link_proposals(&cfg, l as u32, link, du, dv, body)
+            })
+            .filter(|e| e.0.1 >= ns)
+            .collect();
         let (now, mut deferred) = split_by_evidence(now, by_link);
 
         // Round 1.
@@ -872,15 +866,23 @@ impl Query<'_> {
                     nbrs.entry(t).or_default().insert(other);
                 }
             }
-            let of = |t: u32| {
-                let mut s: Vec<u32> = nbrs.get(&t).into_iter().flatten().copied().collect();
-                if t < ns {
-                    s.extend(index.stored_adjacency(t, &[1, 2]).into_iter().map(|e| e.0));
-                }
-                s.sort_unstable();
-                s.dedup();
-                std::borrow::Cow::Owned(s)
-            };
+            // Each end's neighbours once (an article is an end of many weak pairs).
+            let mut ends: Vec<u32> = weak.iter().flat_map(|&(x, y)| [x, y]).collect();
+            ends.sort_unstable();
+            ends.dedup();
+            let lists: AHashMap<u32, Vec<u32>> = ends
+                .into_iter()
+                .map(|t| {
+                    let mut s: Vec<u32> = nbrs.get(&t).into_iter().flatten().copied().collect();
+                    if t < ns {
+                        s.extend(index.stored_adjacency(t, &[1, 2]).into_iter().map(|e| e.0));
+                    }
+                    s.sort_unstable();
+                    s.dedup();
+                    (t, s)
+                })
+                .collect();
+            let of = |t: u32| std::borrow::Cow::Borrowed(lists.get(&t).map_or(&[][..], |s| &s[..]));
             let kept = crate::article_pairs::corroborated_by(&weak, of);
             let (found, _) = self.align(&kept, true)?;
             evident.extend(found);
