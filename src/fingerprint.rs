@@ -248,9 +248,15 @@ impl Fingerprinter {
         self.release_left = 0;
         self.text_len = text.len();
         self.short_tokens = 0;
+        // About one shingle and one word per six bytes of text: sized once, the vectors
+        // are not regrown paragraph after paragraph (growth was ~5 % of a run's time).
+        let per_token = text.len() / 6 + 8;
         let mut out = DocFingerprint {
             text_bytes: text.len() as u64,
             text_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            shingles: Vec::with_capacity(per_token),
+            words: Vec::with_capacity(per_token),
+            paragraphs: Vec::with_capacity(text.len() / 256 + 4),
             ..Default::default()
         };
         for block in segment::blocks(text) {
