@@ -5,9 +5,14 @@
 //! Neither is one article reusing another: a listing page's matches are reported with
 //! relation `listing` only on request ([`crate::config::Config::listings`]).
 //!
-//! A page is recognised two ways, and a match is a listing when one of its articles is a
-//! listing page and what the pair shares is a minor part of that page (less than half of
-//! it), or when both articles are listing pages:
+//! A story's snippet is a listing of one: a page of a few paragraphs (200 words at most)
+//! whose last is cut short by an ellipsis (a "read the full story" line may follow), as an aggregator or a feed prints the opening of the
+//! story it links to. Every match of a snippet page is a listing, however much of the page
+//! it covers: the page is the story's teaser, not a reprint of it.
+//!
+//! Otherwise a page is recognised two ways, and a match is a listing when one of its
+//! articles is a listing page and what the pair shares is a minor part of that page (less
+//! than half of it), or when both articles are listing pages:
 //!
 //! * **by its shape** ([`PageShape`], measured while fingerprinting): most body
 //!   paragraphs are teasers (cut short by an ellipsis, or running on into the next
@@ -41,7 +46,16 @@ pub struct PageShape {
     /// Lines inviting to read the full story ("Read more", "Click here to read the full
     /// story"), body or boilerplate.
     pub read_more: u16,
+    /// Words of the body paragraphs (saturating).
+    pub words: u16,
+    /// The last body paragraph (a "read the full story" line after it aside) ends with an
+    /// ellipsis: the text is cut short.
+    pub cut_at_end: bool,
 }
+
+/// Words a snippet page has at most ([`PageShape::is_snippet`]): the opening paragraphs
+/// of a story, not the story.
+const SNIPPET_WORDS: u16 = 200;
 
 /// Words of a paragraph up to which it may be a bare headline.
 const HEADLINE_WORDS: u32 = 12;
@@ -50,7 +64,11 @@ impl PageShape {
     /// Counts one body paragraph with `words` words and text `raw`.
     pub fn body(&mut self, raw: &str, words: u32) {
         self.paragraphs = self.paragraphs.saturating_add(1);
+        self.words = self.words.saturating_add(words.min(u16::MAX as u32) as u16);
         let t = raw.trim();
+        if t.len() > 80 || !is_read_more(t) {
+            self.cut_at_end = ends_cut(t);
+        }
         if is_teaser(t) {
             self.teasers = self.teasers.saturating_add(1);
         } else if words <= HEADLINE_WORDS
@@ -64,6 +82,13 @@ impl PageShape {
     /// Counts a line inviting to read the full story.
     pub fn read_more(&mut self) {
         self.read_more = self.read_more.saturating_add(1);
+    }
+
+    /// Whether the page is a story's snippet: a few paragraphs, the last cut short by an
+    /// ellipsis, as an aggregator or a feed prints the opening of a story it links to
+    /// (see the module documentation).
+    pub fn is_snippet(&self) -> bool {
+        self.cut_at_end && self.words <= SNIPPET_WORDS
     }
 
     /// Whether the page looks like a listing page (see the module documentation).
@@ -93,8 +118,7 @@ fn tabular(t: &str) -> bool {
 /// capitalised headline (aggregators run teaser and next headline together).
 fn is_teaser(t: &str) -> bool {
     use memchr::memmem;
-    let end = t.trim_end_matches(|c: char| c.is_whitespace() || c == ']' || c == ')');
-    if end.ends_with("...") || end.ends_with('…') {
+    if ends_cut(t) {
         return true;
     }
     // An ellipsis followed by a space and a capital, after a word.
@@ -112,6 +136,12 @@ fn is_teaser(t: &str) -> bool {
             .get_or_init(|| memmem::Finder::new("…"))
             .find_iter(b)
             .any(|i| next_is_headline(i + "…".len()))
+}
+
+/// Whether text ends with an ellipsis (a closing bracket may follow): cut short.
+fn ends_cut(t: &str) -> bool {
+    let end = t.trim_end_matches(|c: char| c.is_whitespace() || c == ']' || c == ')');
+    end.ends_with("...") || end.ends_with('…')
 }
 
 /// Words of a line that invite to read the full story, lower-cased: the line holds one of
@@ -157,6 +187,7 @@ pub fn find(
     matches: &[ArticleMatch],
     n_docs: usize,
     listing_page: impl Fn(u32) -> bool,
+    snippet_page: impl Fn(u32) -> bool,
     lede: impl Fn(u32) -> Option<u32>,
 ) -> Vec<usize> {
     // Per document: (partner, coverage of the document's side, its aligned paragraphs),
@@ -221,7 +252,8 @@ pub fn find(
             continue;
         }
         let (la, lb) = (is_listing(m.a), is_listing(m.b));
-        if (la && (lb || m.coverage_a < 0.5)) || (lb && m.coverage_b < 0.5) {
+        let snippet = snippet_page(m.a) || snippet_page(m.b);
+        if snippet || (la && (lb || m.coverage_a < 0.5)) || (lb && m.coverage_b < 0.5) {
             out.push(i);
         }
     }
@@ -231,6 +263,24 @@ pub fn find(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_page_cut_by_an_ellipsis_is_a_snippet() {
+        let shape = |paragraphs: &[&str]| {
+            let mut s = PageShape::default();
+            for p in paragraphs {
+                s.body(p, p.split_whitespace().count() as u32);
+            }
+            s
+        };
+        let opening = "The council approved the harbour plan on Monday after a long debate";
+        assert!(shape(&[&format!("{opening} ...")]).is_snippet());
+        assert!(shape(&[&format!("{opening}…"), "Read the full article"]).is_snippet());
+        assert!(!shape(&[&format!("{opening}.")]).is_snippet(), "not cut");
+        assert!(!shape(&[&format!("{opening} ..."), "Officials said more."]).is_snippet());
+        let long = format!("{} ...", [opening; 20].join(" "));
+        assert!(!shape(&[&long]).is_snippet(), "a story cut late is more than a snippet");
+    }
 
     #[test]
     fn teasers_and_headlines_make_a_listing_shape() {

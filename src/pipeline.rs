@@ -320,6 +320,7 @@ pub(crate) fn split_stories(
         &matches,
         store.docs.len(),
         |d| store.docs[d as usize].shape.is_listing(),
+        |d| store.docs[d as usize].shape.is_snippet(),
         |d| store.lede(d),
     );
     let mut skip = vec![false; matches.len()];

@@ -503,6 +503,38 @@ fn a_listing_page_is_not_reported_as_reuse_of_the_stories_it_lists() {
 }
 
 #[test]
+fn a_snippet_of_a_story_is_a_listing_and_a_full_reprint_stays_copy() {
+    // A feed or an aggregator prints a story's opening cut short by an ellipsis, with a
+    // "Read the full article" line: that page is the story's teaser. The same opening
+    // printed whole, as the story's own short reprint, stays a copy.
+    let story = prose(70, 10);
+    let mut words = story.split_whitespace();
+    let opening: Vec<&str> = words.by_ref().take(60).collect();
+    let docs = vec![
+        Document::new("story", story.clone())
+            .with_outlet("Wire")
+            .with_title("Harbour plan approved")
+            .with_published("2015-09-21T09:00:00Z"),
+        Document::new("snippet", format!("{} ...\n\nRead the full article", opening.join(" ")))
+            .with_outlet("Feed")
+            .with_title("Harbour plan approved")
+            .with_published("2015-09-21T09:30:00Z"),
+        Document::new("reprint", story)
+            .with_outlet("Paper")
+            .with_title("Harbour plan approved")
+            .with_published("2015-09-21T10:00:00Z"),
+    ];
+    let found = pairs(&run(Config::default(), docs.clone()));
+    assert_eq!(
+        found,
+        BTreeSet::from([("reprint".into(), "story".into(), Relation::Copy)]),
+        "{found:?}"
+    );
+    let listed = pairs(&run(Config { listings: true, ..Config::default() }, docs));
+    assert!(listed.contains(&("snippet".into(), "story".into(), Relation::Listing)), "{listed:?}");
+}
+
+#[test]
 fn a_one_language_corpus_without_lang_never_starts_the_translation_stage() {
     // English articles, and the noise real crawls carry: a score table, scrambled
     // paywall text, a list of names, a page of links.

@@ -32,8 +32,9 @@ pub(crate) struct DocRecord<'a> {
     pub line: u64,
     pub offset: u64,
     pub text_bytes: u64,
-    /// [`crate::listing::PageShape`]: paragraphs, teasers, headlines, read-more lines.
-    pub shape: [u16; 4],
+    /// [`crate::listing::PageShape`]: paragraphs, teasers, headlines, read-more lines,
+    /// words, whether the text ends cut short (1) or not (0).
+    pub shape: [u16; 6],
     #[serde(borrow)]
     pub text: Cow<'a, str>,
 }
@@ -55,7 +56,14 @@ impl<'a> DocRecord<'a> {
             line: m.source.line,
             offset: m.source.offset,
             text_bytes: text.len() as u64,
-            shape: [m.shape.paragraphs, m.shape.teasers, m.shape.headlines, m.shape.read_more],
+            shape: [
+                m.shape.paragraphs,
+                m.shape.teasers,
+                m.shape.headlines,
+                m.shape.read_more,
+                m.shape.words,
+                u16::from(m.shape.cut_at_end),
+            ],
             text: Cow::Borrowed(text),
         }
     }
@@ -143,12 +151,19 @@ impl<'a> Docs<'a> {
         let facts = data.u32s(Section::Facts);
         let word_off = data.u64s(Section::WordOffsets);
         let word_arena = data.u32s(Section::Words);
-        let [paragraphs, teasers, headlines, read_more] = record.shape;
+        let [paragraphs, teasers, headlines, read_more, words, cut_at_end] = record.shape;
         let mut fp = DocFingerprint {
             lang: Lang::from_bytes(record.language.to_le_bytes()),
             text_bytes: record.text_bytes,
             text_hash: xxhash_rust::xxh3::xxh3_64(record.text.as_bytes()),
-            shape: crate::listing::PageShape { paragraphs, teasers, headlines, read_more },
+            shape: crate::listing::PageShape {
+                paragraphs,
+                teasers,
+                headlines,
+                read_more,
+                words,
+                cut_at_end: cut_at_end != 0,
+            },
             ..Default::default()
         };
         for p in paras.chunks_exact(6) {
