@@ -119,12 +119,13 @@ impl DocFingerprint {
         &self.words[r.start as usize..r.end as usize]
     }
 
-    /// Leaves out of the furniture's words those the document's body uses: a press
-    /// release's "About Acme" section names Acme, which is what the release is about, not
-    /// what furniture reads like. Counted as furniture, a company's or a site's name would
-    /// make the body paragraphs naming it read like furniture too ([`crate::vocabulary`]),
-    /// and a release reprinted whole would be no evidence of anything.
-    fn furniture_without_subject(&mut self) {
+    /// Leaves out of the furniture's words those the document's body uses, then keys each
+    /// furniture text by the words it keeps. A press release's "About Acme" section names
+    /// Acme, which is what the release is about, not what furniture reads like. Counted as
+    /// furniture, a company's or a site's name would make the body paragraphs naming it
+    /// read like furniture too ([`crate::vocabulary`]), and a release reprinted whole would
+    /// be no evidence of anything.
+    fn finish_furniture(&mut self) {
         if self.furniture.is_empty() {
             return;
         }
@@ -132,9 +133,6 @@ impl DocFingerprint {
             .filter(|&i| self.paragraphs[i].kind == Kind::Body)
             .flat_map(|i| self.words(i).iter().copied())
             .collect();
-        if body.is_empty() {
-            return;
-        }
         body.sort_unstable();
         body.dedup();
         let old = std::mem::take(&mut self.furniture_words);
@@ -145,8 +143,7 @@ impl DocFingerprint {
                     .iter()
                     .filter(|w| body.binary_search(w).is_err()),
             );
-            let set = &self.furniture_words[start..];
-            *key = furniture_key(set);
+            *key = furniture_key(&self.furniture_words[start..]);
             *r = start as u32..self.furniture_words.len() as u32;
         }
     }
@@ -262,7 +259,7 @@ impl Fingerprinter {
         for block in segment::blocks(text) {
             self.block(text, &block, &mut out);
         }
-        out.furniture_without_subject();
+        out.finish_furniture();
         out.lang = if self.declared.is_known() { self.declared } else { majority_lang(&out, text) };
         out.lang_confident = self.declared.is_known() || self.confident(&out);
         if !out.lang_confident {
@@ -600,9 +597,8 @@ fn furniture(b: Boilerplate, tokens: &Tokens, toks: Range<usize>, out: &mut DocF
     }
     let start = out.furniture_words.len();
     crate::vocabulary::word_set(tokens, toks, &mut out.furniture_words);
-    let set = &out.furniture_words[start..];
-    let key = furniture_key(set);
-    out.furniture.push((key, start as u32..out.furniture_words.len() as u32));
+    // Keyed once the document is read ([`DocFingerprint::finish_furniture`]).
+    out.furniture.push((0, start as u32..out.furniture_words.len() as u32));
 }
 
 /// The key that counts a distinct furniture text once in the corpus's vocabulary: a hash

@@ -28,9 +28,9 @@
 //! too, or they are a minor part of it printed in one place (half its text at most, in a
 //! few runs of paragraphs: a story printed inside a host article). A filled-in form shares
 //! its labels with another company's form between every value of its own, all down the
-//! page, and the form printed by a second outlet vouches for nothing. A trading-halt notice for one ticker is mostly the regulator's standard
-//! paragraph, which a re-sent notice for another ticker vouches for; the notice itself
-//! tells that story with nobody.
+//! page, and the form printed by a second outlet vouches for nothing. A trading-halt
+//! notice for one ticker is mostly the regulator's standard paragraph, which a re-sent
+//! notice for another ticker vouches for; the notice itself tells that story with nobody.
 //!
 //! Both tests need a title on both sides in one language (a translation's headline shares
 //! no words with its original's). A headline's first word is capitalised

@@ -6,8 +6,8 @@
 //! relation `listing` only on request ([`crate::config::Config::listings`]).
 //!
 //! A story's snippet is a listing of one: a page of a few paragraphs (200 words at most)
-//! whose last is cut short by an ellipsis (a "read the full story" line may follow), as an aggregator or a feed prints the opening of the
-//! story it links to. Every match of a snippet page is a listing, however much of the page
+//! whose last is cut short by an ellipsis (a "read the full story" line may follow), as an
+//! aggregator or a feed prints the opening of the story it links to. Every match of a snippet page is a listing, however much of the page
 //! it covers: the page is the story's teaser, not a reprint of it.
 //!
 //! Otherwise a page is recognised two ways, and a match is a listing when one of its
@@ -66,8 +66,10 @@ impl PageShape {
         self.paragraphs = self.paragraphs.saturating_add(1);
         self.words = self.words.saturating_add(words.min(u16::MAX as u32) as u16);
         let t = raw.trim();
-        if t.len() > 80 || !is_read_more(t) {
-            self.cut_at_end = ends_cut(t);
+        // A "read the full story" line after the cut text leaves the page cut short.
+        let cut = ends_cut(t);
+        if cut != self.cut_at_end && (t.len() > 80 || !is_read_more(t)) {
+            self.cut_at_end = cut;
         }
         if is_teaser(t) {
             self.teasers = self.teasers.saturating_add(1);
