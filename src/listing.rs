@@ -18,7 +18,7 @@
 //!   paragraphs are teasers (cut short by an ellipsis, or running on into the next
 //!   headline after one) or bare headlines (a dozen words or fewer with no sentence end),
 //!   or it is a teaser followed by a "read the full story" line, or a roundup of items each
-//!   followed by one;
+//!   followed by one or closing on one ("… More here.");
 //! * **by its matches**: it carries the ledes of three articles that are different
 //!   stories — through disjoint sets of its paragraphs, each a minor part of it, each
 //!   including the other article's first body paragraph, no two of the three matching
@@ -70,6 +70,11 @@ impl PageShape {
         let cut = ends_cut(t);
         if cut != self.cut_at_end && (t.len() > 80 || !is_read_more(t)) {
             self.cut_at_end = cut;
+        }
+        // An item that closes on an invitation to read the story elsewhere ("… More
+        // here.") is a roundup's item followed by its link, as a line of its own would be.
+        if t.len() > 80 && ends_with_read_more(t) {
+            self.read_more();
         }
         if is_teaser(t) {
             self.teasers = self.teasers.saturating_add(1);
@@ -158,6 +163,7 @@ const READ_MORE: &[&str] = &[
     "click here to read more",
     "continue reading",
     "full story",
+    "more here",
     "lire la suite",
     "weiterlesen",
     "leer más",
@@ -180,6 +186,27 @@ pub fn is_read_more(raw: &str) -> bool {
     }
     let t = raw.trim().trim_end_matches(['.', '»', '>', '…', ' ', ':']).to_lowercase();
     t.split_whitespace().count() <= 8 && READ_MORE.iter().any(|p| t.contains(p))
+}
+
+/// Whether a paragraph's last sentence is an invitation to read the full story and
+/// nothing else ("Councillors voted to … More here."): the sentence before it ended, so
+/// prose that merely says "read more" or "the full story" is not one. A text an ellipsis
+/// cuts before the invitation is a teaser, counted as such ([`is_teaser`]): a sidebar of
+/// them beside an article does not make the article a roundup of summaries.
+fn ends_with_read_more(t: &str) -> bool {
+    let end = t.trim_end_matches(['.', '»', '>', '›', '…', ' ', ':']);
+    // The longest phrase is 33 bytes: only the paragraph's tail can hold one.
+    let mut from = end.len().saturating_sub(40);
+    while !end.is_char_boundary(from) {
+        from += 1;
+    }
+    let tail = end[from..].to_lowercase();
+    READ_MORE.iter().any(|p| {
+        tail.strip_suffix(p).is_some_and(|before| {
+            let before = before.trim_end();
+            before.ends_with(['.', '!', '?', '"', '”', ')', '»']) && !ends_cut(before)
+        })
+    })
 }
 
 /// The matches that are listings (see the module documentation): their indices in
@@ -308,6 +335,43 @@ mod tests {
         teaser.body("The vast majority of us will never get to drive the new car…", 12);
         teaser.read_more();
         assert!(teaser.is_listing());
+    }
+
+    #[test]
+    fn an_item_closing_on_its_link_counts_as_a_read_more_line() {
+        assert!(ends_with_read_more(
+            "Councillor Helen Leach says she is livid her colleagues put cyclists first. More here."
+        ));
+        assert!(ends_with_read_more(
+            "The region's fire risk is forecast to be above average. Read more »"
+        ));
+        assert!(!ends_with_read_more("She said she would tell the full story."));
+        assert!(!ends_with_read_more("Anyone who wants to can read more"));
+        assert!(!ends_with_read_more("More here."), "a bare line is is_read_more's");
+        assert!(
+            !ends_with_read_more(
+                "Drag and drop files between your Mac and your iPhone or... Read more"
+            ),
+            "a cut teaser is a teaser"
+        );
+        let mut roundup = PageShape::default();
+        for item in [
+            "Footpaths not bike lanes: a councillor is livid her colleagues put cyclists first. More here.",
+            "Brewers to test their mettle: homemade frothies will be poured this Sunday at the hotel. More here.",
+            "Risky fire season ahead: the region's fire risk is forecast to be above average. More here.",
+        ] {
+            roundup.body(item, item.split_whitespace().count() as u32);
+        }
+        assert!(roundup.is_listing());
+        let mut article = PageShape::default();
+        for p in [
+            "The council voted on Tuesday to build new bike lanes along the main road this year.",
+            "Councillor Helen Leach said she would read more of the report before the next vote.",
+            "The works are due to start in March and to take about six months to finish in all.",
+        ] {
+            article.body(p, p.split_whitespace().count() as u32);
+        }
+        assert!(!article.is_listing());
     }
 
     #[test]

@@ -535,6 +535,42 @@ fn a_snippet_of_a_story_is_a_listing_and_a_full_reprint_stays_copy() {
 }
 
 #[test]
+fn a_morning_digest_whose_items_close_on_their_links_is_a_listing() {
+    // A regional site's morning snapshot: short local items, each a whole summary
+    // closing on "More here.", and among them the lede of an agency story. The digest
+    // carries the story's summary; it is not a reprint of it. The same story with an
+    // article's own paragraphs around it (and no item links) stays partial reuse.
+    let story = prose(310, 12);
+    let lede = story.split("\n\n").next().unwrap_or_default().to_string();
+    let mut digest = vec!["Here's a morning news snapshot from around the region.".to_string()];
+    for i in 0..5u64 {
+        digest.push(format!("{} More here.", prose(320 + i, 2).replace("\n\n", " ")));
+    }
+    digest.push(format!("{lede} More here."));
+    digest.push(prose(330, 4));
+    let local = format!("{}\n\n{lede}\n\n{}", prose(340, 4), prose(341, 4));
+    let docs = vec![
+        Document::new("story", story)
+            .with_outlet("Agency")
+            .with_title("Journalists acquitted of defaming navy")
+            .with_published("2015-09-01T06:00:00Z"),
+        Document::new("digest", digest.join("\n\n"))
+            .with_outlet("Advertiser")
+            .with_title("On the go | Wednesday, September 2, 2015")
+            .with_published("2015-09-01T20:00:00Z"),
+        Document::new("local", local)
+            .with_outlet("Gazette")
+            .with_title("Journalists acquitted of defaming navy")
+            .with_published("2015-09-01T09:00:00Z"),
+    ];
+    let found = pairs(&run(Config::default(), docs.clone()));
+    assert!(found.iter().all(|(a, b, _)| a != "digest" && b != "digest"), "{found:?}");
+    assert!(found.iter().any(|(a, b, _)| a == "local" && b == "story"), "{found:?}");
+    let listed = pairs(&run(Config { listings: true, ..Config::default() }, docs));
+    assert!(listed.contains(&("digest".into(), "story".into(), Relation::Listing)), "{listed:?}");
+}
+
+#[test]
 fn a_one_language_corpus_without_lang_never_starts_the_translation_stage() {
     // English articles, and the noise real crawls carry: a score table, scrambled
     // paywall text, a list of names, a page of links.

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Recall of wire reprints on a real crawl, from the shared kit's recall probes.
+
+    tools/eval/probe_recall.py PAIRS.jsonl [--docs DOCS.jsonl] [--probes PROBES.txt] [--judged FILE ...]
+
+A probe is an article carrying a wire or press-release credit and a 12-word passage of its
+body (`key='…'` in the probes file). Every other article of the crawl whose text holds that
+passage is another printing of the same copy; the probe asks whether `wirematch match`
+(PAIRS, its JSONL output) paired the probe article with each of them under a reuse relation
+(copy, partial, rewrite, translation).
+
+Texts are compared squashed (lower case, letters and digits only), so punctuation and
+spacing do not hide a printing. Some passages are not a story's: a widget line or a
+distributor's notice printed by many outlets. Where the judged files (the same as
+score_real.py's) judge a probe pair, that judgement is shown and the recall of wire copy
+counts only the printings not judged boilerplate, listing, shared quote or unrelated.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from score_real import DEFAULT, REUSE, key, load_judged  # noqa: E402
+
+KIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
+                   "corpora", "real-news", "signal-sample")
+PROBE = re.compile(r"^(\S+) .*?key='([^']*)'")
+NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def squash(text):
+    return NOT_ALNUM.sub("", text.lower())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("pairs")
+    ap.add_argument("--docs", default=os.path.join(KIT, "docs.jsonl"))
+    ap.add_argument("--probes", default=os.path.join(KIT, "recall_probes.txt"))
+    ap.add_argument("--judged", action="append")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    args = ap.parse_args()
+    probes = []
+    for n, line in enumerate(open(args.probes, encoding="utf-8"), 1):
+        m = PROBE.match(line)
+        if m:
+            probes.append((m.group(1), squash(m.group(2))))
+        elif line.strip() and not line.startswith("articles "):
+            sys.exit(f"{args.probes}:{n}: not a probe line")
+    if not probes:
+        sys.exit(f"{args.probes}: no probes")
+    docs = {}
+    for line in open(args.docs, encoding="utf-8"):
+        d = json.loads(line)
+        docs[d["id"]] = (d.get("outlet", ""), squash(d.get("title", "") + " " + d.get("text", "")))
+    reported = {}
+    for line in open(args.pairs, encoding="utf-8"):
+        if line.strip():
+            p = json.loads(line)
+            reported[key(p["a"], p["b"])] = p["relation"]
+    judged = load_judged(args.judged or DEFAULT)
+    printings = paired = wire = wire_paired = 0
+    missed = []
+    for probe, passage in probes:
+        if probe not in docs:
+            sys.exit(f"{args.probes}: probe {probe} is not in {args.docs}")
+        for other, (outlet, text) in docs.items():
+            if other == probe or passage not in text:
+                continue
+            k = key(probe, other)
+            found = reported.get(k) in REUSE
+            j = judged.get(k, "unjudged")
+            printings += 1
+            paired += found
+            if j in ("wire_copy", "unjudged"):
+                wire += 1
+                wire_paired += found
+            if not found:
+                missed.append((probe, other, outlet, j, reported.get(k, "-")))
+    fig = {
+        "probes": len(probes),
+        "printings": printings,
+        "paired": paired,
+        "recall": paired / printings if printings else float("nan"),
+        "wire_printings": wire,
+        "wire_paired": wire_paired,
+        "wire_recall": wire_paired / wire if wire else float("nan"),
+    }
+    print(f"probes {len(probes)}: other printings {printings}, paired {paired} "
+          f"(recall {fig['recall']:.3f})")
+    print(f"printings not judged other than wire copy: {wire}, paired {wire_paired} "
+          f"(recall {fig['wire_recall']:.3f})")
+    for probe, other, outlet, j, rel in missed:
+        print(f"  not paired: {probe[:8]}~{other[:8]} {outlet!r} judged {j}, reported {rel}")
+    if args.json:
+        print(json.dumps(fig))
+
+
+if __name__ == "__main__":
+    main()
