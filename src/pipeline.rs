@@ -22,21 +22,21 @@ use rayon::prelude::*;
 
 use crate::align::{ArticleMatch, Relation};
 use crate::aligner;
-use crate::article_pairs::{self, Link, Proposed};
-use crate::cluster::{self, Story};
+use crate::article_pairs::Proposed;
+use crate::cluster::Story;
 use crate::config::Config;
 use crate::corpus::{self, Document, Input, ReadOptions};
 use crate::error::{Error, RecordError, Result};
-use crate::fingerprint::{DocFingerprint, Fingerprinter, Kind};
+use crate::fingerprint::{DocFingerprint, Fingerprinter};
 use crate::listing;
-use crate::lsh::{self, BandKeys, CandidateStats, KeyWidth, LshParams};
+use crate::lsh::{CandidateStats, KeyWidth, LshParams};
 use crate::minhash::MinHasher;
-use crate::recurring;
 use crate::shingle::Shingler;
 use crate::store::{SourceRef, Store, StoreStats};
 use crate::texts::{self, TextSource};
-use crate::translate::{self, TranslationStats, embed::EmbedderChoice};
-use crate::verify::Overlap;
+use crate::translate::{TranslationStats, embed::EmbedderChoice};
+
+mod stages;
 
 /// Receives what happens during a run (the library never prints).
 pub trait Observer: Sync {
@@ -683,269 +683,31 @@ impl Detector {
         Ok(run)
     }
 
+    /// The stages after reading, in order (see [`stages`]).
     fn finish(
         &self,
-        mut store: Store,
-        mut stats: RunStats,
-        mut t: Timer,
+        store: Store,
+        stats: RunStats,
+        t: Timer,
         obs: &dyn Observer,
         texts: TextSource<'_>,
     ) -> Result<MatchRun> {
-        let cfg = &self.config;
-        store.finish_reading();
-        obs.stage("templates");
-        store.mark_templates(cfg.template_min_articles);
-        stats.corpus = store.stats();
-        log::debug!("store heap bytes: {:?}", store.heap_bytes());
-        store.release();
-        t.lap("templates");
-
-        // Sign the unique body paragraphs that have at least one full shingle.
-        obs.stage("sign");
-        let eligible = store.signed(cfg.shingle_size);
-        stats.signed = eligible.len() as u64;
-        stats.lsh = Some(self.lsh);
-        let params = self.lsh;
-        let width = KeyWidth::for_items(eligible.len(), cfg.wide_keys_from);
-        stats.key_width = Some(width);
-        let fill = |i: usize, out: &mut [u64]| {
-            let mut buf = [0u32; 1024];
-            let sig = &mut buf[..self.hasher.num_perm()];
-            self.hasher.sign_into(store.set(eligible[i]), sig);
-            for (b, k) in out.iter_mut().enumerate() {
-                *k = params.band_key(sig, b);
-            }
-        };
-        let keys = match &self.spill {
-            None => BandKeys::build(eligible.len(), params, width, fill),
-            Some(dir) => BandKeys::build_spilled(eligible.len(), params, width, dir, fill, || {
-                store.release()
-            })?,
-        };
-        store.release();
-        t.lap("sign");
-
-        obs.stage("candidates");
-        let (cands, cstats) = lsh::candidates(&keys, cfg.max_bucket, |i| {
-            store.uniques[eligible[i as usize] as usize].key
-        });
-        drop(keys);
-        stats.candidates = cstats;
-        store.release();
-        t.lap("candidates");
-
-        obs.stage("verify");
-        // Candidates come sorted by their first item, the second anywhere: they are verified
-        // in slices, and a spilled store's pages released when they add up (see PageGuard).
-        let verify_slice = |slice: &[(u32, u32)]| -> Vec<Link> {
-            slice
-                .par_iter()
-                .filter_map(|&(i, j)| {
-                    let (u, v) = (eligible[i as usize], eligible[j as usize]);
-                    let o = Overlap::of(store.set(u), store.set(v));
-                    let tokens = |u: u32| store.uniques[u as usize].tokens;
-                    o.accepted(cfg).then(|| Link {
-                        u,
-                        v,
-                        overlap: o,
-                        tokens: (tokens(u), tokens(v)),
-                    })
-                })
-                .collect()
-        };
-        let mut links: Vec<Link> = Vec::new();
-        let guard = crate::store::PageGuard::new(&store, self.view_budget);
-        for slice in cands.chunks(guard.slice(VERIFY_SLICE)) {
-            links.extend(verify_slice(slice));
-            guard.check(&store);
+        let mut run = stages::Stages::new(self, obs, store, stats, t);
+        run.templates();
+        let (eligible, keys) = run.sign()?;
+        let cands = run.candidates(&eligible, keys);
+        let links = run.verify(&eligible, cands);
+        let Proposed { now, mut deferred, .. } = run.article_pairs(&eligible, links);
+        drop(eligible);
+        let mut found = run.align(&now)?;
+        if !self.config.exhaustive {
+            run.neighbours(&now, &mut deferred, &mut found);
         }
-        drop(cands);
-        stats.paragraph_pairs = links.len() as u64;
-        for l in &links {
-            stats.jaccard_deciles[((l.overlap.jaccard() * 10.0) as usize).min(9)] += 1;
-        }
-        t.lap("verify");
-
-        obs.stage("article pairs");
-        let Proposed { now: pairs, mut deferred, frequent_paragraphs } = if cfg.exhaustive {
-            let n = store.docs.len() as u32;
-            let now = (0..n).flat_map(|x| (x + 1..n).map(move |y| (x, y))).collect();
-            Proposed { now, ..Default::default() }
-        } else {
-            article_pairs::candidates(&store, &eligible, &links, cfg)
-        };
-        drop(links);
-        stats.frequent_paragraphs = frequent_paragraphs;
-        stats.article_candidates = (pairs.len() + deferred.len()) as u64;
-        stats.deferred_candidates = deferred.len() as u64;
-        store.release();
-        t.lap("article pairs");
-
-        obs.stage("align");
-        // Matches that stand on their own evidence are kept whole; those resting on one
-        // reworded paragraph are only remembered as pairs (in a large corpus they are most
-        // of the matches and nearly all set aside) and aligned again if corroborated.
-        let budget = self.view_budget;
-        let clock = std::time::Instant::now();
-        let first = align_round(&store, cfg, &pairs, budget);
-        log::debug!("align: first round {:.2?}", clock.elapsed());
-        let (mut matches, mut weak, mut apart) = (first.evident, first.weak, first.apart);
-        // Text that recurs across news cycles in several outlets' articles is furniture:
-        // found from the matches that span cycles, it stops counting as evidence, and the
-        // matches resting on it are aligned again.
-        let recurring = recurring::find(&store, &matches, cfg);
-        log::debug!("align: recurring found {:.2?}", clock.elapsed());
-        let found_recurring = !recurring.is_empty();
-        if found_recurring {
-            stats.recurring_shingles = recurring.len() as u64;
-            stats.recurring_paragraphs = store.set_recurring(recurring);
-            if let Some(e) = store.take_error() {
-                return Err(e);
-            }
-            stats.corpus = store.stats();
-        }
-        // What the corpus's furniture reads like, learned from everything set aside so far:
-        // shared words that read like it are no evidence either.
-        log::debug!("align: recurring set {:.2?}", clock.elapsed());
-        stats.vocabulary = store.learn_vocabulary();
-        log::debug!("align: vocabulary learned {:.2?}", clock.elapsed());
-        if found_recurring || stats.vocabulary {
-            // Only the matches whose aligned paragraphs now carry less evidence are
-            // aligned again: a paragraph set aside, a recurring shingle or furniture words
-            // among what they share.
-            let store = &store;
-            let affected = |m: &ArticleMatch| {
-                let (pa, pb) = (store.doc_paragraphs(m.a), store.doc_paragraphs(m.b));
-                let mut shared = Vec::new();
-                m.paragraphs.iter().any(|p| {
-                    let (Some(x), Some(y)) = (pa.get(p.a as usize), pb.get(p.b as usize)) else {
-                        return true;
-                    };
-                    if x.kind != Kind::Body || y.kind != Kind::Body {
-                        return true;
-                    }
-                    if store.shared_is_furniture(x.unique, y.unique) {
-                        return true;
-                    }
-                    shared.clear();
-                    crate::verify::intersect_into(
-                        store.set(x.unique),
-                        store.set(y.unique),
-                        &mut shared,
-                    );
-                    shared.iter().any(|&h| store.is_recurring(h))
-                })
-            };
-            let flags: Vec<bool> = matches.par_iter().map(affected).collect();
-            let mut again: Vec<(u32, u32)> = Vec::new();
-            let mut kept = Vec::with_capacity(matches.len());
-            for (m, hit) in matches.into_iter().zip(flags) {
-                if hit {
-                    again.push((m.a.min(m.b), m.a.max(m.b)));
-                } else {
-                    kept.push(m);
-                }
-            }
-            again.par_sort_unstable();
-            stats.realigned = again.len() as u64;
-            log::debug!("align: {} affected {:.2?}", again.len(), clock.elapsed());
-            let second = align_round(store, cfg, &again, budget);
-            log::debug!("align: realigned {:.2?}", clock.elapsed());
-            matches = kept;
-            matches.extend(second.evident);
-            weak.extend(second.weak);
-            apart.extend(second.apart);
-        }
-        let mut evident: Vec<(u32, u32, u8)> =
-            matches.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 1)).collect();
-        store.release();
-        t.lap("align");
-        if !cfg.exhaustive {
-            // Two articles that each match a third are likely one story: propose them too
-            // (decided by the same rule), so a pair the index missed by chance is recovered.
-            obs.stage("neighbours");
-            let extra =
-                article_pairs::neighbours(store.docs.len(), &matches, &pairs, cfg.max_neighbours);
-            stats.neighbour_candidates = extra.len() as u64;
-            log::debug!(
-                "neighbours: {} pairs proposed, resident {:?}",
-                extra.len(),
-                crate::memory::resident()
-            );
-            deferred.retain(|p| extra.binary_search(p).is_err());
-            let round = align_round(&store, cfg, &extra, budget);
-            stats.neighbour_pairs = (round.evident.len() + round.weak.len()) as u64;
-            evident.extend(round.evident.iter().map(|m| (m.a.min(m.b), m.a.max(m.b), 2)));
-            matches.extend(round.evident);
-            weak.extend(round.weak);
-            apart.extend(round.apart);
-            store.release();
-            t.lap("neighbours");
-        }
-        drop(pairs);
-        // Matches that are not one story reused — a listing page with the stories it
-        // lists, articles whose headlines tell different stories — must not corroborate
-        // pairs either.
-        let split = split_stories(&store, matches, cfg, |_, _| false);
-        stats.listing_pairs = split.listing_pairs;
-        stats.different_stories = split.different_stories;
-        if split.listing_pairs + split.different_stories > 0 {
-            let mut kept: Vec<(u32, u32)> =
-                split.kept.iter().map(|m| (m.a.min(m.b), m.a.max(m.b))).collect();
-            kept.par_sort_unstable();
-            evident.retain(|e| kept.binary_search(&(e.0, e.1)).is_ok());
-        }
-        matches = split.kept;
-        apart.extend(split.listings);
-        weak.extend(deferred);
-        if !weak.is_empty() {
-            obs.stage("corroborate");
-            let kept = article_pairs::corroborated(store.docs.len(), &matches, &weak);
-            stats.uncorroborated = (weak.len() - kept.len()) as u64;
-            drop(weak);
-            let found = aligner::align_pairs(&store, cfg, &kept, budget, |m| m);
-            matches.extend(found.into_iter().filter(|m| m.relation.is_reuse()));
-            store.release();
-            t.lap("corroborate");
-        }
-        matches.extend(apart);
-        matches.par_sort_by(|m, n| {
-            let id = |d: u32| &store.docs[d as usize].id;
-            (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
-        });
-        stats.article_pairs = matches.len() as u64;
-
-        obs.stage("translations");
-        let (found, tstats) = translate::find(&store, &texts, cfg, &self.embedder)?;
-        stats.article_pairs += found.len() as u64;
-        matches.extend(found);
-        stats.relations = relation_counts(&matches);
-        matches.par_sort_by(|m, n| {
-            let id = |d: u32| &store.docs[d as usize].id;
-            (id(m.a), id(m.b)).cmp(&(id(n.a), id(n.b)))
-        });
-        stats.translation = tstats;
-        store.release();
-        t.lap("translations");
-
-        obs.stage("stories");
-        let stories = cluster::stories(&store, &matches);
-        stats.stories = stories.len() as u64;
-        t.lap("stories");
-        stats.seconds = t.0;
-        stats.resident = t.2;
-        Ok(MatchRun {
-            queried: 0,
-            config: self.config.clone(),
-            store,
-            matches,
-            stories,
-            stats,
-            text_origin: TextOrigin::Memory(Vec::new()),
-            evident: {
-                evident.par_sort_unstable();
-                evident
-            },
-        })
+        drop(now);
+        run.one_story(&mut found);
+        let (mut matches, evident) = run.corroborate(deferred, found);
+        run.translations(&mut matches, &texts)?;
+        let stories = run.stories(&matches);
+        Ok(run.result(matches, stories, evident))
     }
 }
