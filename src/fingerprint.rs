@@ -29,7 +29,7 @@ const PASSAGE_WORDS: usize = 40;
 /// persistent index records it and refuses to be used by a build with another value, since
 /// its stored sets would no longer match freshly fingerprinted queries. **Bump it whenever
 /// any of those stages changes its output.**
-pub const FINGERPRINT_VERSION: u32 = 5;
+pub const FINGERPRINT_VERSION: u32 = 6;
 
 /// What a paragraph is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

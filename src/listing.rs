@@ -185,7 +185,17 @@ pub fn is_read_more(raw: &str) -> bool {
         return false;
     }
     let t = raw.trim().trim_end_matches(['.', '»', '>', '…', ' ', ':']).to_lowercase();
-    t.split_whitespace().count() <= 8 && READ_MORE.iter().any(|p| t.contains(p))
+    t.split_whitespace().count() <= 8 && READ_MORE.iter().any(|p| holds_phrase(&t, p))
+}
+
+/// Whether `text` holds `phrase` as words, not inside others ("spread more", "More
+/// Hereford roads closed" hold none).
+fn holds_phrase(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// Whether a paragraph's last sentence is an invitation to read the full story and
@@ -194,7 +204,7 @@ pub fn is_read_more(raw: &str) -> bool {
 /// cuts before the invitation is a teaser, counted as such ([`is_teaser`]): a sidebar of
 /// them beside an article does not make the article a roundup of summaries.
 fn ends_with_read_more(t: &str) -> bool {
-    let end = t.trim_end_matches(['.', '»', '>', '›', '…', ' ', ':']);
+    let end = t.trim_end_matches(|c: char| c.is_whitespace() || ".»>›…:".contains(c));
     // The longest phrase is 33 bytes: only the paragraph's tail can hold one.
     let mut from = end.len().saturating_sub(40);
     while !end.is_char_boundary(from) {
@@ -203,8 +213,12 @@ fn ends_with_read_more(t: &str) -> bool {
     let tail = end[from..].to_lowercase();
     READ_MORE.iter().any(|p| {
         tail.strip_suffix(p).is_some_and(|before| {
+            // On a line of its own the invitation is a read-more line, counted as such.
+            let gap = &before[before.trim_end().len()..];
             let before = before.trim_end();
-            before.ends_with(['.', '!', '?', '"', '”', ')', '»']) && !ends_cut(before)
+            before.ends_with(['.', '!', '?', '"', '”', ')', '»'])
+                && !ends_cut(before)
+                && !gap.contains('\n')
         })
     })
 }
@@ -349,6 +363,13 @@ mod tests {
         assert!(!ends_with_read_more("Anyone who wants to can read more"));
         assert!(!ends_with_read_more("More here."), "a bare line is is_read_more's");
         assert!(
+            !ends_with_read_more("The council approved the new bike lanes on Tuesday.\nMore here."),
+            "a line of its own is counted by is_read_more, not twice"
+        );
+        assert!(ends_with_read_more(
+            "Le conseil a voté le budget mardi soir. Lire la suite\u{a0}»"
+        ));
+        assert!(
             !ends_with_read_more(
                 "Drag and drop files between your Mac and your iPhone or... Read more"
             ),
@@ -376,6 +397,8 @@ mod tests {
 
     #[test]
     fn read_more_lines() {
+        assert!(!is_read_more("More Hereford roads closed by floods"), "a phrase is whole words");
+        assert!(!is_read_more("Flu spread more quickly this winter"));
         assert!(is_read_more(" Click here to read the full story. "));
         assert!(is_read_more("Read more »"));
         assert!(!is_read_more(

@@ -13,7 +13,8 @@ Texts are compared squashed (lower case, letters and digits only), so punctuatio
 spacing do not hide a printing. Some passages are not a story's: a widget line or a
 distributor's notice printed by many outlets. Where the judged files (the same as
 score_real.py's) judge a probe pair, that judgement is shown and the recall of wire copy
-counts only the printings not judged boilerplate, listing, shared quote or unrelated.
+counts only the pairs not judged boilerplate, listing, shared quote or unrelated. Two
+probes that print the same copy find each other: each pair is counted once.
 """
 import argparse
 import json
@@ -61,37 +62,44 @@ def main():
             p = json.loads(line)
             reported[key(p["a"], p["b"])] = p["relation"]
     judged = load_judged(args.judged or DEFAULT)
-    printings = paired = wire = wire_paired = 0
-    missed = []
+    # Two probes printing the same copy find each other: a pair is counted once.
+    printings = 0
+    pairs = {}
     for probe, passage in probes:
         if probe not in docs:
             sys.exit(f"{args.probes}: probe {probe} is not in {args.docs}")
         for other, (outlet, text) in docs.items():
             if other == probe or passage not in text:
                 continue
-            k = key(probe, other)
-            found = reported.get(k) in REUSE
-            j = judged.get(k, "unjudged")
             printings += 1
-            paired += found
-            if j in ("wire_copy", "unjudged"):
-                wire += 1
-                wire_paired += found
-            if not found:
-                missed.append((probe, other, outlet, j, reported.get(k, "-")))
+            pairs.setdefault(key(probe, other), (probe, other, outlet))
+    paired = wire = wire_paired = 0
+    missed = []
+    for k, (probe, other, outlet) in sorted(pairs.items()):
+        found = reported.get(k) in REUSE
+        j = judged.get(k, "unjudged")
+        paired += found
+        if j in ("wire_copy", "unjudged"):
+            wire += 1
+            wire_paired += found
+        if not found:
+            missed.append((probe, other, outlet, j, reported.get(k, "-")))
+    ratio = lambda a, b: a / b if b else None  # noqa: E731
     fig = {
         "probes": len(probes),
         "printings": printings,
+        "pairs": len(pairs),
         "paired": paired,
-        "recall": paired / printings if printings else float("nan"),
-        "wire_printings": wire,
+        "recall": ratio(paired, len(pairs)),
+        "wire_pairs": wire,
         "wire_paired": wire_paired,
-        "wire_recall": wire_paired / wire if wire else float("nan"),
+        "wire_recall": ratio(wire_paired, wire),
     }
-    print(f"probes {len(probes)}: other printings {printings}, paired {paired} "
-          f"(recall {fig['recall']:.3f})")
-    print(f"printings not judged other than wire copy: {wire}, paired {wire_paired} "
-          f"(recall {fig['wire_recall']:.3f})")
+    show = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731
+    print(f"probes {len(probes)}: other printings {printings}, distinct pairs {len(pairs)}, "
+          f"paired {paired} (recall {show(fig['recall'])})")
+    print(f"pairs not judged other than wire copy: {wire}, paired {wire_paired} "
+          f"(recall {show(fig['wire_recall'])})")
     for probe, other, outlet, j, rel in missed:
         print(f"  not paired: {probe[:8]}~{other[:8]} {outlet!r} judged {j}, reported {rel}")
     if args.json:
